@@ -1,0 +1,13 @@
+"""The top-level data folders ship inside the package, so an installed add-in finds them."""
+from setuptools import find_packages, setup
+
+DATA_FOLDERS = {
+    "bcf_addin.workbooks": "workbooks",
+    "bcf_addin.ribbon": "ribbon",
+    "bcf_addin.macros_bridge": "macros_bridge",
+}
+
+setup(
+    packages=find_packages(include=["bcf_addin", "bcf_addin.*"]) + list(DATA_FOLDERS),
+    package_dir=DATA_FOLDERS,
+)
