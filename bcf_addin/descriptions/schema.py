@@ -1,0 +1,231 @@
+"""The shape of a template description: what a new year's template needs, as data.
+
+A description says, sheet by sheet, the labels and table headers that locate every field, which
+cells are input and which pre-populated, the dropdown list behind each input, the conditional
+requirements, and the template's own formulas (written as expressions over item ids, so the
+replica builder can place them anywhere and the checker can evaluate the same intent).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, List, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import Field as Discriminated
+
+ValueType = Literal["text", "money", "number", "integer", "percent", "date", "email", "phone", "list"]
+Role = Literal["input", "prepopulated", "formula", "label"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(Strict):
+    """`field` (an item id, or `row.<column>` inside a table) compared with a value."""
+
+    field: str
+    equals: str | None = None
+    not_equals: str | None = None
+    filled: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> "Condition":
+        if sum(x is not None for x in (self.equals, self.not_equals, self.filled)) != 1:
+            raise ValueError("a condition needs exactly one of equals, not_equals, filled")
+        return self
+
+
+class Requirement(Strict):
+    """Why an input must be answered: always, or when another answer says so."""
+
+    when: Condition | None = None
+    why: str = ""          # plain English, used in findings: "a reason is needed when not signed off"
+
+
+class ListSource(Strict):
+    """A dropdown list: inline values, or a column of a bundled reference CSV."""
+
+    values: List[str] | None = None
+    file: str | None = None
+    list: str | None = None          # for files with a List,Value layout
+    column: str | None = None        # for files with one column per attribute
+    aliases: dict[str, str] = {}     # old or drifted spellings -> this list's value
+
+    @model_validator(mode="after")
+    def _has_source(self) -> "ListSource":
+        if not self.values and not self.file:
+            raise ValueError("a list needs values or a file")
+        return self
+
+
+class Check(Strict):
+    """A rule parameter that lives with the template (so a new year changes data, not code)."""
+
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+
+class Field(Strict):
+    """A single answer beside its label."""
+
+    kind: Literal["field"] = "field"
+    id: str
+    label: str
+    prefix: bool = False             # match the label by its start (long questions)
+    type: ValueType = "text"
+    list: str | None = None
+    role: Role = "input"
+    formula: str | None = None
+    prepopulate: str | None = None   # key into the HWB's published figures
+    required: bool | Requirement = False
+    checker: bool = True             # the template shows a Yes/No for it
+    width: int = 1                   # merged columns for the value (long text answers)
+    note: str | None = None          # text shown after the value in the replica
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Field":
+        if self.role == "formula" and not self.formula:
+            raise ValueError(f"field {self.id}: role formula needs a formula")
+        if self.type == "list" and not self.list:
+            raise ValueError(f"field {self.id}: a list field names its list")
+        return self
+
+
+class Column(Strict):
+    id: str
+    header: str
+    aliases: List[str] = []          # other years' and registers' headings for the same column
+    prefix: bool = False             # match the header by its start (long headings)
+    header_above: str | None = None  # a group heading over several columns ("2025-26", "Apr-25")
+    type: ValueType = "text"
+    list: str | None = None
+    role: Role = "input"
+    formula: str | None = None       # per row; may use {row.<column>} and {row.label}
+    total: str | None = None         # formula for the total row, if the table has one
+    required: bool | Requirement = False
+    width: int = 1
+
+
+class Row(Strict):
+    """A fixed row of a table: its label, and per-column overrides."""
+
+    label: str
+    key: str | None = None           # a second label (C&D: metric under a pathway)
+    id: str | None = None
+    aliases: List[str] = []
+    values: dict[str, str] = {}      # column id -> formula or literal for this row
+    roles: dict[str, Role] = {}      # column id -> role for this row
+    prepopulate: dict[str, str] = {} # column id -> figure key
+    required: dict[str, bool | Requirement] = {}
+    total_of: List[str] | None = None  # row ids this row sums (a Total row)
+
+
+class Table(Strict):
+    kind: Literal["table"] = "table"
+    id: str
+    title: str | None = None         # a heading above the table, used to tell similar tables apart
+    columns: List[Column]
+    label_header: str | None = None  # heading of the row-label column, for fixed tables
+    key_header: str | None = None    # heading of a second label column
+    rows: List[Row] | None = None    # fixed rows; None for an open table of input lines
+    capacity: int = 0                # input lines of an open table
+    min_rows: int = 0                # lines that must be filled in (an open table that may not be empty)
+    labels_from: str | None = None   # an open table whose row labels the HWB's figures pre-populate
+    blank_rows: int = 0              # extra input rows after the fixed ones ("(blank)" sources)
+    total: str | None = None         # label of a total row under the table
+    column_checker: bool = False     # a 'Column complete:' row above the header (open tables)
+    row_checker: bool = True
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Table":
+        ids = [c.id for c in self.columns]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"table {self.id}: duplicate column ids")
+        if self.rows is None and self.capacity <= 0:
+            raise ValueError(f"table {self.id}: an open table needs a capacity")
+        if self.rows is not None and not self.label_header and not any(r.label for r in self.rows):
+            raise ValueError(f"table {self.id}: fixed rows need labels")
+        return self
+
+    def column(self, cid: str) -> Column:
+        for c in self.columns:
+            if c.id == cid:
+                return c
+        raise KeyError(f"table {self.id} has no column {cid}")
+
+
+class Heading(Strict):
+    kind: Literal["heading"] = "heading"
+    text: str
+    style: Literal["title", "subtitle", "section", "note", "link"] = "section"
+    target: str | None = None        # for links: a sheet name or a URL
+
+
+Item = Annotated[Union[Field, Table, Heading], Discriminated(discriminator="kind")]
+
+
+class SheetDescription(Strict):
+    name: str
+    aliases: List[str] = []          # other years' names of the same sheet
+    items: List[Item] = []
+    hidden: bool = False
+    protected: bool = True
+    complete_cell: bool = True       # a 'Complete:' Yes/No for the sheet (shown on the cover)
+
+
+class Identity(Strict):
+    """How the tool recognises this template in a workbook: its own title and version cells."""
+
+    sheet: str
+    title: str
+    version: str
+
+
+class TemplateDescription(Strict):
+    kind: str
+    family: Literal["planning", "quarterly", "eoy", "cd"]
+    name: str
+    year: str
+    version: str
+    identity: Identity
+    submission_name: str = "{hwb} HWB"
+    lists: dict[str, ListSource] = {}
+    parameters: dict[str, Decimal] = {}
+    sheets: List[SheetDescription]
+
+    @field_validator("kind")
+    @classmethod
+    def _kind_name(cls, v: str) -> str:
+        if not v or v != v.lower() or " " in v:
+            raise ValueError("kind is a lower-case name such as planning-2025-26")
+        return v
+
+    @model_validator(mode="after")
+    def _ids_unique_and_lists_known(self) -> "TemplateDescription":
+        seen: set[str] = set()
+        for sheet in self.sheets:
+            for item in sheet.items:
+                if isinstance(item, Heading):
+                    continue
+                if item.id in seen:
+                    raise ValueError(f"item id {item.id} is used twice")
+                seen.add(item.id)
+                lists = [item.list] if isinstance(item, Field) else [c.list for c in item.columns]
+                for name in lists:
+                    if name and name not in self.lists:
+                        raise ValueError(f"{item.id} uses the list '{name}', which is not declared")
+        return self
+
+    def sheet(self, name: str) -> SheetDescription:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def item(self, item_id: str) -> tuple[SheetDescription, Field | Table]:
+        for s in self.sheets:
+            for it in s.items:
+                if not isinstance(it, Heading) and it.id == item_id:
+                    return s, it
+        raise KeyError(f"{self.kind} has no item {item_id}")

@@ -1,0 +1,47 @@
+"""Errors a finance officer can act on: each names the file, and where known the sheet and cell."""
+from __future__ import annotations
+
+
+class BcfError(Exception):
+    """Input the tool cannot use. The CLI prints it on one line and exits 2, having written nothing."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
+                 cell: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.sheet = sheet
+        self.cell = cell
+        self.hint = hint
+
+    def where(self) -> str:
+        parts = [p for p in (self.file, f"sheet '{self.sheet}'" if self.sheet else None,
+                             f"cell {self.cell}" if self.cell else None) if p]
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class NotAWorkbook(BcfError):
+    """Not an .xlsx package at all, or a damaged one."""
+
+
+class EncryptedWorkbook(BcfError):
+    """Password-encrypted (an OLE container rather than a zip)."""
+
+
+class WrongTemplate(BcfError):
+    """A workbook, but not the template kind or year asked for."""
+
+
+class RegisterError(BcfError):
+    """The scheme register, income file or C&D table cannot be used."""
+
+
+class ProtectedCell(BcfError):
+    """An attempt to write a cell that is locked, holds a formula, or lies outside the input area."""

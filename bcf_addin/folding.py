@@ -1,0 +1,56 @@
+"""Tolerant matching of labels, headers and dropdown values.
+
+Real templates and registers differ from the canonical text in case, spacing, line breaks,
+dashes ("short term" / "short-term"), curly quotes and trailing colons; these fold away.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212-_"
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: object) -> str:
+    """The comparison key of a label or value: 'Short-term  Home\nCare:' -> 'short term home care'."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    for curly, plain in _QUOTES.items():
+        s = s.replace(curly, plain)
+    for dash in _DASHES:
+        s = s.replace(dash, " ")
+    s = _SPACE.sub(" ", s).strip().casefold()
+    return s.rstrip(":* ").strip()
+
+
+def matches(label: object, wanted: str, *, prefix: bool = False) -> bool:
+    """Does a cell's text match a description label? `prefix` for long labels quoted by their start."""
+    got, want = fold(label), fold(wanted)
+    if not want:
+        return False
+    return got.startswith(want) if prefix else got == want
+
+
+def best_choice(value: object, choices: list[str], aliases: dict[str, str] | None = None) -> str | None:
+    """The list's own spelling of `value`, or None. Aliases map old names to this year's."""
+    key = fold(value)
+    if not key:
+        return None
+    for choice in choices:
+        if fold(choice) == key:
+            return choice
+    for old, new in (aliases or {}).items():
+        if fold(old) == key:
+            return new
+    return None
+
+
+def closest(value: object, choices: list[str]) -> str | None:
+    """The nearest valid value, offered as a hint when a value is not on the list."""
+    folded = {fold(c): c for c in choices}
+    found = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.5)
+    return folded[found[0]] if found else None

@@ -1,0 +1,285 @@
+"""An .xlsx file as a package of parts, checked before any part is trusted.
+
+Every refusal names the file and says, in one line, what the person can do about it: an
+encrypted file, an old .xls, a damaged download and a zip bomb all look alike to zipfile.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import zipfile
+import zlib
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from lxml import etree
+
+from ..errors import BcfError, EncryptedWorkbook, NotAWorkbook
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+MAX_TOTAL_SIZE = 512 * 2**20      # a real template expands to a few MB
+MAX_RATIO = 200                   # XML compresses ~10-30x; far beyond that is a bomb
+RATIO_FLOOR = 10 * 2**20          # small parts may be compressible without being dangerous
+MAX_ENTRIES = 10_000
+
+DAMAGED = "is damaged or not an Excel workbook"
+ENCRYPTED = ("is password-encrypted: open it in Excel, remove the password to open "
+             "(File > Info > Protect Workbook > Encrypt with Password), save, and try again")
+
+
+@dataclass(frozen=True)
+class CellFormat:
+    """What the writer and reader need from one cellXfs entry."""
+
+    locked: bool = True
+    fill: str | None = None
+
+
+class XlsxPackage:
+    """An open, validated .xlsx zip. Use `open_package` to make one."""
+
+    def __init__(self, path: str, zf: zipfile.ZipFile):
+        self.path = path
+        self._zf = zf
+        # Part names are case-insensitive in OPC, but zip member names are not.
+        self._names = {info.filename.lower(): info for info in zf.infolist()}
+        self._rels_cache: dict[str, list[tuple[str, str, str]]] = {}
+        self._workbook_root = None
+        self.workbook_part = self._find_workbook_part()
+
+    # -- context manager -------------------------------------------------
+    def __enter__(self) -> XlsxPackage:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._zf.close()
+
+    # -- parts -----------------------------------------------------------
+    def part_names(self) -> list[str]:
+        return [info.filename for info in self._zf.infolist()]
+
+    def infolist(self) -> list[zipfile.ZipInfo]:
+        return self._zf.infolist()
+
+    def has(self, part: str) -> bool:
+        return part.lower() in self._names
+
+    def info(self, part: str) -> zipfile.ZipInfo:
+        try:
+            return self._names[part.lower()]
+        except KeyError:
+            raise NotAWorkbook(f"is damaged: its part {part} is missing", file=self.path) from None
+
+    def read(self, part: str) -> bytes:
+        info = self.info(part)
+        try:
+            with self._zf.open(info) as fh:
+                # Asking for one byte more than declared both bounds memory and detects a lie.
+                data = fh.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+            raise NotAWorkbook(DAMAGED, file=self.path) from None
+        if len(data) != info.file_size:
+            raise NotAWorkbook(DAMAGED, file=self.path)
+        return data
+
+    def parse(self, part: str):
+        return parse_xml(self.read(part), self.path, part)
+
+    # -- relationships -----------------------------------------------------
+    def relationships(self, part: str) -> list[tuple[str, str, str]]:
+        """(id, type, target part) of the internal relationships of `part` ('' for the package)."""
+        if part in self._rels_cache:
+            return self._rels_cache[part]
+        folder, base = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", base + ".rels")
+        out: list[tuple[str, str, str]] = []
+        if self.has(rels_part):
+            for rel in self.parse(rels_part):
+                if not isinstance(rel.tag, str) or rel.get("TargetMode") == "External":
+                    continue
+                target = rel.get("Target") or ""
+                out.append((rel.get("Id") or "", rel.get("Type") or "", self._resolve(folder, target)))
+        self._rels_cache[part] = out
+        return out
+
+    def _resolve(self, folder: str, target: str) -> str:
+        path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        if not self.has(path) and self.has(unquote(path)):
+            path = unquote(path)
+        return self._names[path.lower()].filename if self.has(path) else path
+
+    def _related(self, part: str, type_suffix: str) -> str | None:
+        for _id, rtype, target in self.relationships(part):
+            if rtype.endswith(type_suffix):
+                return target
+        return None
+
+    def _find_workbook_part(self) -> str:
+        part = self._related("", "/officeDocument") or "xl/workbook.xml"
+        if not self.has(part) or not part.lower().endswith(".xml") or "workbook" not in part.lower():
+            raise NotAWorkbook("is not an Excel workbook (it has no workbook part); "
+                               "is it a Word or PowerPoint file?", file=self.path)
+        return self.info(part).filename
+
+    # -- workbook-level facts ----------------------------------------------
+    def workbook_root(self):
+        if self._workbook_root is None:
+            self._workbook_root = self.parse(self.workbook_part)
+        return self._workbook_root
+
+    def sheet_parts(self) -> dict[str, str]:
+        """Worksheet name -> part path, in workbook order. Chart and dialog sheets are left out."""
+        root = self.workbook_root()
+        targets = {rid: (rtype, target) for rid, rtype, target in self.relationships(self.workbook_part)}
+        out: dict[str, str] = {}
+        for sheet in root.iter(f"{{{_ns(root)}}}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            rtype, target = targets.get(rid, ("", ""))
+            if not rtype.endswith("/worksheet"):
+                continue
+            name = sheet.get("name") or ""
+            if not self.has(target):
+                raise NotAWorkbook(f"is damaged: sheet '{name}' has no content", file=self.path)
+            out[name] = target
+        return out
+
+    def date1904(self) -> bool:
+        root = self.workbook_root()
+        pr = root.find(f"{{{_ns(root)}}}workbookPr")
+        return pr is not None and pr.get("date1904") in ("1", "true")
+
+    def styles_part(self) -> str | None:
+        part = self._related(self.workbook_part, "/styles")
+        return part if part and self.has(part) else None
+
+    def styles_xml(self) -> bytes | None:
+        part = self.styles_part()
+        return self.read(part) if part else None
+
+    def shared_strings_part(self) -> str | None:
+        part = self._related(self.workbook_part, "/sharedStrings")
+        return part if part and self.has(part) else None
+
+    def cell_formats(self) -> list[CellFormat]:
+        """One entry per cellXfs index: a cell's `s` attribute points here."""
+        data = self.styles_xml()
+        if data is None:
+            return []
+        root = parse_xml(data, self.path, self.styles_part())
+        ns = _ns(root)
+        fills = []
+        fills_el = root.find(f"{{{ns}}}fills")
+        for fill in (fills_el if fills_el is not None else ()):
+            fills.append(_fill_colour(fill, ns))
+        formats = []
+        xfs = root.find(f"{{{ns}}}cellXfs")
+        for xf in (xfs if xfs is not None else ()):
+            if not isinstance(xf.tag, str):
+                continue
+            prot = xf.find(f"{{{ns}}}protection")
+            locked = prot is None or prot.get("locked") not in ("0", "false")
+            fill_id = _int(xf.get("fillId"))
+            formats.append(CellFormat(locked, fills[fill_id] if 0 <= fill_id < len(fills) else None))
+        return formats
+
+
+def _fill_colour(fill, ns: str) -> str | None:
+    pattern = fill.find(f"{{{ns}}}patternFill")
+    if pattern is None or pattern.get("patternType", "none") == "none":
+        return None
+    fg = pattern.find(f"{{{ns}}}fgColor")
+    rgb = fg.get("rgb") if fg is not None else None
+    # Theme and indexed colours are not resolved: templates mark input cells with explicit RGB.
+    return rgb[-6:].upper() if rgb and len(rgb) >= 6 else None
+
+
+def _int(text: str | None, default: int = 0) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _ns(el) -> str:
+    return etree.QName(el).namespace or ""
+
+
+def parse_xml(data: bytes, file: str, part: str | None):
+    # No entity expansion or network access: a workbook is untrusted input.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        raise NotAWorkbook(f"is damaged: its part {part} is not valid XML", file=file) from None
+
+
+def open_package(path) -> XlsxPackage:
+    """Open `path` as an .xlsx package, refusing anything that is not a sound one."""
+    name = str(path)
+    fs_path = os.fspath(path)
+    if not os.path.exists(fs_path):
+        raise NotAWorkbook("does not exist", file=name)
+    if not os.path.isfile(fs_path):
+        raise NotAWorkbook("is not a file", file=name)
+    try:
+        with open(fs_path, "rb") as fh:
+            head = fh.read(len(OLE_MAGIC))
+    except OSError as exc:
+        raise BcfError(f"cannot be read ({exc.strerror})", file=name) from None
+    if not head:
+        raise NotAWorkbook("is empty, not an Excel workbook", file=name)
+    if head == OLE_MAGIC:
+        if _ole_is_encrypted(fs_path):
+            raise EncryptedWorkbook(ENCRYPTED, file=name)
+        raise NotAWorkbook("is an old .xls workbook; save it as .xlsx (Excel Workbook) and try again", file=name)
+    try:
+        zf = zipfile.ZipFile(fs_path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        raise NotAWorkbook(DAMAGED, file=name) from None
+    try:
+        _check_entries(zf, name, os.path.getsize(fs_path))
+        return XlsxPackage(name, zf)
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _check_entries(zf: zipfile.ZipFile, name: str, file_size: int) -> None:
+    infos = zf.infolist()
+    bomb = "is not a workbook this tool will open: it would expand to an unreasonable size " \
+           "(a damaged or malicious file)"
+    if len(infos) > MAX_ENTRIES:
+        raise NotAWorkbook(bomb, file=name)
+    if sum(info.file_size for info in infos) > MAX_TOTAL_SIZE:
+        raise NotAWorkbook(bomb, file=name)
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise NotAWorkbook(bomb, file=name)
+        # An entry running past the end of the file means a truncated download.
+        if info.header_offset + info.compress_size > file_size or info.flag_bits & 0x1:
+            raise NotAWorkbook(DAMAGED, file=name)
+
+
+def _ole_is_encrypted(path: str) -> bool:
+    """An OLE container holding an `EncryptionInfo` stream is an encrypted OOXML file."""
+    try:
+        import olefile
+    except ImportError:
+        olefile = None
+    if olefile is not None:
+        try:
+            with olefile.OleFileIO(path) as ole:
+                return bool(ole.exists("EncryptionInfo"))
+        except Exception:  # a malformed container: fall back to looking for the stream name
+            pass
+    needle = "EncryptionInfo".encode("utf-16-le")
+    overlap = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if needle in overlap + chunk:
+                return True
+            overlap = chunk[-len(needle):]
+    return False
