@@ -276,7 +276,7 @@ class _Writer:
                 if c.role == "input":
                     self.validate(cell_ref(r, col), c.type, c.list)
         if at.column_checker_row:
-            self.put(at.column_checker_row, 2 if not at.label_col else at.label_col, "Column complete:", bold=True)
+            self.put(at.column_checker_row - 1, at.label_col or min(at.columns.values()), "Column complete:", bold=True)
             for c in t.columns:
                 if c.role != "input":
                     continue

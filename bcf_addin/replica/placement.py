@@ -44,13 +44,21 @@ def _place_sheet(sheet: SheetDescription, layout: Layout, spread: int, shift: in
             r += 1
         r += spread
     checker_col = widest + 2 if sheet.complete_cell or _has_checkers(sheet) else None
-    complete = (FIRST_ROW + 1, checker_col)  # under 'Checklist' (row 1) and 'Complete:' (row 2) if sheet.complete_cell and checker_col else None
+    # The sheet's Yes/No sits under 'Checklist' (row 1) and 'Complete:' (row 2).
+    complete = (FIRST_ROW + 1, checker_col) if sheet.complete_cell and checker_col else None
     layout.sheets[sheet.name] = SheetAt(sheet.name, checker_col, complete, headings)
     layout.sheet_names[sheet.name] = sheet.name
 
 
 def _has_checkers(sheet: SheetDescription) -> bool:
-    return any(not isinstance(i, Heading) for i in sheet.items)
+    """A sheet with answers to give has a checker column; a sheet of formulas has none."""
+    for item in sheet.items:
+        if isinstance(item, Field) and item.role == "input":
+            return True
+        if isinstance(item, Table) and (any(c.role == "input" for c in item.columns)
+                                        or any("input" in r.roles.values() for r in item.rows or [])):
+            return True
+    return False
 
 
 def _place_table(table: Table, sheet: str, r: int, shift: int) -> tuple[TableAt, int]:
@@ -58,8 +66,8 @@ def _place_table(table: Table, sheet: str, r: int, shift: int) -> tuple[TableAt,
         r += 1
     checker_row = None
     if table.column_checker:
-        checker_row = r
-        r += 1
+        checker_row = r + 1           # under its 'Column complete:' label
+        r += 2
     header_row = r
     col = LABEL_COL
     label_col = key_col = None

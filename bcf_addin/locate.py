@@ -1,0 +1,266 @@
+"""Find a description's items in a workbook by their labels and headers.
+
+Nothing here trusts a cell address: a template whose rows or columns have moved, whose headers
+are split over two rows or merged, or whose labels differ in case, spacing or dashes is found
+all the same. What cannot be found is reported by name, with the sheet.
+"""
+from __future__ import annotations
+
+from .descriptions.schema import Field, Heading, SheetDescription, Table, TemplateDescription
+from .errors import WrongTemplate
+from .folding import fold
+from .layout import FieldAt, Layout, SheetAt, TableAt
+from .model import Sheet, Workbook
+
+SCAN_RIGHT = 8          # how far right of a label its answer may sit
+ROW_SLACK = 40          # how far below a header a fixed row may sit beyond its expected place
+
+
+class _Index:
+    """Folded text of every text cell of one sheet, for quick look-ups."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.text: dict[tuple[int, int], str] = {}
+        for (r, c), cell in sheet.cells.items():
+            if isinstance(cell.value, str) and cell.value.strip():
+                self.text[(r, c)] = fold(cell.value)
+        self.by_row: dict[int, list[int]] = {}
+        for r, c in sorted(self.text):
+            self.by_row.setdefault(r, []).append(c)
+
+    def find(self, label: str, *, prefix: bool = False, after_row: int = 0, cols: range | None = None):
+        want = fold(label)
+        hits = []
+        for (r, c), got in self.text.items():
+            if r <= after_row or (cols is not None and c not in cols):
+                continue
+            if got == want or (prefix and got.startswith(want)):
+                hits.append((r, c))
+        return sorted(hits)
+
+    def at(self, r: int, c: int) -> str:
+        return self.text.get((r, c), "")
+
+
+def locate(wb: Workbook, desc: TemplateDescription) -> Layout:
+    layout = Layout(kind=desc.kind)
+    for sheet_desc in desc.sheets:
+        name = _sheet_name(wb, sheet_desc)
+        if name is None:
+            if any(not isinstance(i, Heading) for i in sheet_desc.items):
+                raise WrongTemplate(f"has no sheet '{sheet_desc.name}', which a {desc.name} has", file=wb.path)
+            continue
+        layout.sheet_names[sheet_desc.name] = name
+        _locate_sheet(wb.sheets[name], sheet_desc, layout, wb.path)
+    return layout
+
+
+def _sheet_name(wb: Workbook, sheet: SheetDescription) -> str | None:
+    wanted = {fold(n) for n in [sheet.name, *sheet.aliases]}
+    for name in wb.sheets:
+        if fold(name) in wanted:
+            return name
+    return None
+
+
+def _locate_sheet(sheet: Sheet, desc: SheetDescription, layout: Layout, path: str) -> None:
+    index = _Index(sheet)
+    taken: set[tuple[int, int]] = set()
+    for item in desc.items:
+        if isinstance(item, Table):
+            at = _locate_table(index, item, desc.name, path)
+            layout.tables[item.id] = at
+            taken.update((at.header_row, c) for c in at.columns.values())
+            if at.label_col:
+                taken.add((at.header_row, at.label_col))
+    for item in desc.items:
+        if isinstance(item, Field):
+            layout.fields[item.id] = _locate_field(index, item, desc.name, taken, path)
+    layout.sheets[desc.name] = _locate_checklist(index, desc.name)
+
+
+def _fail(path: str, sheet: str, what: str) -> WrongTemplate:
+    return WrongTemplate(f"cannot find {what}; is this the right template and year?", file=path, sheet=sheet)
+
+
+def _locate_field(index: _Index, f: Field, sheet: str, taken, path: str) -> FieldAt:
+    hits = [h for h in index.find(f.label, prefix=f.prefix) if h not in taken]
+    if not hits:
+        raise _fail(path, sheet, f"the label '{f.label}'")
+    r, c = hits[0]
+    taken.add((r, c))
+    merge = index.sheet.merge_at(r, c)
+    start = (merge[3] if merge else c) + 1
+    col = _answer_column(index.sheet, r, start, f.role)
+    return FieldAt(f.id, sheet, r, col, r, c)
+
+
+def _answer_column(sheet: Sheet, row: int, start: int, role: str) -> int:
+    """The first cell right of a label that holds the answer: unlocked for an input, else filled."""
+    for c in range(start, start + SCAN_RIGHT):
+        cell = sheet.get(row, c)
+        if role == "input" and not cell.locked:
+            return c
+        if role != "input" and (cell.formula or cell.value is not None or cell.fill):
+            return c
+    return start
+
+
+def _header_matches(text: str, header: str, aliases: list[str], prefix: bool) -> bool:
+    for h in (header, *aliases):
+        want = fold(h)
+        if text == want or (prefix and text.startswith(want)):
+            return True
+    return False
+
+
+def _locate_table(index: _Index, t: Table, sheet: str, path: str) -> TableAt:
+    start = 0
+    if t.title:
+        titles = index.find(t.title)
+        if not titles:
+            raise _fail(path, sheet, f"the heading '{t.title}'")
+        start = titles[0][0]
+    # The same heading can stand elsewhere on the sheet ('Complete:'): take the first candidate
+    # under which the table's rows are found.
+    error = None
+    for header_row, columns, depth in _header_rows(index, t, start):
+        try:
+            return _table_at(index, t, sheet, path, header_row, columns, depth)
+        except WrongTemplate as exc:
+            error = error or exc
+    raise error or _fail(path, sheet, f"the table headed '{t.columns[0].header}'")
+
+
+def _table_at(index: _Index, t: Table, sheet: str, path: str, header_row: int, columns: dict, depth: int) -> TableAt:
+    first_data_col = min(columns.values())
+    label_col = key_col = None
+    if t.label_header:
+        hits = [h for h in index.find(t.label_header, prefix=True, after_row=header_row - 1 - (depth - 1))
+                if h[0] <= header_row + depth - 1 and h[1] < first_data_col]
+        if hits:
+            label_col = hits[0][1]
+    if t.key_header:
+        hits = [h for h in index.find(t.key_header, prefix=True, after_row=header_row - 1)
+                if h[0] <= header_row + depth - 1 and h[1] < first_data_col]
+        if hits:
+            key_col = hits[0][1]
+    data_start = header_row + depth
+    if t.rows is not None:
+        rows, row_ids, label_col, key_col = _fixed_rows(index, t, data_start, first_data_col, label_col, key_col, path, sheet)
+    else:
+        rows, row_ids = _open_rows(index.sheet, t, data_start, columns, label_col), {}
+    total_row = None
+    if t.total:
+        hits = index.find(t.total, after_row=rows[-1], cols=range(1, first_data_col))
+        total_row = hits[0][0] if hits else None
+    checker_row = None
+    if t.column_checker:
+        # The Yes/No row sits between its 'Column complete:' label and the header.
+        for r in range(header_row - 1, max(header_row - 4, 0), -1):
+            if any(index.at(r, c).startswith("column complete") for c in index.by_row.get(r, [])):
+                checker_row = r + 1 if r + 1 < header_row else r
+                break
+    return TableAt(t.id, sheet, header_row, columns, rows, row_ids, label_col, key_col, total_row, checker_row)
+
+
+def _header_rows(index: _Index, t: Table, start: int):
+    """Rows (at or after `start`) carrying every column's heading, top first.
+
+    A heading may be split over two rows ("Scheme" / "ID"): those are joined before matching,
+    while a heading merged down over both rows is read from the top one. Where the table has a
+    label heading it must stand in the same row, left of the columns, which tells apart tables
+    whose columns are alike ("Contribution").
+    Yields (header_row, {column id: col}, depth) with depth 2 for split headings.
+    """
+    sheet = index.sheet
+    for r in sorted(index.by_row):
+        if r < start:
+            continue
+        for depth in (1, 2):
+            def text(c: int) -> str:
+                top = index.at(r, c)
+                if depth == 1:
+                    return top
+                below = index.at(r + 1, c)
+                return f"{top} {below}" if top and below else top
+            cols = {}
+            for column in t.columns:
+                for c in range(1, sheet.max_col + 2):
+                    if c not in cols.values() and _header_matches(text(c), column.header, column.aliases, column.prefix):
+                        cols[column.id] = c
+                        break
+                else:
+                    break
+            if len(cols) < len(t.columns):
+                continue
+            if t.label_header and not any(
+                    _header_matches(text(c), t.label_header, [], True) for c in range(1, min(cols.values()))):
+                continue
+            yield r, cols, depth
+            break
+
+
+def _fixed_rows(index: _Index, t: Table, data_start: int, first_data_col: int, label_col, key_col, path, sheet):
+    rows, row_ids = [], {}
+    last = data_start - 1
+    limit = data_start + len(t.rows) + ROW_SLACK
+    label_cols = range(1, first_data_col)
+    for row in t.rows:
+        found = None
+        for r in range(last + 1, limit):
+            label_ok = not row.label or any(
+                _header_matches(index.at(r, c), row.label, row.aliases, False)
+                for c in ([label_col] if label_col else label_cols))
+            key_ok = not row.key or any(index.at(r, c).startswith(fold(row.key)) for c in label_cols)
+            if row.label and not any(index.at(r, c) for c in label_cols):
+                continue
+            if label_ok and key_ok and (row.label or row.key):
+                found = r
+                break
+        if found is None:
+            raise _fail(path, sheet, f"the row '{row.label or row.key}'")
+        if label_col is None and row.label:
+            label_col = next(c for c in label_cols if _header_matches(index.at(found, c), row.label, row.aliases, False))
+        if key_col is None and row.key:
+            key_col = next(c for c in label_cols if index.at(found, c).startswith(fold(row.key)))
+        rows.append(found)
+        if row.id:
+            row_ids[row.id] = found
+        last = found
+    for extra in range(t.blank_rows):
+        rows.append(last + 1 + extra)
+    return rows, row_ids, label_col, key_col
+
+
+def _open_rows(sheet: Sheet, t: Table, data_start: int, columns: dict[str, int], label_col) -> list[int]:
+    """The input lines under an open table's header: as far down as its cells stay unlocked."""
+    inputs = [columns[c.id] for c in t.columns if c.role == "input"]
+    if not inputs:
+        probe = columns[t.columns[0].id]
+        rows = []
+        for r in range(data_start, data_start + t.capacity):
+            label = sheet.value(r, label_col) if label_col else None
+            if isinstance(label, str) and fold(label).startswith("total"):
+                break
+            rows.append(r)
+        del probe
+        return rows
+    probe = inputs[0]
+    rows = []
+    r = data_start
+    while not sheet.get(r, probe).locked:
+        rows.append(r)
+        r += 1
+    return rows or list(range(data_start, data_start + t.capacity))
+
+
+def _locate_checklist(index: _Index, sheet: str) -> SheetAt:
+    """The sheet's own 'Complete:' cell near the top, and so its checker column."""
+    for (r, c) in sorted(index.text):
+        if r > 8:
+            break
+        if index.at(r, c) == "complete":
+            return SheetAt(sheet, c, (r + 1, c))
+    return SheetAt(sheet)
