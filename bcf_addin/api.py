@@ -1,0 +1,118 @@
+"""The library's front door: what the command line and the Excel ribbon both call."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .descriptions.loader import load
+from .descriptions.schema import TemplateDescription
+from .detect import detect
+from .errors import BcfError
+from .files import keep_backup, output_path
+from .hwb import HwbFigures, load_allocations, load_bundled
+from .layout import Layout
+from .locate import locate
+from .model import Workbook
+from .populate import Note, TablePlan, plan
+from .register import read_register
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class OpenTemplate:
+    workbook: Workbook
+    description: TemplateDescription
+    layout: Layout
+
+    @property
+    def hwb(self) -> str | None:
+        at = self.layout.fields.get("hwb")
+        if at is None:
+            return None
+        value = self.workbook.sheets[self.layout.workbook_sheet(at.sheet)].value(at.row, at.col)
+        return str(value).strip() if value not in (None, "") else None
+
+
+def open_template(path: str | Path, kind: str | None = None) -> OpenTemplate:
+    """Read a workbook, tell which template it is and find every item in it."""
+    from .xlsx.package import open_package
+    from .xlsx.reader import read_workbook
+
+    path = str(path)
+    with open_package(path):
+        pass
+    wb = read_workbook(path)
+    desc = detect(wb, kind)
+    return OpenTemplate(wb, desc, locate(wb, desc))
+
+
+def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocations: str | Path | None = None,
+                spread: int = 0, shift: int = 0) -> Path:
+    """Write a replica of NHS England's `kind` template, pre-populated for `hwb` when given."""
+    from .replica.builder import build
+
+    desc = load(kind)
+    figures = hwb_figures(desc, hwb, allocations)
+    out = Path(out)
+    if out.exists():
+        raise BcfError("already exists; choose another name or remove it first", file=str(out))
+    build(desc, out, hwb=figures, spread=spread, shift=shift)
+    return out
+
+
+def hwb_figures(desc: TemplateDescription, hwb: str | None, allocations: str | Path | None) -> HwbFigures | None:
+    if allocations:
+        if not hwb:
+            raise BcfError("--allocations needs --hwb NAME to say whose allocations they are")
+        return load_allocations(Path(allocations), hwb)
+    if not hwb:
+        return None
+    figures = load_bundled(hwb, desc.kind)
+    if figures is None:
+        raise BcfError(f"no published figures are bundled for '{hwb}'; give them with --allocations CSV "
+                       "(columns item,label,value)")
+    return figures
+
+
+@dataclass
+class PopulateResult:
+    template: str
+    hwb: str | None
+    source: str
+    out: str
+    backup: str | None
+    tables: list[TablePlan] = field(default_factory=list)
+    written: int = 0
+
+    @property
+    def notes(self) -> list[Note]:
+        return [n for t in self.tables for n in t.notes]
+
+
+def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Path | None = None,
+             in_place: bool = False, progress: Progress = _quiet) -> PopulateResult:
+    """Write each register's lines into the template's input cells; nothing else changes."""
+    from .xlsx.writer import write_cells
+
+    src = Path(workbook)
+    dest = output_path(src, Path(out) if out else None, in_place)
+    progress(f"Reading {src.name}")
+    tpl = open_template(src)
+    plans = []
+    for reg_path in registers:
+        progress(f"Reading {Path(reg_path).name}")
+        register = read_register(reg_path)
+        plans.append(plan(register, tpl.description, tpl.layout, tpl.workbook))
+    writes = [w for p in plans for w in p.writes]
+    backup = None
+    if dest.exists():
+        backup = str(keep_backup(dest))
+    progress(f"Writing {len(writes)} cells to {dest.name}")
+    write_cells(src, writes, dest)
+    return PopulateResult(tpl.description.kind, tpl.hwb, str(src), str(dest), backup, plans, len(writes))

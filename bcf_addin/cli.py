@@ -1,0 +1,114 @@
+"""The `bcf` command line: the same library functions the Excel ribbon calls.
+
+Exit codes: 0 done (and, for check, no errors), 1 the return has errors, 2 the input cannot be
+used (the message names the file, sheet and cell; nothing was written).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BcfError
+
+
+class _Group(click.Group):
+    """Turn every BcfError into one plain line and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BcfError as exc:
+            click.echo(f"bcf: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+def _progress(message: str) -> None:
+    click.echo(f"  {message}...", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bcf")
+def main():
+    """Better Care Fund returns: build, populate, check and balance NHS England's templates.
+
+    \b
+    Example:
+      bcf new planning-2025-26 plan.xlsx --hwb Leicestershire
+      bcf populate plan.xlsx --schemes schemes.csv -o plan-filled.xlsx
+    """
+
+
+@main.command("new")
+@click.argument("kind")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--hwb", help="Health and Wellbeing Board whose published allocations to pre-populate.")
+@click.option("--allocations", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of allocations (item,label,value) for an HWB whose figures are not bundled.")
+def new_cmd(kind, out, hwb, allocations):
+    """Write a replica of an NHS England template (KIND: see `bcf kinds`).
+
+    \b
+    Example:
+      bcf new planning-2025-26 plan.xlsx --hwb Leicestershire
+    """
+    from .api import new_replica
+
+    path = new_replica(kind, out, hwb=hwb, allocations=allocations)
+    click.echo(f"Wrote {path} ({kind}{', ' + hwb if hwb else ''})")
+
+
+@main.command("kinds")
+def kinds_cmd():
+    """List the templates this tool knows.
+
+    \b
+    Example:
+      bcf kinds
+    """
+    from .descriptions.loader import all_descriptions
+
+    for d in all_descriptions():
+        click.echo(f"{d.kind:20} {d.name} (Version {d.version})")
+
+
+@main.command("populate")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--schemes", "schemes", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Scheme register or ledger extract (CSV or XLSX) headed with the template's column names.")
+@click.option("--income", type=click.Path(dir_okay=False, path_type=Path),
+              help="Income or contributions table (CSV or XLSX).")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the populated copy.")
+@click.option("--in-place", is_flag=True, help="Change WORKBOOK itself; a backup copy is kept beside it.")
+def populate_cmd(workbook, schemes, income, out, in_place):
+    """Write a register's lines into the template's input cells (values only).
+
+    \b
+    Example:
+      bcf populate plan.xlsx --schemes schemes.csv -o plan-filled.xlsx
+      bcf populate plan.xlsx --schemes schemes.csv --income income.csv --in-place
+    """
+    from .api import populate
+
+    registers = [schemes] + ([income] if income else [])
+    result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress)
+    for t in result.tables:
+        click.echo(f"{t.sheet}: {t.lines} lines into the {t.table.replace('_', ' ')} table")
+    for note in result.notes:
+        click.echo(f"{note.severity}: {note}")
+    if result.backup:
+        click.echo(f"Kept the previous file as {result.backup}")
+    click.echo(f"Wrote {result.written} cells to {result.out}")
+
+
+def _register_optional_groups() -> None:
+    try:
+        from .addin.cli import addin
+    except ImportError:
+        return
+    main.add_command(addin)
+
+
+_register_optional_groups()

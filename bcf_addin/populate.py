@@ -1,0 +1,319 @@
+"""Pour an officer's register into the template's input cells: values only, input cells only.
+
+A register is matched to the template table whose headings it shares most (scheme lines,
+income, metrics, C&D rows). Each value is converted as its column requires: money exactly,
+dropdown values to the list's own spelling. Everything that cannot be used is reported by
+file, line and column; a problem that would make the return wrong stops the whole job before
+anything is written.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from .descriptions.loader import lists_of
+from .descriptions.schema import Column, Table, TemplateDescription
+from .errors import RegisterError
+from .folding import best_choice, closest, fold
+from .layout import Layout, TableAt
+from .model import CellWrite, Workbook, cell_ref
+from .money import NotMoney, parse_money
+from .register import Register, as_text
+
+
+@dataclass
+class Note:
+    severity: str              # warning or info
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(x for x in (self.file, f"line {self.line}" if self.line else None,
+                                      f"column '{self.column}'" if self.column else None) if x)
+        return f"{where}: {self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+@dataclass
+class TablePlan:
+    table: str
+    sheet: str
+    lines: int
+    writes: list[CellWrite] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def _matches(header: str, column: Column) -> bool:
+    key = fold(header)
+    return any(key == fold(h) for h in (column.header, *column.aliases))
+
+
+def _is_input(table: Table, column: Column, row_index: int | None = None) -> bool:
+    if table.rows is not None and row_index is not None and row_index < len(table.rows):
+        return table.rows[row_index].roles.get(column.id, column.role) == "input"
+    return column.role == "input"
+
+
+def choose_table(register: Register, desc: TemplateDescription) -> tuple[Table, str, dict[str, str], str | None, str | None]:
+    """The table this register fills: (table, its sheet, register header -> column id, label header, key header)."""
+    best = None
+    for sheet in desc.sheets:
+        for item in sheet.items:
+            if not isinstance(item, Table):
+                continue
+            has_input = any(c.role == "input" for c in item.columns) or any(
+                "input" in r.roles.values() for r in item.rows or [])
+            if not has_input:
+                continue
+            mapping = {}
+            for h in register.headers:
+                for c in item.columns:
+                    if c.id not in mapping.values() and _matches(h, c):
+                        mapping[h] = c.id
+                        break
+            label = key = None
+            if item.rows is not None:
+                label, key = _label_columns(register, item, mapping)
+            score = len(mapping) + (1 if label else 0)
+            if item.rows is not None and not label:
+                score = 0           # a fixed table needs to know which row each line is for
+            if best is None or score > best[0]:
+                best = (score, item, sheet.name, mapping, label, key)
+    if best is None or best[0] < 2:
+        raise RegisterError(
+            f"none of its column headings match a table of the {desc.name}; headings found: "
+            f"{', '.join(register.headers[:8])}", file=register.path,
+            hint="use the template's own column headings, e.g. 'Scheme ID', 'Source of Funding'")
+    return best[1], best[2], best[3], best[4], best[5]
+
+
+def _label_columns(register: Register, table: Table, mapping: dict[str, str]) -> tuple[str | None, str | None]:
+    """Which register columns name the row (and the second key, for C&D pathway/source rows)."""
+    free = [h for h in register.headers if h not in mapping]
+    label = key = None
+    for h in free:
+        if table.label_header and fold(h) == fold(table.label_header):
+            label = h
+        elif table.key_header and fold(h) == fold(table.key_header):
+            key = h
+    if label is None:
+        rows = {fold(x) for r in table.rows for x in (r.label, *r.aliases) if x}
+        for h in free:
+            if h != key and any(fold(row.get(h)) in rows for row in register.rows):
+                label = h
+                break
+    if key is None and any(r.key for r in table.rows):
+        keys = {fold(r.key) for r in table.rows if r.key}
+        for h in free:
+            if h != label and any(any(k.startswith(fold(row.get(h))) or fold(row.get(h)).startswith(k) for k in keys)
+                                  for row in register.rows if fold(row.get(h))):
+                key = h
+                break
+    return label, key
+
+
+class Converter:
+    """Turns a register's raw value into what the template's column holds."""
+
+    def __init__(self, desc: TemplateDescription, register: Register):
+        self.lists = lists_of(desc)
+        self.aliases = {name: src.aliases for name, src in desc.lists.items()}
+        self.money_max = desc.parameters.get("money_max", Decimal("999999999"))
+        self.register = register
+
+    def convert(self, column: Column, raw: object, line: int, header: str, notes: list[Note]):
+        text = as_text(raw)
+        if text == "":
+            return None
+        if column.type == "money":
+            try:
+                value = parse_money(raw if isinstance(raw, Decimal) else text)
+            except NotMoney:
+                raise RegisterError(f"line {line}, column '{header}': '{text}' is not an amount of money",
+                                    file=self.register.path, hint="enter a number such as 1234 or £1,234") from None
+            if value is not None and abs(value) > self.money_max:
+                raise RegisterError(f"line {line}, column '{header}': {text} is larger than the template accepts",
+                                    file=self.register.path)
+            return value
+        if column.type in ("number", "integer", "percent"):
+            return self._number(column, raw, text, line, header)
+        if column.type == "date":
+            return self._date(raw, text, line, header)
+        if column.type == "list":
+            values = self.lists[column.list]
+            if text == "0":
+                return None         # copied rows carry 0 in unused dropdown cells
+            found = best_choice(text, values, self.aliases.get(column.list))
+            if found is None:
+                near = closest(text, values)
+                notes.append(Note("warning", self.register.path, line, header,
+                                  f"'{text}' is not on the template's list, so it was not written",
+                                  f"did you mean '{near}'?" if near else f"choose one of: {', '.join(values[:6])}"))
+            return found
+        return text
+
+    def _number(self, column, raw, text, line, header):
+        if isinstance(raw, Decimal):
+            return raw
+        cleaned = text.replace(",", "")
+        pct = cleaned.endswith("%")
+        try:
+            value = Decimal(cleaned.rstrip("%").strip())
+        except InvalidOperation:
+            if fold(text) in ("n/a", "na"):
+                return text
+            raise RegisterError(f"line {line}, column '{header}': '{text}' is not a number",
+                                file=self.register.path) from None
+        return value / 100 if pct else value
+
+    def _date(self, raw, text, line, header):
+        if isinstance(raw, datetime):
+            return raw
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
+            try:
+                return datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        raise RegisterError(f"line {line}, column '{header}': '{text}' is not a date (use dd/mm/yyyy)",
+                            file=self.register.path)
+
+
+def plan(register: Register, desc: TemplateDescription, layout: Layout, wb: Workbook) -> TablePlan:
+    table, sheet_name, mapping, label_h, key_h = choose_table(register, desc)
+    at = layout.tables[table.id]
+    sheet = layout.workbook_sheet(sheet_name)
+    result = TablePlan(table.id, sheet, len(register.rows))
+    notes = result.notes
+    for h in register.headers:
+        if h not in mapping and h not in (label_h, key_h):
+            notes.append(Note("info", register.path, None, h, "this column is not in the template, so it was ignored"))
+    _exact_repeats(register, notes)
+    conv = Converter(desc, register)
+    if table.rows is None:
+        _plan_open(table, at, sheet, register, mapping, conv, wb, result)
+    else:
+        _plan_fixed(table, at, sheet, register, mapping, label_h, key_h, conv, wb, result)
+    return result
+
+
+def _missing_required(table: Table, mapping: dict[str, str], register: Register) -> None:
+    have = set(mapping.values())
+    for c in table.columns:
+        if c.role == "input" and c.required is True and c.id not in have:
+            raise RegisterError(f"has no column '{c.header}', which the {table.id.replace('_', ' ')} table needs",
+                                file=register.path, hint="add the column, headed as in the template")
+
+
+def _plan_open(table, at: TableAt, sheet, register, mapping, conv, wb, result: TablePlan):
+    _missing_required(table, mapping, register)
+    if len(register.rows) > len(at.rows):
+        raise RegisterError(
+            f"has {len(register.rows)} lines but the template's {table.id.replace('_', ' ')} table has room "
+            f"for {len(at.rows)}", file=register.path,
+            hint="combine lines, or ask the national BCF team for a template with more rows")
+    current = wb.sheets[sheet]
+    by_id = {c.id: c for c in table.columns}
+    for i, r in enumerate(at.rows):
+        row = register.rows[i] if i < len(register.rows) else None
+        line = register.lines[i] if row is not None else None
+        for h, cid in ([] if row is None else mapping.items()):
+            column = by_id[cid]
+            if not _is_input(table, column):
+                continue
+            value = conv.convert(column, row.get(h), line, h, result.notes)
+            _put(result, current, sheet, r, at.columns[cid], value)
+        if row is None:
+            # Lines left over from an earlier, longer register are cleared so totals stay true.
+            for c in table.columns:
+                if c.role == "input" and current.value(r, at.columns[c.id]) is not None:
+                    _put(result, current, sheet, r, at.columns[c.id], None)
+        else:
+            for c in table.columns:
+                if c.role == "input" and c.id not in mapping.values() and current.value(r, at.columns[c.id]) is not None:
+                    _put(result, current, sheet, r, at.columns[c.id], None)
+
+
+def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, conv, wb, result: TablePlan):
+    current = wb.sheets[sheet]
+    by_id = {c.id: c for c in table.columns}
+    used: set[int] = set()
+    for row, line in zip(register.rows, register.lines):
+        label = fold(row.get(label_h)) if label_h else ""
+        key = fold(row.get(key_h)) if key_h else ""
+        index = _find_row(table, label, key, used)
+        if index is None:
+            result.notes.append(Note("warning", register.path, line, label_h,
+                                     f"no row '{as_text(row.get(label_h))}"
+                                     + (f" / {as_text(row.get(key_h))}" if key_h else "") + "' in the template; line not written"))
+            continue
+        used.add(index)
+        r = at.rows[index]
+        for h, cid in mapping.items():
+            column = by_id[cid]
+            if not _is_input(table, column, index):
+                if as_text(row.get(h)):
+                    result.notes.append(Note("info", register.path, line, h,
+                                             "the template fills this cell itself, so it was not written"))
+                continue
+            value = conv.convert(column, row.get(h), line, h, result.notes)
+            _put(result, current, sheet, r, at.columns[cid], value)
+
+
+def _find_row(table: Table, label: str, key: str, used: set[int]) -> int | None:
+    current_label = ""
+    for i, row in enumerate(table.rows):
+        if row.label:
+            current_label = fold(row.label)
+        if i in used:
+            continue
+        labels = {fold(x) for x in (row.label, *row.aliases) if x} or {current_label}
+        if label and label not in labels and current_label != label:
+            continue
+        if key and row.key and not (fold(row.key).startswith(key) or key.startswith(fold(row.key))):
+            continue
+        if key and not row.key:
+            continue
+        return i
+    return None
+
+
+def _put(result: TablePlan, sheet, sheet_name: str, row: int, col: int, value) -> None:
+    if _same(sheet.value(row, col), value):
+        return
+    result.writes.append(CellWrite(sheet_name, row, col, value))
+
+
+def _same(old, new) -> bool:
+    if old is None or new is None:
+        return old is None and new is None
+    if isinstance(old, Decimal) and isinstance(new, Decimal):
+        return old == new
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return old == new
+    return type(old) is type(new) and old == new
+
+
+def _exact_repeats(register: Register, notes: list[Note]) -> None:
+    seen = Counter(tuple(as_text(v) for v in row.values()) for row in register.rows)
+    first_line = {}
+    for row, line in zip(register.rows, register.lines):
+        key = tuple(as_text(v) for v in row.values())
+        if seen[key] > 1:
+            if key in first_line:
+                notes.append(Note("warning", register.path, line, None,
+                                  f"repeats line {first_line[key]} exactly",
+                                  "a scheme split across sources or providers is fine; an exact repeat is usually pasted twice"))
+            else:
+                first_line[key] = line
+
+
+_CELL = re.compile(r"^[A-Z]+[0-9]+$")
+
+
+def describe_write(w: CellWrite) -> str:
+    return f"'{w.sheet}'!{cell_ref(w.row, w.col)}"
