@@ -7,7 +7,7 @@ from .errors import WrongTemplate
 from .folding import fold
 from .model import Workbook
 
-TOP_ROWS = 12
+TOP_ROWS = 30          # title and version stand at the top of the cover
 
 
 def _top_texts(wb: Workbook, sheet_name: str) -> list[str]:
@@ -40,7 +40,10 @@ def detect(wb: Workbook, expected: str | None = None) -> TemplateDescription:
 
 
 def _seen_title(wb: Workbook) -> str | None:
-    for sheet in wb.sheets.values():
+    """The title on the cover if there is one (the guidance sheet's title can differ)."""
+    covers = {fold(d.identity.sheet) for d in all_descriptions()}
+    sheets = sorted(wb.sheets.items(), key=lambda item: fold(item[0]) not in covers)
+    for _, sheet in sheets:
         for (r, _), cell in sorted(sheet.cells.items()):
             if r > TOP_ROWS:
                 break

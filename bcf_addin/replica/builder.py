@@ -9,6 +9,7 @@ image and hyperlinks. It is built with openpyxl: a new file, never a real templa
 from __future__ import annotations
 
 import os
+from copy import copy
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -114,7 +115,7 @@ class _Writer:
             # A merged input keeps its fill and lock across the whole area, as Excel shows it.
             for c in range(col + 1, col + width):
                 other = self.ws.cell(row, c)
-                other.fill, other.protection, other.border = cell.fill.copy(), cell.protection.copy(), BOX
+                other.fill, other.protection, other.border = copy(cell.fill), copy(cell.protection), BOX
         return cell
 
     def validate(self, ref: str, type_: str, list_name: str | None):

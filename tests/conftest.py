@@ -1,0 +1,42 @@
+"""Shared fixtures: Leicestershire replicas built from the descriptions, and the published sample."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from support import SAMPLE_PLAN
+
+
+@pytest.fixture(scope="session")
+def _plan_template(tmp_path_factory) -> Path:
+    from bcf_addin.api import new_replica
+
+    out = tmp_path_factory.mktemp("replica") / "plan.xlsx"
+    return new_replica("planning-2025-26", out, hwb="Leicestershire")
+
+
+@pytest.fixture
+def plan_template(_plan_template, tmp_path) -> Path:
+    """A fresh Leicestershire planning-2025-26 replica, one per test."""
+    dest = tmp_path / "Leicestershire plan.xlsx"
+    shutil.copy(_plan_template, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def _populated_plan(_plan_template, tmp_path_factory) -> Path:
+    from bcf_addin.api import populate
+
+    out = tmp_path_factory.mktemp("populated") / "plan-populated.xlsx"
+    populate(_plan_template, [SAMPLE_PLAN], out=out)
+    return out
+
+
+@pytest.fixture
+def populated_plan(_populated_plan, tmp_path) -> Path:
+    """The Leicestershire replica with the 74 published scheme lines of 2025-26 populated."""
+    dest = tmp_path / "Leicestershire HWB.xlsx"
+    shutil.copy(_populated_plan, dest)
+    return dest
