@@ -11,10 +11,9 @@ from .detect import detect
 from .errors import BcfError
 from .files import keep_backup, output_path
 from .hwb import HwbFigures, load_allocations, load_bundled
-from .layout import Layout
 from .locate import locate
-from .model import Workbook
 from .populate import Note, TablePlan, plan
+from .template import OpenTemplate
 from .register import read_register
 
 Progress = Callable[[str], None]
@@ -22,21 +21,6 @@ Progress = Callable[[str], None]
 
 def _quiet(_: str) -> None:
     pass
-
-
-@dataclass
-class OpenTemplate:
-    workbook: Workbook
-    description: TemplateDescription
-    layout: Layout
-
-    @property
-    def hwb(self) -> str | None:
-        at = self.layout.fields.get("hwb")
-        if at is None:
-            return None
-        value = self.workbook.sheets[self.layout.workbook_sheet(at.sheet)].value(at.row, at.col)
-        return str(value).strip() if value not in (None, "") else None
 
 
 def open_template(path: str | Path, kind: str | None = None) -> OpenTemplate:

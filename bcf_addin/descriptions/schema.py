@@ -174,6 +174,59 @@ class SheetDescription(Strict):
     complete_cell: bool = True       # a 'Complete:' Yes/No for the sheet (shown on the cover)
 
 
+class FundingSource(Strict):
+    """A funding source of the running balances: its label, and where its income stands."""
+
+    source: str                      # the template's own label ("NHS Minimum Contribution")
+    # Where its income stands, never a formula cell: field ids, table.row.column cells or
+    # table.column sums (all of a pre-populated or input column); several are added up.
+    income: List[str]
+    aliases: List[str] = []          # scheme-line values that also mean this source (older names)
+    grant: bool = False              # grant money: spend above 100% of the allocation is not allowed
+    no_underspend: bool = False      # grant conditions allow no underspend (the 2024-25 Discharge Fund)
+
+
+class LineFilter(Strict):
+    """Which scheme lines count towards a minimum spend."""
+
+    source: str
+    area: str | None = None
+    area_not: str | None = None
+    # Commissioner value -> the share counted: "1" in full, or the id of the column holding the share.
+    commissioner_share: dict[str, str] | None = None
+
+
+class MinimumSpend(Strict):
+    name: str                        # stable name in reports: asc_from_nhs_minimum, nhs_out_of_hospital
+    label: str
+    minimum: str                     # where the published minimum stands (a pre-populated cell)
+    template_spend: str | None = None  # the template's own computed figure, to compare
+    lines: LineFilter
+
+
+class Finance(Strict):
+    """What the money checks need to know about this template: all of it data, none of it code."""
+
+    schemes: str                     # the scheme table
+    source: str                      # its columns: funding source, spend, area, commissioner, NHS share
+    spend: str
+    area: str | None = None
+    commissioner: str | None = None
+    joint_shares: List[str] = []               # the % NHS and % LA columns of a joint line
+    sources: List[FundingSource]
+    running_balances: str | None = None        # the template's own running-balance table
+    balance_column: str = "balance"
+    expenditure_column: str = "expenditure"
+    reason_column: str | None = None           # 'If underspent, please provide reasons'
+    percent_spent: bool = False                # reporting templates show % spent
+    unallocated_is_error: bool = False         # plans must allocate every pound
+    minimum_spend: List[MinimumSpend] = []
+    uplift: str | None = None                  # parameter naming the year's minimum ASC uplift
+    dfg_breakdown: str | None = None           # table of district DFG amounts, summing to...
+    dfg_total: str | None = None               # ...this field
+    summary: str | None = None                 # a summary table repeating the running balances
+
+
 class Identity(Strict):
     """How the tool recognises this template in a workbook: its own title and version cells."""
 
@@ -192,6 +245,7 @@ class TemplateDescription(Strict):
     submission_name: str = "{hwb} HWB"
     lists: dict[str, ListSource] = {}
     parameters: dict[str, Decimal] = {}
+    finance: Finance | None = None
     sheets: List[SheetDescription]
 
     @field_validator("kind")

@@ -1,0 +1,124 @@
+"""Running balances and minimum-spend tests, computed from the scheme lines and income alone.
+
+Never from the template's own formula cells: those can be stale, pasted over or wrong, and
+comparing the two is how a damaged template is caught.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .descriptions.schema import Finance, LineFilter
+from .folding import fold
+from .money import percent
+from .template import Line, OpenTemplate, amount
+
+
+@dataclass
+class SourceBalance:
+    source: str
+    income: Decimal
+    expenditure: Decimal
+    balance: Decimal
+    percent_spent: Decimal | None
+    lines: int = 0
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "income": self.income, "expenditure": self.expenditure,
+                "balance": self.balance, "percent_spent": self.percent_spent}
+
+
+@dataclass
+class MinimumSpendResult:
+    name: str
+    label: str
+    minimum: Decimal
+    spend: Decimal
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(Decimal(0), self.minimum - self.spend)
+
+    @property
+    def met(self) -> bool:
+        return self.spend >= self.minimum
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "minimum": self.minimum, "spend": self.spend,
+                "shortfall": self.shortfall, "met": self.met}
+
+
+@dataclass
+class Balances:
+    template: str
+    hwb: str | None
+    running_balances: list[SourceBalance] = field(default_factory=list)
+    minimum_spend: list[MinimumSpendResult] = field(default_factory=list)
+    unmatched_lines: list[Line] = field(default_factory=list)   # lines whose source is no known source
+
+    @property
+    def total(self) -> SourceBalance:
+        inc = sum((b.income for b in self.running_balances), Decimal(0))
+        exp = sum((b.expenditure for b in self.running_balances), Decimal(0))
+        pct = percent(exp, inc) if any(b.percent_spent is not None for b in self.running_balances) else None
+        return SourceBalance("Total", inc, exp, inc - exp, pct)
+
+    def source(self, label: str) -> SourceBalance:
+        for b in self.running_balances:
+            if fold(b.source) == fold(label):
+                return b
+        raise KeyError(label)
+
+    def to_dict(self) -> dict:
+        return {"template": self.template, "hwb": self.hwb,
+                "running_balances": [b.to_dict() for b in self.running_balances],
+                "minimum_spend": [m.to_dict() for m in self.minimum_spend]}
+
+
+def compute(tpl: OpenTemplate) -> Balances:
+    fin = tpl.description.finance
+    result = Balances(tpl.description.kind, tpl.hwb)
+    if fin is None:
+        return result
+    lines = tpl.lines(fin.schemes)
+    keys = {s.source: {fold(x) for x in (s.source, *s.aliases)} for s in fin.sources}
+    counted: set[int] = set()
+    for src in fin.sources:
+        mine = [ln for ln in lines if fold(ln.values.get(fin.source)) in keys[src.source]]
+        counted.update(ln.index for ln in mine)
+        income = tpl.total(src.income)
+        spent = sum((amount(ln.values.get(fin.spend)) for ln in mine), Decimal(0))
+        pct = percent(spent, income) if fin.percent_spent else None
+        result.running_balances.append(SourceBalance(src.source, income, spent, income - spent, pct, len(mine)))
+    result.unmatched_lines = [ln for ln in lines if ln.index not in counted and amount(ln.values.get(fin.spend))]
+    for ms in fin.minimum_spend:
+        minimum = amount(tpl.ref(ms.minimum).value)
+        spend = sum((_counted(ln, ms.lines, fin) for ln in lines), Decimal(0))
+        result.minimum_spend.append(MinimumSpendResult(ms.name, ms.label, minimum, spend))
+    return result
+
+
+def _counted(line: Line, f: LineFilter, fin: Finance) -> Decimal:
+    """How much of a line counts towards a minimum: all of it, a share of it, or none."""
+    v = line.values
+    if fold(v.get(fin.source)) != fold(f.source):
+        return Decimal(0)
+    area = fold(v.get(fin.area)) if fin.area else ""
+    if f.area is not None and area != fold(f.area):
+        return Decimal(0)
+    if f.area_not is not None and area == fold(f.area_not):
+        return Decimal(0)
+    spend = amount(v.get(fin.spend))
+    if f.commissioner_share is None:
+        return spend
+    commissioner = fold(v.get(fin.commissioner))
+    for who, share in f.commissioner_share.items():
+        if fold(who) == commissioner:
+            return spend if share == "1" else spend * share_fraction(v.get(share))
+    return Decimal(0)
+
+
+def share_fraction(value) -> Decimal:
+    """A '% NHS' cell as a fraction: Excel keeps 60% as 0.6, a typed 60 means 60%."""
+    share = amount(value)
+    return share / 100 if share > 1 else share

@@ -1,0 +1,44 @@
+"""A rule: a stable code, a default severity, plain-English docs, and the function that checks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from .findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from .context import CheckContext
+
+
+class Family(str, Enum):
+    COMPLETENESS = "completeness"
+    VALUES = "values"
+    MONEY = "money"
+    MINIMUM_SPEND = "minimum spend"
+    ARITHMETIC = "arithmetic"
+    CROSS_SHEET = "cross-sheet"
+    YEAR_ON_YEAR = "year on year"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    family: Family
+    severity: Severity
+    title: str                  # one line, for lists
+    what: str                   # what it checks
+    why: str                    # why it matters
+    example: str                # a return that triggers it
+    fix: str                    # how to fix it
+    check: Callable[["CheckContext", "Rule"], Iterable[Finding]]
+
+    def __post_init__(self):
+        for name in ("title", "what", "why", "example", "fix"):
+            if not getattr(self, name).strip():
+                raise ValueError(f"rule {self.code} needs its {name} documented")
+
+    def finding(self, sheet: str | None, cell: str | None, message: str, hint: str | None = None,
+                severity: Severity | None = None) -> Finding:
+        return Finding(self.code, severity or self.severity, sheet, cell, message, hint or self.fix)

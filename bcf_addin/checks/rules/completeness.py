@@ -1,0 +1,105 @@
+"""Everything the template's own checker tests, plus the conditional answers it misses."""
+from __future__ import annotations
+
+from ...descriptions.schema import Requirement, Table
+from ..findings import Severity
+from ..rule import Family, Rule
+
+
+def _required_answer(ctx, rule):
+    for cell in ctx.inputs():
+        if cell.line is None and cell.blank and (cell.requirement is True or (
+                isinstance(cell.requirement, Requirement) and cell.requirement.when is None)):
+            yield rule.finding(cell.sheet, cell.cell, f"{cell.label} is not answered.",
+                               f"Fill in the yellow cell {cell.cell}" + (
+                                   " from the drop-down list." if cell.list else "."))
+
+
+def _conditional_answer(ctx, rule):
+    for cell in ctx.inputs():
+        req = cell.requirement
+        if not cell.blank or not isinstance(req, Requirement) or req.when is None:
+            continue
+        if ctx.condition_holds(req.when, cell):
+            why = req.why or "an earlier answer requires it"
+            yield rule.finding(cell.sheet, cell.cell, f"{cell.label} is empty, but {why}.",
+                               f"Fill in {cell.cell}, or change the answer that asks for it.")
+
+
+def _incomplete_line(ctx, rule):
+    for cell in ctx.inputs():
+        if cell.line is None or not cell.blank or cell.requirement is not True:
+            continue
+        ident = _line_name(ctx, cell)
+        yield rule.finding(cell.sheet, cell.cell, f"{ident} has no '{cell.column.header}'.",
+                           f"Fill in {cell.cell}" + (" from the drop-down list" if cell.list else "")
+                           + ", or delete the whole line if it is not needed.")
+
+
+def _line_name(ctx, cell) -> str:
+    table: Table = cell.table
+    first = table.columns[0]
+    ident = ctx.template.located(table.id, cell.row, first.id).value
+    name = "Scheme line" if ctx.description.finance and table.id == ctx.description.finance.schemes else "Line"
+    return f"{name} {cell.line}" + (f" ({first.header} {ident})" if ident not in (None, "") else "")
+
+
+def _too_few_lines(ctx, rule):
+    for sheet in ctx.description.sheets:
+        for item in sheet.items:
+            if isinstance(item, Table) and item.rows is None and item.min_rows:
+                lines = ctx.template.lines(item.id)
+                if len(lines) < item.min_rows:
+                    at = ctx.template.layout.tables[item.id]
+                    wb_sheet = ctx.template.layout.workbook_sheet(at.sheet)
+                    first = at.rows[0]
+                    from ...model import cell_ref
+                    yield rule.finding(wb_sheet, cell_ref(first, min(at.columns.values())),
+                                       f"The table headed '{item.columns[0].header}' is empty.",
+                                       f"Enter at least {item.min_rows} line{'s' if item.min_rows > 1 else ''}.")
+
+
+REQUIRED_ANSWER = Rule(
+    "C101", "required-answer", Family.COMPLETENESS, Severity.ERROR,
+    "A question the template requires is not answered",
+    "Every yellow input the template's checker column tests, on every sheet: sign-off, contacts, "
+    "named people, assurance statements, metrics, national conditions.",
+    "NHS England treats a return with any red 'No' in its checker column as incomplete and will ask "
+    "for it again.",
+    "The cover's 'Health and Wellbeing Board chair' first name is blank.",
+    "Fill in the yellow cell named in the finding.",
+    _required_answer)
+
+CONDITIONAL_ANSWER = Rule(
+    "C102", "conditional-answer", Family.COMPLETENESS, Severity.ERROR,
+    "An answer that another answer asks for is missing",
+    "Answers needed only because of another answer: a reason and expected date when the plan is not "
+    "signed off, an explanation when an assurance or national condition is 'No', actions and a "
+    "timeframe when an expectation is not met, what 'Other' means.",
+    "The template's own checker often misses these, so a return can show 'Template Complete' while "
+    "the national team still has to ask for them.",
+    "'Signed off' is 'No' and the expected sign-off date is blank.",
+    "Give the answer the finding names, or change the answer that asks for it.",
+    _conditional_answer)
+
+INCOMPLETE_LINE = Rule(
+    "C103", "incomplete-line", Family.COMPLETENESS, Severity.ERROR,
+    "A scheme line is missing a required column",
+    "Every line in use of an input table (scheme lines, contributions) has each required column filled.",
+    "A line without a source of funding or area of spend is left out of the running balances and "
+    "minimum-spend sums, so the money does not add up.",
+    "Scheme line 12 has an amount but no 'Source of Funding'.",
+    "Fill in the cell, or delete the whole line.",
+    _incomplete_line)
+
+TOO_FEW_LINES = Rule(
+    "C104", "empty-table", Family.COMPLETENESS, Severity.ERROR,
+    "A table that must have lines is empty",
+    "Tables that may not be left empty, such as the expenditure plan's scheme lines and the list of "
+    "documents submitted.",
+    "A plan with no expenditure lines cannot show how the fund is spent.",
+    "The 5. Expenditure sheet has no scheme lines.",
+    "Enter the lines (bcf populate can write them from your scheme register).",
+    _too_few_lines)
+
+RULES = (REQUIRED_ANSWER, CONDITIONAL_ANSWER, INCOMPLETE_LINE, TOO_FEW_LINES)

@@ -1,0 +1,37 @@
+"""The national minimum-spend conditions, computed from the scheme lines."""
+from __future__ import annotations
+
+from ...money import pounds
+from ..findings import Severity
+from ..rule import Family, Rule
+
+
+def _shortfall(ctx, rule):
+    fin = ctx.description.finance
+    if not fin:
+        return
+    for spec, result in zip(fin.minimum_spend, ctx.balances.minimum_spend):
+        if result.met:
+            continue
+        at = ctx.template.ref(spec.template_spend or spec.minimum)
+        yield rule.finding(at.sheet, at.cell,
+                           f"{spec.label}: the scheme lines give {pounds(result.spend)} against a minimum of "
+                           f"{pounds(result.minimum)}, {pounds(result.shortfall)} short.",
+                           f"Fund at least {pounds(result.shortfall)} more of the qualifying lines from the NHS "
+                           "minimum contribution (see the rule's documentation for which lines count).")
+
+
+SHORTFALL = Rule(
+    "S401", "minimum-spend-shortfall", Family.MINIMUM_SPEND, Severity.ERROR,
+    "A minimum spend (ASC from the NHS minimum, NHS out-of-hospital) is not met",
+    "Adult social care spend from the NHS minimum contribution (lines with Area of Spend 'Social Care' "
+    "and the NHS minimum as source) is at least the HWB's published minimum; in 2023-25 templates "
+    "also NHS-commissioned out-of-hospital spend (Area not 'Acute', source the NHS minimum, "
+    "Commissioner 'NHS' in full and 'Joint' by its % NHS share). Shortfall = max(0, minimum - spend).",
+    "Maintaining the NHS contribution to adult social care is a national condition of the fund.",
+    "ASC minimum £31,982,219, qualifying lines £31,500,000: £482,219 short.",
+    "Increase or re-tag qualifying lines until the minimum is met.",
+    _shortfall)
+
+RULES = (SHORTFALL,)
+del Severity

@@ -1,0 +1,163 @@
+"""Income against spend per funding source, computed from the scheme lines."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...folding import fold
+from ...money import pounds
+from ..findings import Severity
+from ..rule import Family, Rule
+
+
+def balance_cell(ctx, source: str, column: str | None = None) -> tuple[str | None, str | None]:
+    """The template's own running-balance cell for a source, to point the officer at."""
+    fin = ctx.description.finance
+    if not fin.running_balances or fin.running_balances not in ctx.template.layout.tables:
+        return None, None
+    table, at = ctx.template.table(fin.running_balances)
+    for row in table.rows or []:
+        if row.id and fold(source) in {fold(x) for x in (row.label, *row.aliases)}:
+            located = ctx.template.located(table.id, at.row_ids[row.id], column or fin.balance_column)
+            return located.sheet, located.cell
+    return None, None
+
+
+def _unallocated(ctx, rule):
+    fin = ctx.description.finance
+    if not fin or not fin.unallocated_is_error:
+        return
+    for b in ctx.balances.running_balances:
+        if b.balance == 0:
+            continue
+        sheet, cell = balance_cell(ctx, b.source)
+        if b.balance > 0:
+            yield rule.finding(sheet, cell,
+                               f"{pounds(b.balance)} of the {b.source} ({pounds(b.income)}) is not allocated to any "
+                               f"scheme: the lines add up to {pounds(b.expenditure)}.",
+                               f"Add or increase scheme lines funded from {b.source} by {pounds(b.balance)}, so no "
+                               "funds are left unallocated.")
+        else:
+            yield rule.finding(sheet, cell,
+                               f"Scheme lines funded from {b.source} add up to {pounds(b.expenditure)}, "
+                               f"{pounds(-b.balance)} more than its income of {pounds(b.income)}.",
+                               f"Reduce the {b.source} lines by {pounds(-b.balance)} or fund the excess from "
+                               "another source.")
+
+
+def _overspent(ctx, rule):
+    fin = ctx.description.finance
+    if not fin or fin.unallocated_is_error:
+        return
+    grants = {fold(s.source) for s in fin.sources if s.grant}
+    for b in ctx.balances.running_balances:
+        if b.balance >= 0:
+            continue
+        sheet, cell = balance_cell(ctx, b.source)
+        grant = fold(b.source) in grants
+        yield rule.finding(sheet, cell,
+                           f"Spend from {b.source} is {pounds(b.expenditure)}, {pounds(-b.balance)} more than its "
+                           f"income of {pounds(b.income)}" + (" (over 100% of a grant)." if grant else "."),
+                           "Grant spend cannot exceed 100% of the allocation: move the excess onto a new line "
+                           "funded from another source." if grant else "Check the lines' amounts and sources.",
+                           severity=Severity.ERROR if grant else Severity.WARNING)
+
+
+def _underspend_reason(ctx, rule):
+    fin = ctx.description.finance
+    if not fin or not fin.reason_column or fin.running_balances not in ctx.template.layout.tables:
+        return
+    for b in ctx.balances.running_balances:
+        if b.balance <= 0:
+            continue
+        sheet, cell = balance_cell(ctx, b.source, fin.reason_column)
+        if sheet is None:
+            continue
+        table, at = ctx.template.table(fin.running_balances)
+        row = next(r for r in table.rows if r.id and fold(r.label) == fold(b.source))
+        reason = ctx.template.located(table.id, at.row_ids[row.id], fin.reason_column).value
+        if reason in (None, "") or (isinstance(reason, str) and not reason.strip()):
+            yield rule.finding(sheet, cell, f"{b.source} is underspent by {pounds(b.balance)} and no reason is given.",
+                               f"Explain the underspend in {cell}.")
+
+
+def _no_underspend(ctx, rule):
+    fin = ctx.description.finance
+    if not fin:
+        return
+    for src in fin.sources:
+        if not src.no_underspend:
+            continue
+        b = ctx.balances.source(src.source)
+        if b.balance > 0:
+            sheet, cell = balance_cell(ctx, b.source)
+            yield rule.finding(sheet, cell,
+                               f"{b.source} is underspent by {pounds(b.balance)}; its grant conditions allow no "
+                               "underspend.", "Account for the whole allocation within the year.")
+
+
+def _unknown_source(ctx, rule):
+    fin = ctx.description.finance
+    if not fin:
+        return
+    for line in ctx.balances.unmatched_lines:
+        at = ctx.template.located(fin.schemes, line.row, fin.source)
+        amount = line.values.get(fin.spend)
+        shown = pounds(amount) if isinstance(amount, Decimal) else str(amount)
+        yield rule.finding(at.sheet, at.cell,
+                           f"Scheme line {line.index + 1} ({shown}) has source of funding "
+                           f"'{line.values.get(fin.source) or 'blank'}', so it counts towards no running balance.",
+                           "Choose the source of funding from the drop-down list.")
+
+
+UNALLOCATED = Rule(
+    "M301", "unallocated-funds", Family.MONEY, Severity.ERROR,
+    "A plan leaves funding unallocated (or plans more than the income)",
+    "In a plan, each funding source's scheme lines add up to exactly its income: balance = income - "
+    "expenditure = £0, computed from the lines and income cells, not the template's formulas.",
+    "Plans must account for full allocations: no unallocated funds may remain once the template is "
+    "complete.",
+    "Leicestershire 2025-26: NHS Minimum Contribution £57,070,979, lines £56,776,363, £294,616 unallocated.",
+    "Add, increase or re-source scheme lines until every balance is £0.",
+    _unallocated)
+
+OVERSPENT = Rule(
+    "M302", "overspent-source", Family.MONEY, Severity.ERROR,
+    "Spend from a source exceeds its income",
+    "In reporting templates, expenditure per funding source does not exceed its income; for grant "
+    "funding (DFG, Local Authority Better Care Grant / iBCF, Discharge Funding) it is an error, for "
+    "other sources a warning.",
+    "Grant-funded spend cannot go beyond 100% of the total allocation.",
+    "DFG income £5,518,288, actual spend £5,600,000.",
+    "Move the excess onto a new line funded from another source.",
+    _overspent)
+
+UNDERSPEND_REASON = Rule(
+    "M303", "underspend-reason", Family.MONEY, Severity.ERROR,
+    "An underspent source has no reason given",
+    "Where a source's balance is above £0 at year end, the 'If underspent, please provide reasons' "
+    "cell beside it is filled in.",
+    "The national team asks for the reasons for every underspend.",
+    "DFG underspent by £1,047,439 with the reason cell blank.",
+    "Explain the underspend in the reason cell.",
+    _underspend_reason)
+
+NO_UNDERSPEND = Rule(
+    "M304", "no-underspend-allowed", Family.MONEY, Severity.ERROR,
+    "A grant that may not be underspent is underspent",
+    "Sources whose grant conditions allow no underspend (the 2024-25 Discharge Fund) are fully spent "
+    "at year end.",
+    "The Discharge Fund grant conditions do not allow underspend within the financial year.",
+    "ICB Discharge Funding £4,355,513, actual spend £4,200,000.",
+    "Account for the whole allocation within the year.",
+    _no_underspend)
+
+UNKNOWN_SOURCE = Rule(
+    "M305", "line-without-source", Family.MONEY, Severity.ERROR,
+    "A scheme line with money counts towards no funding source",
+    "Every scheme line with an amount has a source of funding that is one of the template's sources.",
+    "Such a line is in no running balance, so income and spend cannot be reconciled.",
+    "£120,000 on a line whose source is blank or 'Better Care Grant'.",
+    "Choose the source of funding from the drop-down list.",
+    _unknown_source)
+
+RULES = (UNALLOCATED, OVERSPENT, UNDERSPEND_REASON, NO_UNDERSPEND, UNKNOWN_SOURCE)

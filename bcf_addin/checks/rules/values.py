@@ -1,0 +1,136 @@
+"""Each input holds the kind of value its cell takes: a list value, an amount, a number."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ...folding import best_choice, closest, fold
+from ...money import pounds
+from ..findings import Severity
+from ..rule import Family, Rule
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _not_on_list(ctx, rule):
+    for cell in ctx.inputs():
+        if cell.blank or not cell.list:
+            continue
+        values = ctx.lists[cell.list]
+        text = str(cell.value).strip() if not isinstance(cell.value, Decimal) else format(cell.value, "f")
+        if text in values:
+            continue
+        fixed = best_choice(text, values, ctx.list_aliases(cell.list))
+        if fixed is not None:
+            yield rule.finding(cell.sheet, cell.cell,
+                               f"{cell.label} holds '{text}', which is not exactly the list's '{fixed}'.",
+                               f"Choose '{fixed}' from the drop-down in {cell.cell} so the national "
+                               "aggregation recognises it.", severity=Severity.WARNING)
+        else:
+            near = closest(text, values)
+            yield rule.finding(cell.sheet, cell.cell, f"{cell.label} holds '{text}', which is not on the list.",
+                               f"Choose a value from the drop-down in {cell.cell}"
+                               + (f"; the closest is '{near}'." if near else "."))
+
+
+def _money_cell(ctx, rule):
+    limit = ctx.parameter("money_max") or Decimal("999999999")
+    for cell in ctx.inputs():
+        if cell.blank or cell.type != "money":
+            continue
+        if not isinstance(cell.value, Decimal):
+            yield rule.finding(cell.sheet, cell.cell, f"{cell.label} holds the text '{cell.value}', not an amount.",
+                               f"Type the amount as a number in {cell.cell} (no words; £ and commas are fine).")
+        elif abs(cell.value) > limit:
+            yield rule.finding(cell.sheet, cell.cell,
+                               f"{cell.label} is {pounds(cell.value)}, beyond the template's range.",
+                               "Check the amount: money is entered in whole pounds, not pence.")
+
+
+def _number_cell(ctx, rule):
+    for cell in ctx.inputs():
+        if cell.blank or cell.type not in ("number", "integer", "percent"):
+            continue
+        if isinstance(cell.value, Decimal):
+            continue
+        if fold(cell.value) in ("n/a", "na", "not applicable"):
+            continue
+        yield rule.finding(cell.sheet, cell.cell, f"{cell.label} holds the text '{cell.value}', not a number.",
+                           f"Enter a number in {cell.cell}.")
+
+
+def _joint_shares(ctx, rule):
+    fin = ctx.description.finance
+    if not fin or not fin.commissioner or len(fin.joint_shares) != 2:
+        return
+    nhs, la = fin.joint_shares
+    from ...balances import share_fraction
+    for line in ctx.template.lines(fin.schemes):
+        if fold(line.values.get(fin.commissioner)) != "joint":
+            continue
+        total = share_fraction(line.values.get(nhs)) + share_fraction(line.values.get(la))
+        if total != 1:
+            at = ctx.template.located(fin.schemes, line.row, nhs)
+            yield rule.finding(at.sheet, at.cell,
+                               f"Scheme line {line.index + 1} is jointly commissioned but its % NHS and % LA add "
+                               f"up to {total * 100:.4g}%, not 100%.",
+                               "Enter the NHS and LA shares so that together they make 100%.")
+
+
+def _email(ctx, rule):
+    for cell in ctx.inputs():
+        if not cell.blank and cell.type == "email" and not _EMAIL.match(str(cell.value).strip()):
+            yield rule.finding(cell.sheet, cell.cell, f"{cell.label} '{cell.value}' does not look like an e-mail address.",
+                               "Enter an address such as name@council.gov.uk.")
+
+
+NOT_ON_LIST = Rule(
+    "V201", "not-on-list", Family.VALUES, Severity.ERROR,
+    "A drop-down cell holds a value that is not on its list",
+    "Every drop-down cell (activity, objective, area of spend, provider, source of funding, Yes/No...) "
+    "holds exactly a value of its list. A value that matches only after ignoring case, spaces or "
+    "dashes is a warning; anything else is an error.",
+    "Pasted values bypass Excel's validation; the national aggregation matches the list's text "
+    "exactly, so 'social care' or 'Social Care ' is not counted as Social Care.",
+    "Area of Spend 'Social Cares' on scheme line 4.",
+    "Choose the value from the cell's drop-down list.",
+    _not_on_list)
+
+MONEY_CELL = Rule(
+    "V202", "money-not-amount", Family.VALUES, Severity.ERROR,
+    "A money cell holds text or an amount out of range",
+    "Money inputs hold numbers within the range the template accepts.",
+    "Text in a money cell is treated as zero by the template's sums, silently.",
+    "Expenditure 'about 5k' on scheme line 9.",
+    "Type the amount as a number of pounds.",
+    _money_cell)
+
+NUMBER_CELL = Rule(
+    "V203", "number-not-number", Family.VALUES, Severity.ERROR,
+    "A number cell holds text",
+    "Metric counts, populations, percentages and C&D figures are numbers ('n/a' is accepted where "
+    "the template itself uses it).",
+    "The template's rates and surpluses are calculated from these cells.",
+    "Number of Admissions 65+ for May is 'about 2,600'.",
+    "Enter a number.",
+    _number_cell)
+
+JOINT_SHARES = Rule(
+    "V204", "joint-shares", Family.VALUES, Severity.ERROR,
+    "A jointly commissioned line's NHS and LA shares do not make 100%",
+    "Scheme lines with Commissioner 'Joint' give % NHS and % LA that add up to 100%.",
+    "The NHS share decides how much of the line counts towards NHS-commissioned out-of-hospital spend.",
+    "Commissioner 'Joint', % NHS 60%, % LA 30%.",
+    "Correct the shares so they add up to 100%.",
+    _joint_shares)
+
+EMAIL = Rule(
+    "V205", "email-format", Family.VALUES, Severity.WARNING,
+    "An e-mail address does not look like one",
+    "E-mail cells hold something shaped like an address.",
+    "The national team uses these addresses to resolve queries about the return.",
+    "E-mail 'Lisa Carter'.",
+    "Enter the address.",
+    _email)
+
+RULES = (NOT_ON_LIST, MONEY_CELL, NUMBER_CELL, JOINT_SHARES, EMAIL)
