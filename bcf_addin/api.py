@@ -100,3 +100,33 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
     progress(f"Writing {len(writes)} cells to {dest.name}")
     write_cells(src, writes, dest)
     return PopulateResult(tpl.description.kind, tpl.hwb, str(src), str(dest), backup, plans, len(writes))
+
+
+def stale_caches(path: str | Path) -> bool:
+    """Whether the file asks to be recalculated on open: its cached formula results are then old."""
+    from .xlsx.package import open_package
+
+    with open_package(str(path)) as pkg:
+        root = pkg.workbook_root()
+    for el in root:
+        if el.tag.endswith("}calcPr"):
+            return el.get("fullCalcOnLoad") in ("1", "true")
+    return False
+
+
+def check(workbook: str | Path, *, previous: str | Path | None = None, progress: Progress = _quiet):
+    """Every rule over the return (and last year's, for the year-on-year rules): a CheckReport."""
+    from .checks.run import check_template
+
+    progress(f"Reading {Path(workbook).name}")
+    tpl = open_template(workbook)
+    prev = open_template(previous) if previous else None
+    progress("Checking")
+    return check_template(tpl, prev, stale_caches=stale_caches(workbook))
+
+
+def balances(workbook: str | Path):
+    """Running balances and minimum-spend tests computed from the scheme lines and income."""
+    from .balances import compute
+
+    return compute(open_template(workbook))

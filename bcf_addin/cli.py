@@ -103,6 +103,68 @@ def populate_cmd(workbook, schemes, income, out, in_place):
     click.echo(f"Wrote {result.written} cells to {result.out}")
 
 
+@main.command("check")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="Last year's return, for the year-on-year rules.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the findings to a workbook to work from.")
+def check_cmd(workbook, previous, as_json, report):
+    """Check a return: completeness, values, money, minimum spend, arithmetic, year on year.
+
+    Exit code 0 when there is no error, 1 when there are errors, 2 when the file is unusable.
+
+    \b
+    Example:
+      bcf check "Leicestershire HWB.xlsx"
+      bcf check plan.xlsx --previous last-year.xlsx --report findings.xlsx
+    """
+    from .api import check
+    from .render import check_text
+
+    result = check(workbook, previous=previous, progress=_progress if not as_json else _silent)
+    if report:
+        from .report_workbook import write_report
+
+        write_report(result, report)
+    if as_json:
+        from .jsonout import dumps
+
+        click.echo(dumps(result.to_dict()))
+    else:
+        click.echo(check_text(result))
+        if report:
+            click.echo(f"Wrote the findings to {report}")
+    sys.exit(result.exit_code)
+
+
+@main.command("balances")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (money in pounds, exact).")
+def balances_cmd(workbook, as_json):
+    """Running balances and minimum-spend tests, computed from the scheme lines and income.
+
+    \b
+    Example:
+      bcf balances "Leicestershire HWB.xlsx" --json
+    """
+    from .api import balances
+    from .render import balances_text
+
+    result = balances(workbook)
+    if as_json:
+        from .jsonout import dumps
+
+        click.echo(dumps(result.to_dict()))
+    else:
+        click.echo(balances_text(result))
+
+
+def _silent(_: str) -> None:
+    pass
+
+
 def _register_optional_groups() -> None:
     try:
         from .addin.cli import addin

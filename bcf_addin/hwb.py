@@ -22,6 +22,10 @@ class HwbFigures:
     icbs: list[str] = field(default_factory=list)
     trusts: list[str] = field(default_factory=list)
 
+    def names(self, which: str) -> list[str]:
+        """A list of the HWB's organisations by name: `trusts` or `icbs`."""
+        return list({"trusts": self.trusts, "icbs": self.icbs}[which])
+
 
 def bundled_hwbs() -> list[str]:
     return sorted(yaml.safe_load(p.read_text(encoding="utf-8"))["hwb"] for p in (paths.workbooks() / "hwbs").glob("*.yaml"))

@@ -209,6 +209,14 @@ def _fixed_rows(index: _Index, t: Table, data_start: int, first_data_col: int, l
     label_cols = range(1, first_data_col)
     for row in t.rows:
         found = None
+        if row.slot is not None:
+            # Its key is the HWB's own (a trust's name) or a blank: it is known by its place,
+            # straight under the row before it.
+            rows.append(last + 1)
+            if row.id:
+                row_ids[row.id] = last + 1
+            last += 1
+            continue
         for r in range(last + 1, limit):
             label_ok = not row.label or any(
                 _header_matches(index.at(r, c), row.label, row.aliases, False)

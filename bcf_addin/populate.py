@@ -55,7 +55,7 @@ def _matches(header: str, column: Column) -> bool:
 
 def _is_input(table: Table, column: Column, row_index: int | None = None) -> bool:
     if table.rows is not None and row_index is not None and row_index < len(table.rows):
-        return table.rows[row_index].roles.get(column.id, column.role) == "input"
+        return table.role(table.rows[row_index], column) == "input"
     return column.role == "input"
 
 
@@ -77,19 +77,30 @@ def choose_table(register: Register, desc: TemplateDescription) -> tuple[Table, 
                         mapping[h] = c.id
                         break
             label = key = None
+            lines = 0
             if item.rows is not None:
                 label, key = _label_columns(register, item, mapping)
-            score = len(mapping) + (1 if label else 0)
-            if item.rows is not None and not label:
+                lines = _lines_with_rows(register, item, label, key)
+            score = len(mapping) + (1 if label else 0) + (1 if key else 0)
+            if item.rows is not None and not (label and lines):
                 score = 0           # a fixed table needs to know which row each line is for
-            if best is None or score > best[0]:
-                best = (score, item, sheet.name, mapping, label, key)
-    if best is None or best[0] < 2:
+            # Tables alike in their headings (C&D step-down and step-up months) are told apart
+            # by how many of the register's lines name one of their rows.
+            if best is None or (score, lines) > best[0]:
+                best = ((score, lines), item, sheet.name, mapping, label, key)
+    if best is None or best[0][0] < 2:
         raise RegisterError(
             f"none of its column headings match a table of the {desc.name}; headings found: "
             f"{', '.join(register.headers[:8])}", file=register.path,
             hint="use the template's own column headings, e.g. 'Scheme ID', 'Source of Funding'")
     return best[1], best[2], best[3], best[4], best[5]
+
+
+def _lines_with_rows(register: Register, table: Table, label_h: str | None, key_h: str | None) -> int:
+    if not label_h:
+        return 0
+    return sum(1 for row in register.rows
+               if _find_row(table, fold(row.get(label_h)), fold(row.get(key_h)) if key_h else "", set()) is not None)
 
 
 def _label_columns(register: Register, table: Table, mapping: dict[str, str]) -> tuple[str | None, str | None]:
@@ -242,10 +253,12 @@ def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, co
     current = wb.sheets[sheet]
     by_id = {c.id: c for c in table.columns}
     used: set[int] = set()
+    shown = {i: current.value(r, at.key_col) for i, (trow, r) in enumerate(zip(table.rows, at.rows))
+             if trow.slot is not None and at.key_col}
     for row, line in zip(register.rows, register.lines):
         label = fold(row.get(label_h)) if label_h else ""
         key = fold(row.get(key_h)) if key_h else ""
-        index = _find_row(table, label, key, used)
+        index = _find_row(table, label, key, used, shown)
         if index is None:
             result.notes.append(Note("warning", register.path, line, label_h,
                                      f"no row '{as_text(row.get(label_h))}"
@@ -260,11 +273,16 @@ def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, co
                     result.notes.append(Note("info", register.path, line, h,
                                              "the template fills this cell itself, so it was not written"))
                 continue
+            kind = table.cell_type(table.rows[index], column)
+            if kind != column.type:
+                column = column.model_copy(update={"type": kind})
             value = conv.convert(column, row.get(h), line, h, result.notes)
             _put(result, current, sheet, r, at.columns[cid], value)
 
 
-def _find_row(table: Table, label: str, key: str, used: set[int]) -> int | None:
+def _find_row(table: Table, label: str, key: str, used: set[int], shown: dict[int, object] | None = None) -> int | None:
+    """The index of the table row a register line names. `shown` holds the keys the workbook shows
+    in slot rows (a trust's name); without it any slot row of the right label will do."""
     current_label = ""
     for i, row in enumerate(table.rows):
         if row.label:
@@ -274,6 +292,10 @@ def _find_row(table: Table, label: str, key: str, used: set[int]) -> int | None:
         labels = {fold(x) for x in (row.label, *row.aliases) if x} or {current_label}
         if label and label not in labels and current_label != label:
             continue
+        if row.slot is not None:
+            if not key or (shown is not None and fold(shown.get(i)) != key):
+                continue
+            return i
         if key and row.key and not (fold(row.key).startswith(key) or key.startswith(fold(row.key))):
             continue
         if key and not row.key:

@@ -57,6 +57,11 @@ class CheckContext:
         return compute(self.template)
 
     @cached_property
+    def evaluator(self):
+        from ..evaluate import Evaluator
+        return Evaluator(self.template)
+
+    @cached_property
     def previous_balances(self) -> Balances | None:
         return compute(self.previous) if self.previous else None
 

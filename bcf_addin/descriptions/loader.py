@@ -52,6 +52,8 @@ def list_values(source: ListSource) -> list[str]:
         values = [r["Value"] for r in rows if r["List"] == source.list]
     else:
         values = [r[source.column] for r in rows if r.get(source.column)]
+    # A column of a table with one line per combination (scheme type x sub type) repeats itself.
+    values = list(dict.fromkeys(values))
     if not values:
         raise BcfError(f"list '{source.list or source.column}' is empty in {source.file}")
     return values

@@ -28,11 +28,13 @@ class Condition(Strict):
     equals: str | None = None
     not_equals: str | None = None
     filled: bool | None = None
+    greater_than: Decimal | None = None   # a number above this (blank and text count as not)
 
     @model_validator(mode="after")
     def _one_test(self) -> "Condition":
-        if sum(x is not None for x in (self.equals, self.not_equals, self.filled)) != 1:
-            raise ValueError("a condition needs exactly one of equals, not_equals, filled")
+        tests = (self.equals, self.not_equals, self.filled, self.greater_than)
+        if sum(x is not None for x in tests) != 1:
+            raise ValueError("a condition needs exactly one of equals, not_equals, filled, greater_than")
         return self
 
 
@@ -116,9 +118,29 @@ class Row(Strict):
     aliases: List[str] = []
     values: dict[str, str] = {}      # column id -> formula or literal for this row
     roles: dict[str, Role] = {}      # column id -> role for this row
+    types: dict[str, ValueType] = {} # column id -> value type for this row (a % among rates)
     prepopulate: dict[str, str] = {} # column id -> figure key
     required: dict[str, bool | Requirement] = {}
-    total_of: List[str] | None = None  # row ids this row sums (a Total row)
+    total_of: List[str] | None = None  # row ids this row sums (a Total row); its cells are formulas
+    slot: int | None = None          # its key is the table's slot_keys entry at this index
+
+    @model_validator(mode="after")
+    def _key_or_slot(self) -> "Row":
+        if self.slot is not None and self.key is not None:
+            raise ValueError(f"row {self.id or self.label}: a slot row takes its key from slot_keys, not key")
+        return self
+
+
+class SlotKeys(Strict):
+    """Second labels that depend on the HWB (C&D referral sources: its trusts, then OTHER).
+
+    A row written `{id: p1, slots: 23}` in a description stands for 23 rows p1_1 .. p1_23 whose
+    keys are the HWB's `hwb` names followed by `then`, and `empty` in the slots left over.
+    """
+
+    hwb: Literal["trusts", "icbs"]
+    then: List[str] = []
+    empty: str = ""
 
 
 class Table(Strict):
@@ -134,8 +156,33 @@ class Table(Strict):
     labels_from: str | None = None   # an open table whose row labels the HWB's figures pre-populate
     blank_rows: int = 0              # extra input rows after the fixed ones ("(blank)" sources)
     total: str | None = None         # label of a total row under the table
+    slot_keys: SlotKeys | None = None
     column_checker: bool = False     # a 'Column complete:' row above the header (open tables)
     row_checker: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_slots(cls, data):
+        """`{id: x, slots: n}` -> rows x_1 .. x_n (slot 0 .. n-1); `total_of: [x]` -> those rows."""
+        if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+            return data
+        rows, groups = [], {}
+        for row in data["rows"]:
+            n = row.get("slots") if isinstance(row, dict) else None
+            if n is None:
+                rows.append(row)
+                continue
+            base = {k: v for k, v in row.items() if k != "slots"}
+            if not base.get("id") or not isinstance(n, int) or n < 1:
+                raise ValueError(f"table {data.get('id')}: a slots row needs an id and a positive count")
+            ids = [f"{base['id']}_{i}" for i in range(1, n + 1)]
+            groups[base["id"]] = ids
+            for i, rid in enumerate(ids):
+                rows.append({**base, "id": rid, "slot": i, "label": base.get("label", "") if i == 0 else ""})
+        if groups:
+            rows = [{**row, "total_of": [x for name in row["total_of"] for x in groups.get(name, [name])]}
+                    if isinstance(row, dict) and row.get("total_of") else row for row in rows]
+        return {**data, "rows": rows}
 
     @model_validator(mode="after")
     def _shape(self) -> "Table":
@@ -146,7 +193,34 @@ class Table(Strict):
             raise ValueError(f"table {self.id}: an open table needs a capacity")
         if self.rows is not None and not self.label_header and not any(r.label for r in self.rows):
             raise ValueError(f"table {self.id}: fixed rows need labels")
+        rows = self.rows or []
+        ids = [r.id for r in rows if r.id]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"table {self.id}: duplicate row ids")
+        for r in rows:
+            unknown = [x for x in (r.total_of or []) if x not in ids]
+            if unknown:
+                raise ValueError(f"table {self.id}: row {r.id} totals unknown rows {', '.join(unknown)}")
+            if r.slot is not None and self.slot_keys is None:
+                raise ValueError(f"table {self.id}: row {r.id} is a slot but the table has no slot_keys")
+            bad = set(r.values) | set(r.roles) | set(r.types) | set(r.prepopulate) | set(r.required)
+            bad -= {c.id for c in self.columns}
+            if bad:
+                raise ValueError(f"table {self.id}: row {r.id or r.label} names unknown columns {', '.join(sorted(bad))}")
         return self
+
+    def role(self, row: Row | None, column: Column) -> Role:
+        """A cell's role: the row's own, else calculated in a Total row, else the column's."""
+        if row is None:
+            return column.role
+        if column.id in row.roles:
+            return row.roles[column.id]
+        if row.total_of and column.role in ("input", "prepopulated"):
+            return "formula"
+        return column.role
+
+    def cell_type(self, row: Row | None, column: Column) -> ValueType:
+        return row.types.get(column.id, column.type) if row is not None else column.type
 
     def column(self, cid: str) -> Column:
         for c in self.columns:

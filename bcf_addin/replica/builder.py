@@ -224,24 +224,36 @@ class _Writer:
             self.put(at.total_row, at.label_col or 2, t.total, bold=True)
             for c in t.columns:
                 if c.total:
-                    f = resolve(c.total, self.layout, self.sheet.name, table=at, column=c.id)
+                    f = resolve(c.total, self.layout, self.sheet.name, table=at, column=c.id, row=at.total_row)
                     self.put(at.total_row, at.columns[c.id], f, role="formula", type_=c.type, bold=True)
 
+    def slot_keys(self, t: Table) -> list[str]:
+        spec = t.slot_keys
+        if spec is None:
+            return []
+        return (self.hwb.names(spec.hwb) if self.hwb else []) + list(spec.then)
+
     def fixed_rows(self, t: Table, at: TableAt):
+        slot_keys = self.slot_keys(t)
         for row, r in zip(t.rows, at.rows):
             self.put(r, at.label_col, row.label, wrap=len(row.label) > 55)
-            if at.key_col:
+            if at.key_col and row.slot is not None:
+                key = slot_keys[row.slot] if row.slot < len(slot_keys) else t.slot_keys.empty
+                self.put(r, at.key_col, key, role="prepopulated", width=2)
+            elif at.key_col:
                 self.put(r, at.key_col, row.key or "", width=2, wrap=True)
             if len(row.label) > 55 or (row.key and len(row.key) > 40):
                 self.ws.row_dimensions[r].height = 45
             tests = []
             for c in t.columns:
                 col = at.columns[c.id]
-                role = row.roles.get(c.id, c.role)
+                role = t.role(row, c)
                 value = None
                 literal = row.values.get(c.id)
                 formula = literal if literal is not None else c.formula
-                if role == "formula" and formula:
+                if role == "formula" and row.total_of and literal is None:
+                    value = "=SUM(" + ",".join(_runs([at.row_ids[x] for x in row.total_of], col)) + ")"
+                elif role == "formula" and formula:
                     value = resolve(formula, self.layout, self.sheet.name, table=at, row=r,
                                     row_id=row.id, row_label=row.label)
                 elif role == "label" and literal is not None:
@@ -249,7 +261,7 @@ class _Writer:
                 elif role == "prepopulated" and self.hwb:
                     key = row.prepopulate.get(c.id)
                     value = self.hwb.figures.get(key) if key else None
-                self.put(r, col, value, role=role, type_=c.type, width=c.width, wrap=role == "label")
+                self.put(r, col, value, role=role, type_=t.cell_type(row, c), width=c.width, wrap=role == "label")
                 if role == "input":
                     self.validate(cell_ref(r, col), c.type, c.list)
                     requirement = row.required.get(c.id, c.required)
@@ -258,7 +270,7 @@ class _Writer:
                         lambda name, _r=r: self.resolve_ref(name, at, _r))
                     if test:
                         tests.append(test)
-            if t.row_checker and any(row.roles.get(c.id, c.role) == "input" for c in t.columns):
+            if t.row_checker and any(t.role(row, c) == "input" for c in t.columns):
                 self.checker(r, checkers.yes_unless(tests))
 
     def open_rows(self, t: Table, at: TableAt):
@@ -281,13 +293,13 @@ class _Writer:
             for c in t.columns:
                 if c.role != "input":
                     continue
-                formula = checkers.open_column_checker(t, c.id, at, c.required)
+                formula = checkers.open_column_checker(t, c.id, at, c.required, self.resolve_ref)
                 if formula:
                     self.put(at.column_checker_row, at.columns[c.id], formula, role="formula")
                     self.checker_cells.append(cell_ref(at.column_checker_row, at.columns[c.id]))
         elif t.row_checker and any(c.role == "input" and c.required for c in t.columns):
             for c in t.columns:
-                formula = checkers.open_column_checker(t, c.id, at, c.required) if c.role == "input" else None
+                formula = checkers.open_column_checker(t, c.id, at, c.required, self.resolve_ref) if c.role == "input" else None
                 if formula:
                     self.checker(at.rows[0], formula)
                     break
@@ -315,3 +327,17 @@ class _Writer:
         img = Image(str(paths.workbooks() / "images" / "logo.png"))
         img.width, img.height = 390, 68
         self.ws.add_image(img, f"{column_letter((self.at.checker_col or 6) + 1)}2")
+
+
+def _runs(rows: list[int], col: int) -> list[str]:
+    """Cell references for `rows` of one column, consecutive rows joined into ranges."""
+    out, rows = [], sorted(rows)
+    start = prev = rows[0]
+    for r in rows[1:] + [None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        out.append(cell_ref(start, col) if start == prev else f"{cell_ref(start, col)}:{cell_ref(prev, col)}")
+        if r is not None:
+            start = prev = r
+    return out

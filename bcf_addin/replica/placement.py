@@ -51,12 +51,17 @@ def _place_sheet(sheet: SheetDescription, layout: Layout, spread: int, shift: in
 
 
 def _has_checkers(sheet: SheetDescription) -> bool:
-    """A sheet with answers to give has a checker column; a sheet of formulas has none."""
+    """A sheet whose answers are checked has a checker column; a sheet of formulas, or one whose
+    inputs go unchecked (the optional C&D figures), has none."""
     for item in sheet.items:
-        if isinstance(item, Field) and item.role == "input":
+        if isinstance(item, Field) and item.role == "input" and item.checker:
             return True
-        if isinstance(item, Table) and (any(c.role == "input" for c in item.columns)
-                                        or any("input" in r.roles.values() for r in item.rows or [])):
+        if not isinstance(item, Table):
+            continue
+        if item.rows is None:
+            if item.column_checker or (item.row_checker and any(c.role == "input" and c.required for c in item.columns)):
+                return True
+        elif item.row_checker and any(item.role(r, c) == "input" for r in item.rows for c in item.columns):
             return True
     return False
 

@@ -64,6 +64,10 @@ class XlsxPackage:
     def infolist(self) -> list[zipfile.ZipInfo]:
         return self._zf.infolist()
 
+    @property
+    def comment(self) -> bytes:
+        return self._zf.comment
+
     def has(self, part: str) -> bool:
         return part.lower() in self._names
 
@@ -234,7 +238,8 @@ def open_package(path) -> XlsxPackage:
     if head == OLE_MAGIC:
         if _ole_is_encrypted(fs_path):
             raise EncryptedWorkbook(ENCRYPTED, file=name)
-        raise NotAWorkbook("is an old .xls workbook; save it as .xlsx (Excel Workbook) and try again", file=name)
+        raise NotAWorkbook("is an old .xls workbook; save it as .xlsx (Excel Workbook) and try again",
+                           file=name)
     try:
         zf = zipfile.ZipFile(fs_path)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):

@@ -7,12 +7,26 @@ from ..rule import Family, Rule
 
 
 def _required_answer(ctx, rule):
+    # A row of a table missing several answers (twelve monthly figures) is one finding, not twelve.
+    by_row: dict[tuple, list] = {}
     for cell in ctx.inputs():
         if cell.line is None and cell.blank and (cell.requirement is True or (
                 isinstance(cell.requirement, Requirement) and cell.requirement.when is None)):
-            yield rule.finding(cell.sheet, cell.cell, f"{cell.label} is not answered.",
-                               f"Fill in the yellow cell {cell.cell}" + (
-                                   " from the drop-down list." if cell.list else "."))
+            key = (cell.sheet, cell.row, cell.table.id) if cell.table_row else (cell.sheet, cell.row, cell.col)
+            by_row.setdefault(key, []).append(cell)
+    for cells in by_row.values():
+        first = cells[0]
+        if len(cells) == 1:
+            yield rule.finding(first.sheet, first.cell, f"{first.label} is not answered.",
+                               f"Fill in the yellow cell {first.cell}" + (
+                                   " from the drop-down list." if first.list else "."))
+            continue
+        row_name = first.table_row.label or (first.table_row.key or "")[:60]
+        headers = [c.column.header for c in cells]
+        named = ", ".join(headers) if len(headers) <= 4 else f"{headers[0]} to {headers[-1]}"
+        span = f"{first.cell}:{cells[-1].cell}"
+        yield rule.finding(first.sheet, span, f"'{row_name}' has {len(cells)} answers missing ({named}).",
+                           f"Fill in the yellow cells {span}.")
 
 
 def _conditional_answer(ctx, rule):

@@ -1,0 +1,35 @@
+"""Every rule, by stable code. A code is never reused: a retired rule keeps its entry in RETIRED."""
+from __future__ import annotations
+
+from .rule import Rule
+from .rules import arithmetic, completeness, minimum_spend, money, values, year_on_year
+
+RULES: tuple[Rule, ...] = (
+    completeness.REQUIRED_ANSWER,
+    completeness.CONDITIONAL_ANSWER,
+    completeness.INCOMPLETE_LINE,
+    completeness.TOO_FEW_LINES,
+    values.NOT_ON_LIST,
+    values.MONEY_CELL,
+    values.NUMBER_CELL,
+    values.JOINT_SHARES,
+    values.EMAIL,
+    money.UNALLOCATED,
+    money.OVERSPENT,
+    money.UNDERSPEND_REASON,
+    money.NO_UNDERSPEND,
+    money.UNKNOWN_SOURCE,
+    minimum_spend.SHORTFALL,
+    arithmetic.DFG_BREAKDOWN,
+    arithmetic.TOTAL_ROWS,
+    arithmetic.FORMULA_RESULTS,
+    year_on_year.ASC_UPLIFT,
+)
+
+RETIRED: dict[str, str] = {}      # old code -> what replaced it
+
+BY_CODE = {r.code: r for r in RULES}
+
+
+def rule(code: str) -> Rule:
+    return BY_CODE[code]

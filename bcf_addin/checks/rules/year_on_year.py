@@ -1,0 +1,49 @@
+"""Rules comparing this return with last year's (given with --previous)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...money import pounds
+from ..findings import Severity
+from ..rule import Family, Rule
+
+ASC = "asc_from_nhs_minimum"
+
+
+def _asc_uplift(ctx, rule):
+    fin = ctx.description.finance
+    if ctx.previous is None or not fin or not fin.uplift:
+        return
+    rate = ctx.parameter(fin.uplift)
+    this = {m.name: m for m in ctx.balances.minimum_spend}.get(ASC)
+    last = {m.name: m for m in ctx.previous_balances.minimum_spend}.get(ASC)
+    if rate is None or this is None or last is None or not last.spend:
+        return
+    needed = last.spend * (1 + rate)
+    if this.spend >= needed:
+        return
+    rise = (this.spend - last.spend) * 100 / last.spend
+    spec = next(m for m in fin.minimum_spend if m.name == ASC)
+    at = ctx.template.ref(spec.template_spend or spec.minimum)
+    yield rule.finding(at.sheet, at.cell,
+                       f"Adult social care spend from the NHS minimum goes from {pounds(last.spend)} last year to "
+                       f"{pounds(this.spend)}, a rise of {rise:.2f}%; the {ctx.description.year} uplift is at least "
+                       f"{rate * 100:.2f}% ({pounds(needed.quantize(Decimal(1)))}).",
+                       f"Increase the qualifying lines by {pounds((needed - this.spend).quantize(Decimal(1)))}, or "
+                       "explain the change to your Better Care Manager.")
+
+
+ASC_UPLIFT = Rule(
+    "Y701", "asc-uplift", Family.YEAR_ON_YEAR, Severity.ERROR,
+    "Adult social care spend from the NHS minimum did not rise by the year's uplift",
+    "With --previous LAST_YEAR.xlsx: this year's adult social care spend from the NHS minimum "
+    "contribution is at least last year's times (1 + the year's uplift), the rate held in the "
+    "template description (3.9% for 2025-26).",
+    "The NHS minimum contribution to adult social care must be maintained in real terms, rising by at "
+    "least the published uplift each year.",
+    "£31,000,000 last year and £31,500,000 this year: a 1.61% rise against 3.9%.",
+    "Increase the qualifying spend, or agree the position with your Better Care Manager.",
+    _asc_uplift)
+
+RULES = (ASC_UPLIFT,)
+del Severity

@@ -1,0 +1,36 @@
+"""Run every registered rule over a return and collect all findings (not just the first)."""
+from __future__ import annotations
+
+from ..template import OpenTemplate
+from .context import CheckContext
+from .findings import Severity
+from .registry import RULES
+from .report import CheckReport, SheetStatus
+
+
+def check_template(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale_caches: bool = False,
+                   rules=RULES) -> CheckReport:
+    ctx = CheckContext(tpl, previous, stale_caches)
+    report = CheckReport(tpl.description.kind, tpl.hwb, tpl.workbook.path)
+    for rule in rules:
+        report.findings.extend(rule.check(ctx, rule))
+    report.findings.sort(key=lambda f: (_sheet_order(tpl, f.sheet), f.severity.rank, _cell_order(f.cell), f.code))
+    incomplete = {f.sheet for f in report.findings
+                  if f.severity is Severity.ERROR and f.code.startswith("C")}
+    for sheet in tpl.description.sheets:
+        if sheet.complete_cell and sheet.name in tpl.layout.sheets:
+            name = tpl.layout.workbook_sheet(sheet.name)
+            report.sheets.append(SheetStatus(name, name not in incomplete))
+    return report
+
+
+def _sheet_order(tpl: OpenTemplate, sheet: str | None) -> int:
+    names = list(tpl.workbook.sheets)
+    return names.index(sheet) if sheet in names else len(names)
+
+
+def _cell_order(cell: str | None) -> tuple[int, int]:
+    if not cell:
+        return (0, 0)
+    from ..model import parse_ref
+    return parse_ref(cell.split(":")[0])

@@ -1,0 +1,312 @@
+"""Evaluate a description's own formula expressions over a workbook's inputs, exactly.
+
+The descriptions state each template formula as an expression over item names (see
+replica/formulas.py). Evaluating those expressions here, with Decimal arithmetic and from the
+input cells up, gives what each formula cell should hold without trusting any cached result:
+the basis of the arithmetic and cross-sheet rules. Only the small vocabulary the descriptions
+use is understood (arithmetic, comparisons, SUM, SUMIFS, SUMPRODUCT, MAX, MIN, IF, IFERROR,
+ROUND, ABS); anything else raises Unsupported and the rules skip that cell.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from decimal import Decimal, DivisionByZero, InvalidOperation
+
+from .descriptions.schema import Field, Table
+from .folding import fold
+from .template import OpenTemplate
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+class Unsupported(Exception):
+    """An expression this evaluator does not understand."""
+
+
+class _Error(Exception):
+    """An Excel error value (#DIV/0!, #VALUE!) inside an evaluation, caught by IFERROR."""
+
+
+class Vector(list):
+    """A range's values, with Excel's element-by-element arithmetic and comparison."""
+
+    def _zip(self, other, op):
+        if isinstance(other, Vector):
+            return Vector(op(a, b) for a, b in zip(self, other))
+        return Vector(op(a, other) for a in self)
+
+    def __add__(self, o): return self._zip(o, _add)
+    def __radd__(self, o): return self._zip(o, lambda a, b: _add(b, a))
+    def __sub__(self, o): return self._zip(o, _sub)
+    def __mul__(self, o): return self._zip(o, _mul)
+    def __rmul__(self, o): return self._zip(o, lambda a, b: _mul(b, a))
+    def __eq__(self, o): return self._zip(o, _eq)
+    def __ne__(self, o): return self._zip(o, lambda a, b: not _eq(a, b))
+    def __gt__(self, o): return self._zip(o, lambda a, b: _num(a) > _num(b))
+    def __lt__(self, o): return self._zip(o, lambda a, b: _num(a) < _num(b))
+    __hash__ = None
+
+
+def _num(v) -> Decimal:
+    if isinstance(v, bool):
+        return Decimal(int(v))
+    if isinstance(v, Decimal):
+        return v
+    if v is None or v == "":
+        return Decimal(0)
+    if isinstance(v, (int,)):
+        return Decimal(v)
+    raise _Error(f"#VALUE! ({v!r})")
+
+
+def _add(a, b): return _num(a) + _num(b)
+def _sub(a, b): return _num(a) - _num(b)
+def _mul(a, b): return _num(a) * _num(b)
+
+
+def _eq(a, b) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return fold(a) == fold(b)
+    return _num(a) == _num(b)
+
+
+def _div(a, b):
+    try:
+        return _num(a) / _num(b)
+    except (DivisionByZero, InvalidOperation):
+        raise _Error("#DIV/0!") from None
+
+
+def _flat(args):
+    for a in args:
+        if isinstance(a, list):
+            yield from a
+        else:
+            yield a
+
+
+def _sum(*args):
+    return sum((v for v in _flat(args) if isinstance(v, Decimal)), Decimal(0))
+
+
+def _sumifs(total, *pairs):
+    keep = [True] * len(total)
+    for rng, crit in zip(pairs[::2], pairs[1::2]):
+        keep = [k and _eq(v, crit) for k, v in zip(keep, rng)]
+    return sum((v for v, k in zip(total, keep) if k and isinstance(v, Decimal)), Decimal(0))
+
+
+def _sumproduct(*arrays):
+    out = Decimal(0)
+    for values in zip(*arrays):
+        product = Decimal(1)
+        for v in values:
+            product *= _num(v) if not isinstance(v, str) else Decimal(0)
+        out += product
+    return out
+
+
+_FUNCS = {
+    "SUM": _sum, "SUMIFS": _sumifs, "SUMPRODUCT": _sumproduct,
+    "MAX": lambda *a: max(_num(v) for v in _flat(a)), "MIN": lambda *a: min(_num(v) for v in _flat(a)),
+    "ABS": lambda a: abs(_num(a)), "ROUND": lambda a, n: _num(a).quantize(Decimal(1).scaleb(-int(_num(n)))),
+}
+
+
+def excel_to_python(expr: str) -> str:
+    """Excel operators to Python's, outside string literals."""
+    out, parts = [], re.split(r'("(?:[^"]|"")*")', expr.lstrip("="))
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(part)
+            continue
+        part = part.replace("<>", "!=").replace("^", "**")
+        part = re.sub(r"(?<![<>!=])=(?!=)", "==", part)
+        out.append(part)
+    return "".join(out)
+
+
+class Evaluator:
+    def __init__(self, tpl: OpenTemplate):
+        self.tpl = tpl
+        self.memo: dict[tuple, object] = {}
+
+    # -- what a name stands for -------------------------------------------------------------
+    def field(self, field_id: str):
+        key = ("field", field_id)
+        if key not in self.memo:
+            f: Field = self.tpl.description.item(field_id)[1]
+            if f.role == "formula":
+                self.memo[key] = self.expression(f.formula, table=None, row_index=None, column=None)
+            else:
+                self.memo[key] = self.tpl.ref(field_id).value
+        return self.memo[key]
+
+    def cell(self, table_id: str, row_index: int, column: str):
+        key = ("cell", table_id, row_index, column)
+        if key not in self.memo:
+            table, at = self.tpl.table(table_id)
+            row = table.rows[row_index] if table.rows is not None and row_index < len(table.rows) else None
+            col = table.column(column)
+            role = row.roles.get(column, col.role) if row else col.role
+            formula = (row.values.get(column) if row else None) or col.formula
+            if role == "formula" and formula:
+                self.memo[key] = self.expression(formula, table=table_id, row_index=row_index, column=column)
+            else:
+                self.memo[key] = self.tpl.located(table_id, at.rows[row_index], column).value
+        return self.memo[key]
+
+    def column(self, table_id: str, column: str) -> Vector:
+        _, at = self.tpl.table(table_id)
+        return Vector(self.cell(table_id, i, column) for i in range(len(at.rows)))
+
+    def total(self, table_id: str, column: str):
+        table, _ = self.tpl.table(table_id)
+        formula = table.column(column).total
+        if not formula:
+            raise Unsupported("no total formula")
+        return self.expression(formula, table=table_id, row_index=None, column=column)
+
+    # -- expressions ----------------------------------------------------------------------------
+    def expression(self, expr: str, *, table: str | None, row_index: int | None, column: str | None):
+        """The value of a description expression; None where Excel would show an error or blank."""
+        names: dict[str, object] = {}
+        if table is not None and row_index is not None:
+            t, _ = self.tpl.table(table)
+            if t.rows is not None and row_index < len(t.rows) and t.rows[row_index].id:
+                expr = expr.replace("{row.id}", t.rows[row_index].id)
+
+        def bind(match: re.Match) -> str:
+            name = f"_v{len(names)}"
+            names[name] = self._resolve(match.group(1), table, row_index, column)
+            return name
+
+        for _ in range(3):
+            expr, n = _PLACEHOLDER.subn(bind, expr)
+            if not n:
+                break
+        try:
+            tree = ast.parse(excel_to_python(expr), mode="eval")
+        except SyntaxError as exc:
+            raise Unsupported(str(exc)) from None
+        try:
+            return self._eval(tree.body, names)
+        except _Error:
+            return None
+
+    def _resolve(self, name: str, table: str | None, row_index: int | None, column: str | None):
+        if name.startswith("complete:"):
+            raise Unsupported("checker cells are not evaluated")
+        if name == "col":
+            return self.column(table, column)
+        parts = name.split(".")
+        if parts[0] == "row":
+            if parts[1] == "label":
+                t, _ = self.tpl.table(table)
+                return t.rows[row_index].label
+            return self.cell(table, row_index, parts[1])
+        if len(parts) == 1:
+            return self.field(name)
+        if len(parts) == 2 and table is not None:
+            t, at = self.tpl.table(table)
+            if parts[0] in at.row_ids:
+                return self.cell(table, self._row_index(table, parts[0]), parts[1])
+        if len(parts) == 2:
+            return self.column(parts[0], parts[1])
+        return self.cell(parts[0], self._row_index(parts[0], parts[1]), parts[2])
+
+    def _row_index(self, table_id: str, row_id: str) -> int:
+        table, _ = self.tpl.table(table_id)
+        for i, row in enumerate(table.rows or []):
+            if row.id == row_id:
+                return i
+        raise Unsupported(f"{table_id} has no row {row_id}")
+
+    def _eval(self, node, names):
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+                return Decimal(str(node.value))
+            if isinstance(node.value, str):
+                return node.value
+            raise Unsupported(repr(node.value))
+        if isinstance(node, ast.Name):
+            if node.id in names:
+                return names[node.id]
+            raise Unsupported(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            v = self._eval(node.operand, names)
+            return v * Decimal(-1) if isinstance(v, Vector) else -_num(v)
+        if isinstance(node, ast.BinOp):
+            a, b = self._eval(node.left, names), self._eval(node.right, names)
+            if isinstance(node.op, ast.Div):
+                return _div(a, b)
+            if isinstance(a, Vector) or isinstance(b, Vector):
+                a = a if isinstance(a, Vector) else Vector([a] * len(b))
+                ops = {ast.Add: a.__add__, ast.Sub: a.__sub__, ast.Mult: a.__mul__}
+                return ops[type(node.op)](b)
+            ops = {ast.Add: _add, ast.Sub: _sub, ast.Mult: _mul, ast.Pow: lambda x, y: _num(x) ** int(_num(y))}
+            if type(node.op) not in ops:
+                raise Unsupported(type(node.op).__name__)
+            return ops[type(node.op)](a, b)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            a, b = self._eval(node.left, names), self._eval(node.comparators[0], names)
+            op = node.ops[0]
+            if isinstance(a, Vector):
+                return {ast.Eq: a.__eq__, ast.NotEq: a.__ne__, ast.Gt: a.__gt__, ast.Lt: a.__lt__}[type(op)](b)
+            table = {ast.Eq: lambda: _eq(a, b), ast.NotEq: lambda: not _eq(a, b),
+                     ast.Gt: lambda: _num(a) > _num(b), ast.Lt: lambda: _num(a) < _num(b),
+                     ast.GtE: lambda: _num(a) >= _num(b), ast.LtE: lambda: _num(a) <= _num(b)}
+            return table[type(op)]()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            fn = node.func.id.upper()
+            if fn == "IFERROR":
+                try:
+                    return self._eval(node.args[0], names)
+                except _Error:
+                    return self._eval(node.args[1], names)
+            if fn == "IF":
+                cond = self._eval(node.args[0], names)
+                branch = node.args[1] if cond else (node.args[2] if len(node.args) > 2 else None)
+                return False if branch is None else self._eval(branch, names)
+            if fn in _FUNCS:
+                return _FUNCS[fn](*[self._eval(a, names) for a in node.args])
+            raise Unsupported(fn)
+        raise Unsupported(type(node).__name__)
+
+
+def formula_cells(tpl: OpenTemplate):
+    """Every formula cell the description declares: (where, expression context) for the rules.
+
+    Yields (sheet_name, row, col, kind, key) with key naming the cell for Evaluator.
+    """
+    layout = tpl.layout
+    for sheet in tpl.description.sheets:
+        if sheet.name not in layout.sheets:
+            continue
+        wb_sheet = layout.workbook_sheet(sheet.name)
+        for item in sheet.items:
+            if isinstance(item, Field) and item.role == "formula" and "{complete:" not in (item.formula or ""):
+                at = layout.fields[item.id]
+                yield wb_sheet, at.row, at.col, ("field", item.id)
+            elif isinstance(item, Table):
+                at = layout.tables[item.id]
+                for i, r in enumerate(at.rows):
+                    row = item.rows[i] if item.rows is not None and i < len(item.rows) else None
+                    for c in item.columns:
+                        role = row.roles.get(c.id, c.role) if row else c.role
+                        formula = (row.values.get(c.id) if row else None) or c.formula
+                        if role == "formula" and formula and "{complete:" not in formula:
+                            yield wb_sheet, r, at.columns[c.id], ("cell", item.id, i, c.id)
+                if at.total_row:
+                    for c in item.columns:
+                        if c.total:
+                            yield wb_sheet, at.total_row, at.columns[c.id], ("total", item.id, c.id)
+
+
+def evaluate(ev: Evaluator, key: tuple):
+    if key[0] == "field":
+        return ev.field(key[1])
+    if key[0] == "cell":
+        return ev.cell(key[1], key[2], key[3])
+    return ev.total(key[1], key[2])

@@ -1,0 +1,46 @@
+"""Plain-text renderings of reports for the terminal (and the ribbon's message boxes)."""
+from __future__ import annotations
+
+from .balances import Balances
+from .checks.findings import Severity
+from .checks.report import CheckReport
+from .descriptions.loader import load
+from .money import pounds
+
+
+def _pct(p) -> str:
+    return "" if p is None else f"{p:.2f}%"
+
+
+def balances_text(b: Balances) -> str:
+    desc = load(b.template)
+    lines = [f"{b.hwb or 'HWB not chosen'}: {desc.name} (Version {desc.version})", "", "Running balances"]
+    show_pct = any(r.percent_spent is not None for r in b.running_balances)
+    head = f"  {'Funding source':38} {'Income':>14} {'Expenditure':>14} {'Balance':>14}" + (
+        f" {'% spent':>9}" if show_pct else "")
+    lines.append(head)
+    for r in [*b.running_balances, b.total]:
+        lines.append(f"  {r.source:38} {pounds(r.income):>14} {pounds(r.expenditure):>14} {pounds(r.balance):>14}"
+                     + (f" {_pct(r.percent_spent):>9}" if show_pct else ""))
+    if b.minimum_spend:
+        lines += ["", "Minimum spend"]
+        for m in b.minimum_spend:
+            verdict = "met" if m.met else f"NOT met: {pounds(m.shortfall)} short"
+            lines.append(f"  {m.label}: {pounds(m.spend)} against a minimum of {pounds(m.minimum)} ({verdict})")
+    return "\n".join(lines)
+
+
+def check_text(r: CheckReport) -> str:
+    desc = load(r.template)
+    lines = [f"{r.hwb or 'HWB not chosen'}: {desc.name} (Version {desc.version})", "", "Checklist"]
+    for s in r.sheets:
+        lines.append(f"  {s.sheet:34} {'Yes' if s.complete else 'No'}")
+    lines.append(f"  {'Template':34} {'Template Complete' if r.complete else 'Incomplete Template'}")
+    errors, warnings = r.count(Severity.ERROR), r.count(Severity.WARNING)
+    lines += ["", f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+              f", {r.count(Severity.INFO)} note{'s' * (r.count(Severity.INFO) != 1)}"]
+    for f in r.findings:
+        lines.append(f"  {f.severity.value:7} {f.code}  {f.where()}")
+        lines.append(f"          {f.message}")
+        lines.append(f"          Fix: {f.hint}")
+    return "\n".join(lines)
