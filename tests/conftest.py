@@ -40,3 +40,20 @@ def populated_plan(_populated_plan, tmp_path) -> Path:
     dest = tmp_path / "Leicestershire HWB.xlsx"
     shutil.copy(_populated_plan, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def _complete_plan(_populated_plan, tmp_path_factory) -> Path:
+    from answers import answer_everything, balance_the_books
+
+    folder = tmp_path_factory.mktemp("complete")
+    answered = answer_everything(_populated_plan, folder / "answered.xlsx")
+    return balance_the_books(answered, folder / "complete.xlsx")
+
+
+@pytest.fixture
+def complete_plan(_complete_plan, tmp_path) -> Path:
+    """The Leicestershire plan with every question answered and every pound allocated."""
+    dest = tmp_path / "complete.xlsx"
+    shutil.copy(_complete_plan, dest)
+    return dest

@@ -1,0 +1,127 @@
+"""The findings as a workbook people can work from: one row per finding, each linked to its cell."""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .balances import Balances
+from .checks.findings import Severity
+from .checks.report import CheckReport
+from .descriptions.loader import load
+from .money import pounds
+
+FILLS = {Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
+         Severity.WARNING: PatternFill("solid", fgColor="FFEB9C"),
+         Severity.INFO: PatternFill("solid", fgColor="DDEBF7")}
+HEADER = PatternFill("solid", fgColor="1F4E78")
+MONEY = '"£"#,##0;-"£"#,##0'
+
+
+def _link(report_path: Path, checked: Path, sheet: str, cell: str) -> str:
+    """A hyperlink that opens the checked workbook at the cell (relative when they share a folder)."""
+    try:
+        target = os.path.relpath(checked.resolve(), report_path.resolve().parent)
+    except ValueError:                      # another drive on Windows
+        target = str(checked.resolve())
+    first = cell.split(":")[0]
+    return f"{target}#'{sheet.replace(chr(39), chr(39) * 2)}'!{first}"
+
+
+def build_report(report: CheckReport, out: Path, balances: Balances | None = None) -> Workbook:
+    desc = load(report.template)
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    rows = [
+        ("Return checked", str(report.path)),
+        ("Template", f"{desc.name} (Version {desc.version})"),
+        ("Health and Wellbeing Board", report.hwb or "not chosen"),
+        ("Checked on", datetime.now().strftime("%d/%m/%Y %H:%M")),
+        ("Result", "Template Complete" if report.complete else "Incomplete Template"),
+        ("Errors", report.count(Severity.ERROR)),
+        ("Warnings", report.count(Severity.WARNING)),
+        ("Notes", report.count(Severity.INFO)),
+    ]
+    summary["A1"] = "Better Care Fund return check"
+    summary["A1"].font = Font(bold=True, size=14)
+    for i, (k, v) in enumerate(rows, start=3):
+        summary.cell(i, 1, k).font = Font(bold=True)
+        summary.cell(i, 2, v)
+    r = len(rows) + 4
+    summary.cell(r, 1, "Checklist").font = Font(bold=True, size=12)
+    for s in report.sheets:
+        r += 1
+        summary.cell(r, 1, s.sheet)
+        c = summary.cell(r, 2, "Yes" if s.complete else "No")
+        c.fill = PatternFill("solid", fgColor="C6EFCE" if s.complete else "FFC7CE")
+    if balances and balances.running_balances:
+        r += 2
+        summary.cell(r, 1, "Running balances (from the scheme lines)").font = Font(bold=True, size=12)
+        r += 1
+        for j, h in enumerate(("Funding source", "Income", "Expenditure", "Balance"), start=1):
+            summary.cell(r, j, h).font = Font(bold=True)
+        for b in [*balances.running_balances, balances.total]:
+            r += 1
+            summary.cell(r, 1, b.source)
+            for j, v in enumerate((b.income, b.expenditure, b.balance), start=2):
+                cell = summary.cell(r, j, int(v) if v == v.to_integral_value() else float(v))
+                cell.number_format = MONEY
+        for m in balances.minimum_spend:
+            r += 2
+            summary.cell(r, 1, m.label).font = Font(bold=True)
+            summary.cell(r + 1, 1, "Minimum")
+            summary.cell(r + 1, 2, int(m.minimum)).number_format = MONEY
+            summary.cell(r + 2, 1, "Spend")
+            summary.cell(r + 2, 2, int(m.spend)).number_format = MONEY
+            summary.cell(r + 3, 1, "Met" if m.met else f"Not met: {pounds(m.shortfall)} short")
+            r += 3
+    summary.column_dimensions["A"].width = 48
+    for col in "BCD":
+        summary.column_dimensions[col].width = 20
+
+    ws = wb.create_sheet("Findings")
+    headers = ("Severity", "Code", "Sheet", "Cell", "Message", "How to fix")
+    for j, h in enumerate(headers, start=1):
+        c = ws.cell(1, j, h)
+        c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
+    checked = Path(report.path)
+    for i, f in enumerate(report.findings, start=2):
+        values = (f.severity.value, f.code, f.sheet or "", f.cell or "", f.message, f.hint)
+        for j, v in enumerate(values, start=1):
+            c = ws.cell(i, j, v)
+            c.alignment = Alignment(wrap_text=j >= 5, vertical="top")
+        ws.cell(i, 1).fill = FILLS[f.severity]
+        if f.sheet and f.cell:
+            link = ws.cell(i, 4)
+            link.hyperlink = _link(out, checked, f.sheet, f.cell)
+            link.font = Font(color="0563C1", underline="single")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(2, len(report.findings) + 1)}"
+    for col, width in zip("ABCDEF", (10, 8, 26, 12, 70, 60)):
+        ws.column_dimensions[col].width = width
+    return wb
+
+
+def write_report(report: CheckReport, out: str | Path, balances: Balances | None = None) -> Path:
+    """Write the report workbook via a temporary file, so a failure leaves nothing half-written."""
+    out = Path(out)
+    if balances is None:
+        from .api import balances as compute_balances
+
+        balances = compute_balances(report.path)
+    wb = build_report(report, out, balances)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return out

@@ -1,0 +1,224 @@
+"""Each rule: a workbook that triggers it and one that does not, on the Leicestershire plan."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bcf_addin.api import balances, check, new_replica
+from bcf_addin.checks.registry import RULES
+from bcf_addin.cli import main
+from bcf_addin.jsonout import loads
+from bcf_addin.model import CellWrite
+from bcf_addin.xlsx.writer import write_cells
+
+from answers import change
+from support import needs_libreoffice
+
+
+def codes(report, code=None):
+    found = [f for f in report.findings if code is None or f.code == code]
+    return found
+
+
+def test_the_published_plan_reports_exactly_the_two_unallocated_balances(populated_plan):
+    report = check(populated_plan)
+    m301 = codes(report, "M301")
+    assert [(f.sheet, f.message.split(" of the ")[0]) for f in m301] == [
+        ("5. Expenditure", "£294,616"), ("5. Expenditure", "£2,702,745")]
+    assert "NHS Minimum Contribution" in m301[0].message and "Local Authority Better Care Grant" in m301[1].message
+    assert not codes(report, "S401")          # ASC £32,579,512 against £31,982,219: met
+    assert report.exit_code == 1
+    incomplete = {s.sheet for s in report.sheets if not s.complete}
+    assert incomplete == {"2. Cover", "4. Income", "6. Metrics", "7. National Conditions"}
+    cover = {f.cell for f in codes(report, "C101") if f.sheet == "2. Cover"}
+    assert len(cover) >= 10                   # sign-off, submitter, named people, assurances
+
+
+def test_balances_json_gives_the_published_figures(populated_plan):
+    res = CliRunner().invoke(main, ["balances", str(populated_plan), "--json"])
+    assert res.exit_code == 0, res.output
+    data = loads(res.output)
+    rb = {r["source"]: r for r in data["running_balances"]}
+    assert rb["DFG"]["balance"] == 0
+    assert rb["NHS Minimum Contribution"]["expenditure"] == 56776363 and rb["NHS Minimum Contribution"]["balance"] == 294616
+    assert rb["NHS Minimum Contribution"]["income"] == 57070979
+    assert rb["Local Authority Better Care Grant"]["expenditure"] == 19121530
+    assert rb["Local Authority Better Care Grant"]["balance"] == 2702745
+    assert all(r["percent_spent"] is None for r in rb.values())
+    assert data["minimum_spend"] == [{"name": "asc_from_nhs_minimum", "minimum": 31982219, "spend": 32579512,
+                                      "shortfall": 0, "met": True}]
+    assert data["hwb"] == "Leicestershire" and data["template"] == "planning-2025-26"
+
+
+def test_cli_json_is_the_library_report_serialised(populated_plan):
+    res = CliRunner().invoke(main, ["check", str(populated_plan), "--json"])
+    assert res.exit_code == 1
+    assert json.loads(res.output) == json.loads(json.dumps(check(populated_plan).to_dict()))
+    assert set(json.loads(res.output)) == {"template", "hwb", "complete", "sheets", "findings"}
+    res = CliRunner().invoke(main, ["balances", str(populated_plan), "--json"])
+    assert loads(res.output) == balances(populated_plan).to_dict()
+
+
+def test_a_fully_answered_plan_passes(complete_plan):
+    report = check(complete_plan)
+    assert report.findings == [] and report.complete and report.exit_code == 0
+    res = CliRunner().invoke(main, ["check", str(complete_plan)])
+    assert res.exit_code == 0 and "Template Complete" in res.output
+
+
+def test_every_rule_is_documented_and_codes_are_unique():
+    assert len({r.code for r in RULES}) == len(RULES)
+    for r in RULES:
+        assert r.code[0] in "CVMSAXY" and r.fix and r.why and r.example
+
+
+# -- completeness -------------------------------------------------------------------------------
+def test_C101_required_answer(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {"submitted_by": None})
+    found = codes(check(broken), "C101")
+    assert [(f.sheet, f.message) for f in found] == [("2. Cover", "'Submitted by' is not answered.")]
+
+
+def test_C102_conditional_answer(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx",
+                    {"signed_off": "No", "delay_reason": None, "expected_signoff": None})
+    found = codes(check(broken), "C102")
+    assert len(found) == 2 and all(f.sheet == "2. Cover" for f in found)
+    assert "not signed off" in found[0].message
+    fixed = change(broken, tmp_path / "f.xlsx", {"delay_reason": "Board meets in May",
+                                                 "expected_signoff": __import__("datetime").datetime(2025, 5, 29)})
+    assert not codes(check(fixed), "C102")
+
+
+def test_C102_explanation_when_an_assurance_is_no(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx",
+                    {("assurance", 1, "answer"): "No", ("assurance", 1, "explanation"): None})
+    found = codes(check(broken), "C102")
+    assert len(found) == 1 and "explanation" in found[0].message
+
+
+def test_C103_incomplete_scheme_line(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 11, "area"): None})
+    found = codes(check(broken), "C103")
+    assert len(found) == 1 and found[0].message == "Scheme line 12 (Scheme ID 12) has no 'Area of Spend'."
+
+
+def test_C104_empty_table(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("documents", 0, "document"): None})
+    assert len(codes(check(broken), "C104")) == 1
+    assert not codes(check(complete_plan), "C104")
+
+
+# -- values --------------------------------------------------------------------------------------
+def test_V201_not_on_list(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 3, "area"): "Social Cares",
+                                                         ("schemes", 4, "provider"): "local authority "})
+    found = codes(check(broken), "V201")
+    assert [(f.severity.value, f.cell) for f in found] == [("error", found[0].cell), ("warning", found[1].cell)]
+    assert "'Social Care'" in found[0].hint and "'Local Authority'" in found[1].hint
+
+
+def test_V202_text_in_a_money_cell(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 8, "expenditure"): "about 5k"})
+    found = codes(check(broken), "V202")
+    assert len(found) == 1 and "'about 5k'" in found[0].message
+
+
+def test_V203_text_in_a_number_cell(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("emergency_admissions", 1, "may"): "about 2,600"})
+    assert len(codes(check(broken), "V203")) == 1
+    assert not codes(check(complete_plan), "V203")
+
+
+def test_V205_email(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {"email": "Lisa Carter"})
+    assert [f.severity.value for f in codes(check(broken), "V205")] == ["warning"]
+
+
+# -- money and minimum spend ---------------------------------------------------------------------
+def test_M301_overplanned_source(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 0, "expenditure"): Decimal(781800)})
+    found = codes(check(broken), "M301")
+    assert len(found) == 1 and "£100,000 more than its income" in found[0].message
+    assert not codes(check(complete_plan), "M301")
+
+
+def test_M305_line_with_no_source(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 2, "source"): None})
+    assert len(codes(check(broken), "M305")) == 1
+    assert not codes(check(complete_plan), "M305")
+
+
+def test_S401_asc_minimum_shortfall(complete_plan, tmp_path):
+    # Line 64 (Home Care Service, £15,655,351) is Social Care from the NHS minimum: move £1m of it
+    # to Community Health, leaving the balance unchanged but the ASC spend £402,707 short.
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 63, "area"): "Community Health"})
+    found = codes(check(broken), "S401")
+    assert len(found) == 1
+    assert "£15,655,351" not in found[0].message and "short" in found[0].message
+    data = balances(broken).minimum_spend[0]
+    assert data.spend == Decimal(32579512 + 294616 - 15655351) and not data.met
+    assert data.shortfall == Decimal(31982219) - data.spend
+
+
+# -- arithmetic and cross-sheet ------------------------------------------------------------------
+def test_A501_dfg_breakdown(tmp_path):
+    alloc = tmp_path / "alloc.csv"
+    alloc.write_text("item,label,value\ndfg,Leicestershire,5518288\ndfg_districts,Blaby,823673\n"
+                     "dfg_districts,Charnwood,1397936\nla_bcg,Leicestershire,21824275\n"
+                     "nhs_minimum,NHS LLR ICB,57070979\nfigure,asc_minimum,31982219\n")
+    bad = new_replica("planning-2025-26", tmp_path / "bad.xlsx", hwb="Leicestershire", allocations=alloc)
+    found = codes(check(bad), "A501")
+    assert len(found) == 1 and "£2,221,609" in found[0].message and "£5,518,288" in found[0].message
+
+
+def test_A501_quiet_on_the_published_breakdown(populated_plan):
+    assert not codes(check(populated_plan), "A501")
+
+
+def test_X601_formula_replaced_by_a_value(complete_plan, tmp_path):
+    from openpyxl import load_workbook
+
+    from bcf_addin.api import open_template
+
+    tpl = open_template(complete_plan)
+    r, c = tpl.layout.tables["running_balances"].cell("nhs_min", "expenditure")
+    wb = load_workbook(complete_plan)       # a person pasting a value over a formula
+    wb["5. Expenditure"].cell(r, c).value = 57070979
+    pasted = tmp_path / "pasted.xlsx"
+    wb.save(pasted)
+    found = codes(check(pasted), "X601")
+    assert len(found) == 1 and found[0].severity.value == "error"
+    assert "replaced by the value £57,070,979" in found[0].message and "£57,070,979" in found[0].message
+    assert not codes(check(complete_plan), "X601")
+
+
+@needs_libreoffice
+def test_X601_cached_results_agree_with_libreoffice_and_disagree_after_a_silent_edit(complete_plan, tmp_path):
+    from bcf_addin.api import open_template
+    from bcf_addin.recalc import recalculate
+
+    calc = recalculate(complete_plan, tmp_path / "calc.xlsx")
+    # LibreOffice's results for every template formula equal this tool's own evaluation.
+    assert not codes(check(calc), "X601")
+    tpl = open_template(calc)
+    at = tpl.layout.tables["schemes"]
+    edited = tmp_path / "edited.xlsx"
+    write_cells(calc, [CellWrite("5. Expenditure", at.rows[0], at.columns["expenditure"], Decimal(1))], edited,
+                recalc_on_open=False)
+    stale = codes(check(edited), "X601")
+    assert stale and all(f.severity.value == "warning" for f in stale)
+    assert any("£5,518,288" in f.message for f in stale)
+
+
+# -- year on year --------------------------------------------------------------------------------
+def test_Y701_asc_uplift(complete_plan, tmp_path):
+    # Last year's ASC spend equal to this year's: a 0% rise against the 3.9% uplift.
+    found = codes(check(complete_plan, previous=complete_plan), "Y701")
+    assert len(found) == 1 and "3.90%" in found[0].message and "0.00%" in found[0].message
+    lower = change(complete_plan, tmp_path / "last.xlsx", {("schemes", 63, "expenditure"): Decimal(14000000)})
+    assert not codes(check(complete_plan, previous=lower), "Y701")
