@@ -2,9 +2,9 @@
 from setuptools import find_packages, setup
 
 DATA_FOLDERS = {
-    "bcf_addin.workbooks": "workbooks",
-    "bcf_addin.ribbon": "ribbon",
-    "bcf_addin.macros_bridge": "macros_bridge",
+    "bcf_addin._data.workbooks": "workbooks",
+    "bcf_addin._data.ribbon": "ribbon",
+    "bcf_addin._data.macros_bridge": "macros_bridge",
 }
 
 setup(

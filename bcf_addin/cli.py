@@ -15,7 +15,24 @@ from .errors import BcfError
 
 
 class _Group(click.Group):
-    """Turn every BcfError into one plain line and exit code 2."""
+    """Turn every BcfError into one plain line and exit code 2; load heavy command groups lazily.
+
+    `bcf check` must start fast, so the add-in commands (which import xlwings) are imported only
+    when asked for.
+    """
+
+    lazy = {"addin": ("bcf_addin.addin.cli", "addin")}
+
+    def list_commands(self, ctx):
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            import importlib
+
+            module, attr = self.lazy[name]
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -163,14 +180,3 @@ def balances_cmd(workbook, as_json):
 
 def _silent(_: str) -> None:
     pass
-
-
-def _register_optional_groups() -> None:
-    try:
-        from .addin.cli import addin
-    except ImportError:
-        return
-    main.add_command(addin)
-
-
-_register_optional_groups()

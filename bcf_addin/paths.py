@@ -12,7 +12,7 @@ def project_folder(name: str) -> Path:
     A wheel install carries them inside the package (see setup.py); an editable install or a
     checkout finds them beside it.
     """
-    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"bcf-addin's {name}/ folder is missing from {_PACKAGE}; reinstall the package")

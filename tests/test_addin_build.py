@@ -98,6 +98,19 @@ def test_vba_project_is_related_from_the_workbook_with_its_content_type(parts):
     assert content_type(parts, "xl/vbaProject.bin") == "application/vnd.ms-office.vbaProject"
 
 
+def test_a_package_that_is_not_an_addin_is_refused(built, tmp_path):
+    broken = package.Package(built)
+    broken.parts["[Content_Types].xml"] = broken.parts["[Content_Types].xml"].replace(
+        b"ms-excel.addin.macroEnabled", b"ms-excel.sheet.macroEnabled")
+    with pytest.raises(ValueError, match="not an add-in"):
+        package.check_addin(broken)
+    unrelated = package.Package(built)
+    del unrelated.parts["xl/vbaProject.bin"]
+    with pytest.raises(ValueError, match="no VBA project"):
+        package.check_addin(unrelated)
+    package.check_addin(package.Package(built))
+
+
 def test_xlwings_conf_sheet_holds_the_settings(built):
     book = CalamineWorkbook.from_path(str(built))
     assert book.sheet_names == ["xlwings.conf"]
@@ -114,6 +127,20 @@ def test_config_sheet_keeps_the_code_name_the_vba_project_knows(parts):
     sheet = etree.fromstring(parts["xl/worksheets/sheet1.xml"])
     assert sheet.find(f"{{{package.NS_MAIN}}}sheetPr").get("codeName") == "Sheet1"
     assert b"<vt:lpstr>xlwings.conf</vt:lpstr>" in parts["docProps/app.xml"]
+
+
+def test_addin_describes_itself_for_excels_add_ins_dialog(parts):
+    core = etree.fromstring(parts["docProps/core.xml"])
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    assert core.findtext(f"{dc}title") == "Better Care Fund"
+    assert "Better Care Fund" in core.findtext(f"{dc}description")
+    assert core.findtext(f"{dc}creator") == "bcf-addin"
+
+
+def test_xml_parts_carry_the_declaration_office_writes(parts):
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels")):
+            assert data.startswith(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'), name
 
 
 def test_building_twice_gives_the_same_bytes(built, tmp_path):
@@ -159,13 +186,28 @@ def test_olevba_reads_back_the_installed_xlwings_module_with_the_add_in_settings
     shipped = (XLWINGS_DIR / "xlwings_custom_addin.bas").read_text(encoding="cp1252")
     inside = normalised(extracted["xlwings"])
     assert inside == normalised(vba.xlwings_module().code)
-    different = [(a, b) for a, b in zip(normalised(shipped).split("\n"), inside.split("\n")) if a != b]
+    shipped_lines, inside_lines = normalised(shipped).split("\n"), inside.split("\n")
+    assert len(shipped_lines) == len(inside_lines)
+    different = [(a, b) for a, b in zip(shipped_lines, inside_lines) if a != b]
     assert different == [('Public Const PROJECT_NAME As String = "myaddin"',
                           'Public Const PROJECT_NAME As String = "xlwings"')]
     assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in inside
     # The bridge relies on these two being there.
     assert re.search(r"^Public Function RunPython\(PythonCommand As String\)$", inside, re.MULTILINE)
     assert re.search(r"^Function GetConfig\(configKey As String, Optional default As String", inside, re.MULTILINE)
+
+
+def test_build_refuses_xlwings_vba_of_another_version(monkeypatch):
+    monkeypatch.setattr(xlwings, "__version__", "0.0.1")
+    with pytest.raises(vba.VbaSourceError, match="0.0.1"):
+        vba.xlwings_module()
+
+
+def test_a_bas_file_must_start_with_its_name_line(tmp_path):
+    bad = tmp_path / "Bad.bas"
+    bad.write_text('Option Explicit\nAttribute VB_Name = "Bad"\n')
+    with pytest.raises(vba.VbaSourceError, match="must start"):
+        vba.read_module(bad)
 
 
 def test_olevba_reads_back_xlwings_dictionary_class(extracted):

@@ -396,8 +396,24 @@ def test_bridge_leaves_conda_environments_to_xlwings():
     assert bridge.checks == [] and len(bridge.python_commands) == 1
 
 
-def test_bridge_is_in_vbe_export_form():
+def test_bridge_is_in_vbe_export_form_and_goes_into_the_project_with_crlf():
+    from bcf_addin.addin.vba import read_module
+
     raw = BRIDGE.read_bytes()
-    assert raw.startswith(b'Attribute VB_Name = "BcfRibbon"\r\n')
-    assert b"\n" not in raw.replace(b"\r\n", b""), "every line must end in CRLF, as the VBE writes"
+    assert re.match(rb'Attribute VB_Name = "BcfRibbon"\r?\n', raw)
     raw.decode("ascii")  # the VBA project's code page is 1252: plain ASCII is safe in every locale
+    module = read_module(BRIDGE)
+    assert module.name == "BcfRibbon" and module.kind == "standard"
+    assert "\n" not in module.code.replace("\r\n", ""), "the VBE needs CRLF line ends"
+
+
+def test_ribbon_picture_follows_the_xml():
+    from bcf_addin.addin.picture import ICONS, ribbon_html
+
+    page = ribbon_html(ribbon.load_customui())
+    positions = [page.index(b.label) for b in ribbon.buttons()]
+    assert positions == sorted(positions)
+    for control in ribbon.load_customui():
+        if control.keytip:
+            assert f'<b class="key">{control.keytip}</b>' in page
+    assert {b.image_mso for b in ribbon.buttons()} <= set(ICONS), "a button's icon has no drawn stand-in"

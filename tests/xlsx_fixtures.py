@@ -131,12 +131,14 @@ DEFAULT_STYLES = (
     f'<styleSheet xmlns="{MAIN_NS}"><fonts count="1"><font/></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
     '</fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFFF00"/></patternFill></fill></fills>'
-    '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
-    '<cellXfs count="3"><xf/><xf fillId="2" applyProtection="1"><protection locked="0"/></xf>'
-    '<xf fillId="2"/></cellXfs></styleSheet>'
+    '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="0" fillId="2" applyProtection="1"><protection locked="0"/>'
+    '</xf><xf numFmtId="0" fillId="2"/><xf numFmtId="14" applyProtection="1"><protection locked="0"/></xf>'
+    '</cellXfs></styleSheet>'
 )
 UNLOCKED = 1      # cellXfs index of the yellow unlocked style in DEFAULT_STYLES
 LOCKED_YELLOW = 2
+UNLOCKED_DATE = 3
 
 
 def build_raw(path: Path, sheets: dict[str, str], *, styles: str = DEFAULT_STYLES,

@@ -61,4 +61,5 @@ def build_addin(out: Path, *, interpreter_win: str = "", interpreter_mac: str = 
     package.make_config_sheet(addin, xlwings_settings(interpreter_win, interpreter_mac))
     package.add_ribbon(addin, customui)
     package.describe(addin, TITLE, DESCRIPTION, "bcf-addin")
+    package.check_addin(addin)
     return addin.save(out)

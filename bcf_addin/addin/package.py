@@ -20,18 +20,19 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 NS_APP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+NS_CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+NS_DC = "http://purl.org/dc/elements/1.1/"
 
 # customUI14.xml (Office 2010 schema) is found through this type; the 2006 type is for customUI.xml.
 RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 RIBBON_PART = "customUI/customUI14.xml"
 ADDIN_CONTENT_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
 VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
+VBA_REL_TYPE = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 CONFIG_SHEET = "xlwings.conf"
 
 # Fixed timestamps: the same sources give the same bytes, so a rebuilt add-in can be compared.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 
@@ -190,10 +191,6 @@ def make_config_sheet(package: Package, rows: Iterable[tuple[str, ConfigValue]])
         package.set_xml("docProps/app.xml", app)
 
 
-NS_CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-NS_DC = "http://purl.org/dc/elements/1.1/"
-
-
 def describe(package: Package, title: str, description: str, author: str) -> None:
     """Title and description are what Excel's Add-ins dialog shows for the add-in."""
     part = "docProps/core.xml"
@@ -207,3 +204,16 @@ def describe(package: Package, title: str, description: str, author: str) -> Non
         etree.SubElement(core, f"{{{NS_DC}}}{name}").text = text
     etree.SubElement(core, f"{{{NS_CORE}}}lastModifiedBy").text = author
     package.set_xml(part, core)
+
+
+def check_addin(package: Package) -> None:
+    """Refuse to save a file Excel would not open as a macro-enabled add-in."""
+    workbook = package.workbook_part()
+    if package.content_type(workbook) != ADDIN_CONTENT_TYPE:
+        raise ValueError(f"{workbook} is not an add-in workbook ({package.content_type(workbook)})")
+    projects = [resolve_target(workbook, r.get("Target")) for r in package.relationships(workbook)
+                if r.get("Type") == VBA_REL_TYPE]
+    if len(projects) != 1 or projects[0] not in package.parts or package.content_type(projects[0]) != VBA_CONTENT_TYPE:
+        raise ValueError("the add-in has no VBA project, or it is not related and typed as one")
+    if RIBBON_PART not in package.parts:
+        raise ValueError("the add-in has no ribbon")

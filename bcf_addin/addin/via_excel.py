@@ -47,6 +47,7 @@ def build_addin_via_excel(out: Path, *, interpreter_win: str = "", interpreter_m
     # Excel's object model cannot add ribbon XML, so that one part is added to the saved file.
     addin = package.Package(out)
     package.add_ribbon(addin, customui_path().read_bytes())
+    package.check_addin(addin)
     return addin.save(out)
 
 
