@@ -1,7 +1,9 @@
 """Safe handling of the officer's files: never overwrite a workbook without a backup beside it."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -42,4 +44,19 @@ def output_path(src: Path, out: Path | None, in_place: bool) -> Path:
                        file=str(src))
     if out.suffix.lower() != ".xlsx" and src.suffix.lower() == ".xlsx":
         raise BcfError("the output must be an .xlsx file", file=str(out))
+    return out
+
+
+def save_atomically(workbook, out: Path) -> Path:
+    """Save a workbook this tool made (replica, report) via a temporary file in the same folder,
+    so a failure part-way leaves no half-written file under the real name."""
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(suffix=out.suffix or ".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        workbook.save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        os.unlink(tmp)
+        raise
     return out

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from .balances import Balances
 from .checks.findings import Severity
 from .checks.report import CheckReport
 from .descriptions.loader import load
+from .files import save_atomically
 from .money import pounds
 
 FILLS = {Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
@@ -116,12 +116,4 @@ def write_report(report: CheckReport, out: str | Path, balances: Balances | None
 
         balances = compute_balances(report.path)
     wb = build_report(report, out, balances)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return out
+    return save_atomically(wb, out)

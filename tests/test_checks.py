@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from bcf_addin.api import balances, check, new_replica

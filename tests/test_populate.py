@@ -6,7 +6,6 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from bcf_addin.api import new_replica, open_template, populate

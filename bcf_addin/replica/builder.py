@@ -8,9 +8,7 @@ image and hyperlinks. It is built with openpyxl: a new file, never a real templa
 """
 from __future__ import annotations
 
-import os
 from copy import copy
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import paths
 from ..descriptions.loader import lists_of
+from ..files import save_atomically
 from ..descriptions.schema import Field, Heading, Table, TemplateDescription
 from ..hwb import HwbFigures
 from ..layout import Layout, TableAt
@@ -56,15 +55,7 @@ def build(desc: TemplateDescription, out: Path, *, hwb: HwbFigures | None = None
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
     wb.calculation.fullCalcOnLoad = True
     wb.properties.title = f"{desc.name} (Version {desc.version})"
-    out = Path(out)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent or Path("."))
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    save_atomically(wb, Path(out))
     return layout
 
 

@@ -18,6 +18,7 @@ from lxml import etree
 from ..errors import BcfError, NotAWorkbook
 from ..model import Cell, Sheet, Value, Workbook, column_index, column_letter
 from .package import CellFormat, open_package, parse_xml
+from .refs import cell_range, int_attr
 
 X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
@@ -187,7 +188,7 @@ def _scan_sheet(data: bytes, formats: list[CellFormat], file: str = "", part: st
         else:
             cells = scan.cells
             for ref, style in zip(refs, styles):
-                cells[_split_ref(ref)] = (None, _int(style), None)
+                cells[_split_ref(ref)] = (None, int_attr(style), None)
             shared: dict[str, tuple[int, int, str]] = {}      # si -> master row, col, formula
             # Masters first: a dependent shared formula is written relative to its master.
             f_tag = f"{{{ns}}}f"
@@ -197,9 +198,9 @@ def _scan_sheet(data: bytes, formats: list[CellFormat], file: str = "", part: st
                 f = c.find(f_tag)
                 formula = _formula(f, *key, shared, scan.arrays) if f is not None else None
                 error = c.findtext(f"{{{ns}}}v") if c.get("t") == "e" else None
-                cells[key] = (formula, _int(c.get("s")), error)
+                cells[key] = (formula, int_attr(c.get("s")), error)
     for el in root.iterfind(f"{{{ns}}}mergeCells/{{{ns}}}mergeCell"):
-        rng = _range(el.get("ref") or "")
+        rng = cell_range(el.get("ref") or "")
         if rng:
             scan.merges.append(rng)
     protection = root.find(f"{{{ns}}}sheetProtection")
@@ -221,7 +222,7 @@ def _scan_cells_slowly(sheet_data, ns: str, scan: _Scan) -> None:
     shared: dict[str, tuple[int, int, str]] = {}
     row_no = 0
     for row in sheet_data.iterchildren(f"{{{ns}}}row"):
-        row_no = _int(row.get("r"), row_no + 1)
+        row_no = int_attr(row.get("r"), row_no + 1)
         col_no = 0
         for c in row.iterchildren(f"{{{ns}}}c"):
             ref = c.get("r")
@@ -229,7 +230,7 @@ def _scan_cells_slowly(sheet_data, ns: str, scan: _Scan) -> None:
             f = c.find(f"{{{ns}}}f")
             formula = _formula(f, row_no, col_no, shared, scan.arrays) if f is not None else None
             error = c.findtext(f"{{{ns}}}v") if c.get("t") == "e" else None
-            scan.cells[(row_no, col_no)] = (formula, _int(c.get("s")), error)
+            scan.cells[(row_no, col_no)] = (formula, int_attr(c.get("s")), error)
 
 
 def _add_validation(scan: _Scan, el) -> None:
@@ -264,7 +265,7 @@ def _formula(f, row: int, col: int, shared: dict, arrays: list) -> str:
             m_row, m_col, master = shared[si]
             text = shift_formula(master, row - m_row, col - m_col)
     elif kind == "array":
-        rng = _range(f.get("ref") or "")
+        rng = cell_range(f.get("ref") or "")
         if rng:
             arrays.append((rng, text))
     elif kind == "dataTable":
@@ -331,18 +332,3 @@ def _split_ref(ref: str) -> tuple[int, int]:
     return int(digits), col
 
 
-def _range(ref: str) -> tuple[int, int, int, int] | None:
-    first, _, last = ref.partition(":")
-    try:
-        r1, c1 = _split_ref(first)
-        r2, c2 = _split_ref(last) if last else (r1, c1)
-    except ValueError:
-        return None
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
-def _int(text: str | None, default: int = 0) -> int:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default

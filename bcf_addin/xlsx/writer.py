@@ -21,8 +21,9 @@ from decimal import Decimal
 from lxml import etree
 
 from ..errors import BcfError, NotAWorkbook, ProtectedCell
-from ..model import CellWrite, Value, cell_ref, parse_ref
+from ..model import CellWrite, Value, cell_ref
 from .package import DAMAGED, CellFormat, XlsxPackage, open_package, parse_xml
+from .refs import cell_range, int_attr
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -261,13 +262,13 @@ class _SheetEdit:
         self.rows: dict[int, object] = {}
         index = 0
         for row in self.data.iterchildren(q("row")):
-            index = _int(row.get("r"), index + 1)
+            index = int_attr(row.get("r"), index + 1)
             self.rows[index] = row
         self._cells: dict[int, dict[int, object]] = {}
-        self.arrays = [_range(f.get("ref") or "") for f in self.data.iter(q("f")) if f.get("t") == "array"]
-        self.merges = [_range(m.get("ref") or "")
+        self.arrays = [cell_range(f.get("ref") or "") for f in self.data.iter(q("f")) if f.get("t") == "array"]
+        self.merges = [cell_range(m.get("ref") or "")
                        for m in self.xml.root.iterfind(f"{q('mergeCells')}/{q('mergeCell')}")]
-        self.col_styles = [(_int(c.get("min")), _int(c.get("max")), _int(c.get("style")))
+        self.col_styles = [(int_attr(c.get("min")), int_attr(c.get("max")), int_attr(c.get("style")))
                            for cols in self.xml.root.iterchildren(q("cols"))
                            for c in cols.iterchildren(q("col")) if c.get("style")]
 
@@ -299,7 +300,7 @@ class _SheetEdit:
                 anchor = cell_ref(merge[0], merge[1])
                 raise ProtectedCell(f"is hidden inside the merged cells starting at {anchor}; write to "
                                     f"{anchor} instead", file=self.file, sheet=self.sheet, cell=ref)
-            style = _int(c.get("s")) if c is not None else self._default_style(row, col)
+            style = int_attr(c.get("s")) if c is not None else self._default_style(row, col)
             fmt = self.formats[style] if 0 <= style < len(self.formats) else CellFormat()
             if fmt.locked:
                 raise ProtectedCell("is locked: the template does not allow it to be filled in",
@@ -309,7 +310,7 @@ class _SheetEdit:
         # A cell with no element takes its row's format if the row has one, else its column's.
         row_el = self.rows.get(row)
         if row_el is not None and row_el.get("customFormat") in ("1", "true"):
-            return _int(row_el.get("s"))
+            return int_attr(row_el.get("s"))
         for lo, hi, style in self.col_styles:
             if lo <= col <= hi:
                 return style
@@ -391,14 +392,14 @@ class _SheetEdit:
         cells[col] = c
         spans = row_el.get("spans")
         covered = (s.partition(":") for s in (spans or "").split())
-        if spans and not any(_int(a) <= col <= _int(b) for a, _, b in covered):
+        if spans and not any(int_attr(a) <= col <= int_attr(b) for a, _, b in covered):
             del row_el.attrib["spans"]      # an optional hint; wrong is worse than absent
         self._grow_dimension(row, col)
         return c
 
     def _grow_dimension(self, row: int, col: int) -> None:
         dim = self.xml.root.find(self.xml.q("dimension"))
-        rng = _range(dim.get("ref") or "") if dim is not None else None
+        rng = cell_range(dim.get("ref") or "") if dim is not None else None
         if rng and not (rng[0] <= row <= rng[2] and rng[1] <= col <= rng[3]):
             dim.set("ref", f"{cell_ref(min(rng[0], row), min(rng[1], col))}:"
                            f"{cell_ref(max(rng[2], row), max(rng[3], col))}")
@@ -425,21 +426,6 @@ def _col(ref: str) -> int:
     return col
 
 
-def _range(ref: str) -> tuple[int, int, int, int] | None:
-    first, _, last = ref.partition(":")
-    try:
-        r1, c1 = parse_ref(first)
-        r2, c2 = parse_ref(last) if last else (r1, c1)
-    except ValueError:
-        return None
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
-def _int(text: str | None, default: int = 0) -> int:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default
 
 
 # -- the package -------------------------------------------------------------------
