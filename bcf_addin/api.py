@@ -13,6 +13,7 @@ from .files import keep_backup, output_path
 from .hwb import HwbFigures, load_allocations, load_bundled
 from .locate import locate
 from .populate import Note, TablePlan, plan
+from .model import Workbook
 from .template import OpenTemplate
 from .register import read_register
 
@@ -24,16 +25,29 @@ def _quiet(_: str) -> None:
 
 
 def open_template(path: str | Path, kind: str | None = None) -> OpenTemplate:
-    """Read a workbook, tell which template it is and find every item in it."""
+    """Read a workbook file, tell which template it is and find every item in it."""
     from .xlsx.package import open_package
     from .xlsx.reader import read_workbook
 
     path = str(path)
     with open_package(path):
         pass
-    wb = read_workbook(path)
+    return recognise(read_workbook(path), kind)
+
+
+def recognise(wb: Workbook, kind: str | None = None) -> OpenTemplate:
+    """Tell which template an in-memory workbook (from a file or from Excel) is, and locate it."""
     desc = detect(wb, kind)
     return OpenTemplate(wb, desc, locate(wb, desc))
+
+
+def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Progress = _quiet) -> list[TablePlan]:
+    """What populate would write: one plan per register, checked in full before anything is written."""
+    plans = []
+    for reg_path in registers:
+        progress(f"Reading {Path(reg_path).name}")
+        plans.append(plan(read_register(reg_path), tpl.description, tpl.layout, tpl.workbook))
+    return plans
 
 
 def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocations: str | Path | None = None,
@@ -88,11 +102,7 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
     dest = output_path(src, Path(out) if out else None, in_place)
     progress(f"Reading {src.name}")
     tpl = open_template(src)
-    plans = []
-    for reg_path in registers:
-        progress(f"Reading {Path(reg_path).name}")
-        register = read_register(reg_path)
-        plans.append(plan(register, tpl.description, tpl.layout, tpl.workbook))
+    plans = plan_populate(tpl, registers, progress)
     writes = [w for p in plans for w in p.writes]
     backup = None
     if dest.exists():
@@ -123,6 +133,13 @@ def check(workbook: str | Path, *, previous: str | Path | None = None, progress:
     prev = open_template(previous) if previous else None
     progress("Checking")
     return check_template(tpl, prev, stale_caches=stale_caches(workbook))
+
+
+def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None):
+    """Check a template already in memory (the workbook open in Excel: its results are current)."""
+    from .checks.run import check_template
+
+    return check_template(tpl, previous, stale_caches=False)
 
 
 def balances(workbook: str | Path):
