@@ -178,5 +178,43 @@ def balances_cmd(workbook, as_json):
         click.echo(balances_text(result))
 
 
+@main.command("demo")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="bcf-demo")
+def demo_cmd(folder):
+    """Run the whole job on the bundled Leicestershire 2025-26 sample, into FOLDER.
+
+    Builds a Leicestershire planning template, populates the 74 published scheme lines, prints the
+    balances and the check, and writes a findings workbook.
+
+    \b
+    Example:
+      bcf demo
+      bcf demo /tmp/bcf-demo
+    """
+    from .demo import run
+
+    run(folder, click.echo)
+
+
+@main.command("rules")
+@click.option("--markdown", is_flag=True, help="Print the full rule documentation as Markdown.")
+def rules_cmd(markdown):
+    """List the rules `bcf check` applies, with their stable codes.
+
+    \b
+    Example:
+      bcf rules
+      bcf rules --markdown > docs/rules.md
+    """
+    from .checks.docs import rules_markdown
+    from .checks.registry import RULES
+
+    if markdown:
+        click.echo(rules_markdown(), nl=False)
+        return
+    for r in RULES:
+        click.echo(f"{r.code}  {r.severity.value:7}  {r.family.value:14} {r.title}")
+
+
 def _silent(_: str) -> None:
     pass

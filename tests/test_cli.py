@@ -1,0 +1,39 @@
+"""Every command has help with an example, and the rule documentation is the generated one."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from bcf_addin import paths
+from bcf_addin.checks.docs import rules_markdown
+from bcf_addin.cli import main
+
+
+def all_commands(group, ctx_prefix=()):
+    import click
+
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        yield (*ctx_prefix, name), cmd
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, (*ctx_prefix, name))
+
+
+def test_every_command_has_help_with_an_example():
+    seen = []
+    for path, cmd in all_commands(main):
+        res = CliRunner().invoke(main, [*path, "--help"])
+        assert res.exit_code == 0, path
+        assert cmd.help and "Example" in cmd.help, path
+        seen.append(" ".join(path))
+    assert {"new", "populate", "check", "balances", "rules", "addin"} <= set(seen)
+
+
+def test_docs_rules_md_is_generated_from_the_registry():
+    committed = (paths.project_folder("workbooks").parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == rules_markdown(), "run: bcf rules --markdown > docs/rules.md"
+
+
+def test_bcf_kinds_lists_the_templates():
+    res = CliRunner().invoke(main, ["kinds"])
+    assert res.exit_code == 0 and "planning-2025-26" in res.output
