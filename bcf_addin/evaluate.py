@@ -136,7 +136,7 @@ class Evaluator:
     def field(self, field_id: str):
         key = ("field", field_id)
         if key not in self.memo:
-            f: Field = self.tpl.description.item(field_id)[1]
+            f: Field = self.tpl.item(field_id)
             if f.role == "formula":
                 self.memo[key] = self.expression(f.formula, table=None, row_index=None, column=None)
             else:
@@ -149,7 +149,7 @@ class Evaluator:
             table, at = self.tpl.table(table_id)
             row = table.rows[row_index] if table.rows is not None and row_index < len(table.rows) else None
             col = table.column(column)
-            role = row.roles.get(column, col.role) if row else col.role
+            role = table.role(row, col)
             formula = (row.values.get(column) if row else None) or col.formula
             if role == "formula" and formula:
                 self.memo[key] = self.expression(formula, table=table_id, row_index=row_index, column=column)
@@ -201,6 +201,9 @@ class Evaluator:
         if name == "col":
             return self.column(table, column)
         parts = name.split(".")
+        if parts[0] == "row" and row_index is None and table is not None:
+            # In a total formula, {row.x} is the total row's own cell of column x.
+            return self.total(table, parts[1])
         if parts[0] == "row":
             if parts[1] == "label":
                 t, _ = self.tpl.table(table)
@@ -294,7 +297,7 @@ def formula_cells(tpl: OpenTemplate):
                 for i, r in enumerate(at.rows):
                     row = item.rows[i] if item.rows is not None and i < len(item.rows) else None
                     for c in item.columns:
-                        role = row.roles.get(c.id, c.role) if row else c.role
+                        role = item.role(row, c)
                         formula = (row.values.get(c.id) if row else None) or c.formula
                         if role == "formula" and formula and "{complete:" not in formula:
                             yield wb_sheet, r, at.columns[c.id], ("cell", item.id, i, c.id)

@@ -6,24 +6,26 @@ dashes ("short term" / "short-term"), curly quotes and trailing colons; these fo
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
+from functools import lru_cache
 
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212-_"
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
-_SPACE = re.compile(r"\s+")
+_TRANSLATE = str.maketrans({**{d: " " for d in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212-_"},
+                            "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def fold(text: object) -> str:
     """The comparison key of a label or value: 'Short-term  Home\nCare:' -> 'short term home care'."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
-    for curly, plain in _QUOTES.items():
-        s = s.replace(curly, plain)
-    for dash in _DASHES:
-        s = s.replace(dash, " ")
-    s = _SPACE.sub(" ", s).strip().casefold()
+    return _fold(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=65536)
+def _fold(s: str) -> str:
+    # Registers and templates repeat the same few hundred texts thousands of times: cache them.
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s)
+    s = " ".join(s.translate(_TRANSLATE).split()).casefold()
     return s.rstrip(":* ").strip()
 
 
@@ -40,13 +42,14 @@ def best_choice(value: object, choices: list[str], aliases: dict[str, str] | Non
     key = fold(value)
     if not key:
         return None
-    for choice in choices:
-        if fold(choice) == key:
-            return choice
-    for old, new in (aliases or {}).items():
-        if fold(old) == key:
-            return new
-    return None
+    return _choices(tuple(choices), tuple((aliases or {}).items())).get(key)
+
+
+@lru_cache(maxsize=256)
+def _choices(choices: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    found = {fold(old): new for old, new in aliases}
+    found.update({fold(c): c for c in choices})
+    return found
 
 
 def closest(value: object, choices: list[str]) -> str | None:

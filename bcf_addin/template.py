@@ -37,6 +37,12 @@ class OpenTemplate:
     description: TemplateDescription
     layout: Layout
 
+    def __post_init__(self):
+        # Rules ask for the same tables and lines thousands of times on a large return.
+        self._items = {it.id: it for sheet in self.description.sheets for it in sheet.items
+                       if isinstance(it, Table) or getattr(it, "kind", "") == "field"}
+        self._lines: dict[tuple[str, bool], list[Line]] = {}
+
     @property
     def hwb(self) -> str | None:
         if "hwb" not in self.layout.fields:
@@ -73,10 +79,19 @@ class OpenTemplate:
         return total
 
     def table(self, table_id: str) -> tuple[Table, TableAt]:
-        return self.description.item(table_id)[1], self.layout.tables[table_id]
+        return self._items[table_id], self.layout.tables[table_id]
+
+    def item(self, item_id: str):
+        return self._items[item_id]
 
     def lines(self, table_id: str, *, in_use_only: bool = True) -> list[Line]:
         """An open table's lines that hold anything in an input cell (or every fixed row)."""
+        key = (table_id, in_use_only)
+        if key not in self._lines:
+            self._lines[key] = self._read_lines(table_id, in_use_only)
+        return self._lines[key]
+
+    def _read_lines(self, table_id: str, in_use_only: bool) -> list[Line]:
         table, at = self.table(table_id)
         sheet = self.workbook.sheets[self.layout.workbook_sheet(at.sheet)]
         ids = {r: rid for rid, r in at.row_ids.items()}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Iterator
 
@@ -76,8 +77,15 @@ class CheckContext:
         return self.description.parameters.get(name)
 
     # -- walking the inputs ---------------------------------------------------------------------
-    def inputs(self) -> Iterator[InputCell]:
+    def inputs(self) -> list[InputCell]:
         """Every input cell the description declares, with its requirement, in sheet order."""
+        return self._inputs
+
+    @cached_property
+    def _inputs(self) -> list[InputCell]:
+        return list(self._walk_inputs())
+
+    def _walk_inputs(self) -> Iterator[InputCell]:
         tpl = self.template
         for sheet in self.description.sheets:
             if sheet.name not in tpl.layout.sheets:
@@ -102,7 +110,7 @@ class CheckContext:
             if not fixed and r not in in_use:
                 continue
             for column in table.columns:
-                role = row.roles.get(column.id, column.role) if row else column.role
+                role = table.role(row, column)
                 if role != "input":
                     continue
                 requirement = row.required.get(column.id, column.required) if row else column.required
@@ -118,6 +126,9 @@ class CheckContext:
 
     # -- conditions -----------------------------------------------------------------------------
     def condition_holds(self, cond: Condition, cell: InputCell) -> bool:
+        if cond.greater_than is not None:
+            value = self._computed_value(cond.field, cell)
+            return isinstance(value, Decimal) and value > cond.greater_than
         value = self._condition_value(cond.field, cell)
         if cond.equals is not None:
             return fold(value) == fold(cond.equals)
@@ -125,6 +136,18 @@ class CheckContext:
             return fold(value) != fold(cond.not_equals) and fold(value) != ""
         filled = fold(value) != ""
         return filled if cond.filled else not filled
+
+    def _computed_value(self, name: str, cell: InputCell) -> Value:
+        """A condition's value as the template's formulas give it: a balance's cached result may
+        be stale, or missing, after values have been written into the file."""
+        from ..evaluate import Unsupported
+        try:
+            if name.startswith("row."):
+                index = self.template.layout.tables[cell.table.id].rows.index(cell.row)
+                return self.evaluator.cell(cell.table.id, index, name.split(".", 1)[1])
+            return self.evaluator.field(name)
+        except Unsupported:
+            return self._condition_value(name, cell)
 
     def _condition_value(self, name: str, cell: InputCell) -> Value:
         if name.startswith("row."):
