@@ -41,12 +41,18 @@ def recognise(wb: Workbook, kind: str | None = None) -> OpenTemplate:
     return OpenTemplate(wb, desc, locate(wb, desc))
 
 
-def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Progress = _quiet) -> list[TablePlan]:
+def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Progress = _quiet, *,
+                  previous_returns: list[str | Path] = ()) -> list[TablePlan]:
     """What populate would write: one plan per register, checked in full before anything is written."""
+    from .register import register_from_return
+
     plans = []
     for reg_path in registers:
         progress(f"Reading {Path(reg_path).name}")
         plans.append(plan(read_register(reg_path), tpl.description, tpl.layout, tpl.workbook))
+    for ret in previous_returns:
+        progress(f"Reading the scheme lines of {Path(ret).name}")
+        plans.append(plan(register_from_return(ret), tpl.description, tpl.layout, tpl.workbook))
     return plans
 
 
@@ -94,7 +100,8 @@ class PopulateResult:
 
 
 def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Path | None = None,
-             in_place: bool = False, progress: Progress = _quiet) -> PopulateResult:
+             in_place: bool = False, previous_returns: list[str | Path] = (),
+             progress: Progress = _quiet) -> PopulateResult:
     """Write each register's lines into the template's input cells; nothing else changes."""
     from .xlsx.writer import write_cells
 
@@ -102,7 +109,7 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
     dest = output_path(src, Path(out) if out else None, in_place)
     progress(f"Reading {src.name}")
     tpl = open_template(src)
-    plans = plan_populate(tpl, registers, progress)
+    plans = plan_populate(tpl, registers, progress, previous_returns=previous_returns)
     writes = [w for p in plans for w in p.writes]
     backup = None
     if dest.exists():

@@ -93,24 +93,33 @@ def kinds_cmd():
 
 @main.command("populate")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--schemes", "schemes", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--schemes", "schemes", type=click.Path(dir_okay=False, path_type=Path),
               help="Scheme register or ledger extract (CSV or XLSX) headed with the template's column names.")
+@click.option("--from-return", "from_return", type=click.Path(dir_okay=False, path_type=Path),
+              help="Carry the scheme lines over from last quarter's (or last year's) return.")
+@click.option("--table", "tables", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Any other table laid out like the template's (metrics, C&D capacity or demand); repeatable.")
 @click.option("--income", type=click.Path(dir_okay=False, path_type=Path),
               help="Income or contributions table (CSV or XLSX).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the populated copy.")
 @click.option("--in-place", is_flag=True, help="Change WORKBOOK itself; a backup copy is kept beside it.")
-def populate_cmd(workbook, schemes, income, out, in_place):
+def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place):
     """Write a register's lines into the template's input cells (values only).
 
     \b
     Example:
       bcf populate plan.xlsx --schemes schemes.csv -o plan-filled.xlsx
       bcf populate plan.xlsx --schemes schemes.csv --income income.csv --in-place
+      bcf populate q3.xlsx --from-return q2.xlsx -o q3-filled.xlsx
+      bcf populate cd.xlsx --table step-down-capacity.csv --table step-up.csv -o cd-filled.xlsx
     """
     from .api import populate
 
-    registers = [schemes] + ([income] if income else [])
-    result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress)
+    registers = [r for r in (schemes, income, *tables) if r]
+    if not registers and not from_return:
+        raise BcfError("say what to populate from: --schemes, --income, --table or --from-return")
+    result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress,
+                      previous_returns=[from_return] if from_return else [])
     for t in result.tables:
         click.echo(f"{t.sheet}: {t.lines} lines into the {t.table.replace('_', ' ')} table")
     for note in result.notes:

@@ -99,3 +99,23 @@ def as_text(value: object) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
     return str(value).strip()
+
+
+def register_from_return(path: str | Path) -> Register:
+    """Last quarter's (or last year's) return as a register: its scheme lines under its own headings.
+
+    The headings then match this return's columns as any register's would, across template years.
+    """
+    from .api import open_template
+
+    tpl = open_template(path)
+    fin = tpl.description.finance
+    if fin is None:
+        raise RegisterError(f"is a {tpl.description.name}, which has no scheme lines to carry over", file=str(path))
+    table, _ = tpl.table(fin.schemes)
+    headers = [c.header for c in table.columns]
+    rows, lines = [], []
+    for line in tpl.lines(fin.schemes):
+        rows.append({c.header: line.values.get(c.id) for c in table.columns})
+        lines.append(line.row)
+    return Register(f"{path} ('{tpl.layout.workbook_sheet(tpl.layout.tables[fin.schemes].sheet)}')", headers, rows, lines)

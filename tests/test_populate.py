@@ -214,3 +214,18 @@ def test_libreoffice_recalculates_the_templates_own_formulas_to_the_published_fi
     assert ws.cell(r, c).value == 32579512
     r, c = rs.cell("asc", "minimum")
     assert ws.cell(r, c).value == 31982219
+
+
+def test_scheme_lines_carry_over_from_the_last_return(populated_plan, plan_template, tmp_path):
+    result = populate(plan_template, [], previous_returns=[populated_plan], out=tmp_path / "next.xlsx")
+    assert result.tables[0].lines == 74
+    _, at_a, a = scheme_cells(populated_plan)
+    _, at_b, b = scheme_cells(Path(result.out))
+    for i in range(74):
+        for cid in COLUMNS:
+            assert a.value(at_a.rows[i], at_a.columns[cid]) == b.value(at_b.rows[i], at_b.columns[cid])
+
+
+def test_populate_needs_something_to_populate_from(plan_template, tmp_path):
+    res = CliRunner().invoke(main, ["populate", str(plan_template), "-o", str(tmp_path / "o.xlsx")])
+    assert res.exit_code == 2 and "--schemes" in res.output
