@@ -66,10 +66,13 @@ def _sheet_name(wb: Workbook, sheet: SheetDescription) -> str | None:
 
 def _locate_sheet(sheet: Sheet, desc: SheetDescription, layout: Layout, path: str) -> None:
     index = _Index(sheet)
+    checklist = _locate_checklist(index, desc.name)
     taken: set[tuple[int, int]] = set()
+    # The sheet's own 'Complete:' is no table's heading, though the cover's checklist shares it.
+    not_headers = {(checklist.complete[0] - 1, checklist.complete[1])} if checklist.complete else set()
     for item in desc.items:
         if isinstance(item, Table):
-            at = _locate_table(index, item, desc.name, path)
+            at = _locate_table(index, item, desc.name, path, not_headers)
             layout.tables[item.id] = at
             taken.update((at.header_row, c) for c in at.columns.values())
             if at.label_col:
@@ -77,7 +80,7 @@ def _locate_sheet(sheet: Sheet, desc: SheetDescription, layout: Layout, path: st
     for item in desc.items:
         if isinstance(item, Field):
             layout.fields[item.id] = _locate_field(index, item, desc.name, taken, path)
-    layout.sheets[desc.name] = _locate_checklist(index, desc.name)
+    layout.sheets[desc.name] = checklist
 
 
 def _fail(path: str, sheet: str, what: str) -> WrongTemplate:
@@ -115,7 +118,7 @@ def _header_matches(text: str, header: str, aliases: list[str], prefix: bool) ->
     return False
 
 
-def _locate_table(index: _Index, t: Table, sheet: str, path: str) -> TableAt:
+def _locate_table(index: _Index, t: Table, sheet: str, path: str, not_headers=frozenset()) -> TableAt:
     start = 0
     if t.title:
         titles = index.find(t.title)
@@ -125,7 +128,7 @@ def _locate_table(index: _Index, t: Table, sheet: str, path: str) -> TableAt:
     # The same heading can stand elsewhere on the sheet ('Complete:'): take the first candidate
     # under which the table's rows are found.
     error = None
-    for header_row, columns, depth in _header_rows(index, t, start):
+    for header_row, columns, depth in _header_rows(index, t, start, not_headers):
         try:
             return _table_at(index, t, sheet, path, header_row, columns, depth)
         except WrongTemplate as exc:
@@ -165,7 +168,7 @@ def _table_at(index: _Index, t: Table, sheet: str, path: str, header_row: int, c
     return TableAt(t.id, sheet, header_row, columns, rows, row_ids, label_col, key_col, total_row, checker_row)
 
 
-def _header_rows(index: _Index, t: Table, start: int):
+def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
     """Rows (at or after `start`) carrying every column's heading, top first.
 
     A heading may be split over two rows ("Scheme" / "ID"): those are joined before matching,
@@ -180,6 +183,8 @@ def _header_rows(index: _Index, t: Table, start: int):
             continue
         for depth in (1, 2):
             def text(c: int) -> str:
+                if (r, c) in not_headers:
+                    return ""
                 top = index.at(r, c)
                 if depth == 1:
                     return top

@@ -77,17 +77,19 @@ def choose_table(register: Register, desc: TemplateDescription) -> tuple[Table, 
                         mapping[h] = c.id
                         break
             label = key = None
-            lines = 0
+            lines = named = 0
             if item.rows is not None:
                 label, key = _label_columns(register, item, mapping)
                 lines = _lines_with_rows(register, item, label, key)
+                named = sum(1 for h, want in ((label, item.label_header), (key, item.key_header))
+                            if h and want and fold(h) == fold(want))
             score = len(mapping) + (1 if label else 0) + (1 if key else 0)
             if item.rows is not None and not (label and lines):
                 score = 0           # a fixed table needs to know which row each line is for
-            # Tables alike in their headings (C&D step-down and step-up months) are told apart
-            # by how many of the register's lines name one of their rows.
-            if best is None or (score, lines) > best[0]:
-                best = ((score, lines), item, sheet.name, mapping, label, key)
+            # Tables alike in their headings (C&D months) are told apart by how many of the
+            # register's lines name one of their rows, then by the register's own label headings.
+            if best is None or (score, lines, named) > best[0]:
+                best = ((score, lines, named), item, sheet.name, mapping, label, key)
     if best is None or best[0][0] < 2:
         raise RegisterError(
             f"none of its column headings match a table of the {desc.name}; headings found: "
@@ -103,9 +105,13 @@ def _lines_with_rows(register: Register, table: Table, label_h: str | None, key_
                if _find_row(table, fold(row.get(label_h)), fold(row.get(key_h)) if key_h else "", set()) is not None)
 
 
+LABEL_SAMPLE = 50        # lines looked at to tell which register column names the row
+
+
 def _label_columns(register: Register, table: Table, mapping: dict[str, str]) -> tuple[str | None, str | None]:
     """Which register columns name the row (and the second key, for C&D pathway/source rows)."""
     free = [h for h in register.headers if h not in mapping]
+    sample = register.rows[:LABEL_SAMPLE]
     label = key = None
     for h in free:
         if table.label_header and fold(h) == fold(table.label_header):
@@ -115,14 +121,14 @@ def _label_columns(register: Register, table: Table, mapping: dict[str, str]) ->
     if label is None:
         rows = {fold(x) for r in table.rows for x in (r.label, *r.aliases) if x}
         for h in free:
-            if h != key and any(fold(row.get(h)) in rows for row in register.rows):
+            if h != key and any(fold(row.get(h)) in rows for row in sample):
                 label = h
                 break
     if key is None and any(r.key for r in table.rows):
         keys = {fold(r.key) for r in table.rows if r.key}
         for h in free:
             if h != label and any(any(k.startswith(fold(row.get(h))) or fold(row.get(h)).startswith(k) for k in keys)
-                                  for row in register.rows if fold(row.get(h))):
+                                  for row in sample if fold(row.get(h))):
                 key = h
                 break
     return label, key
