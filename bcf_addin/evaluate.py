@@ -150,7 +150,7 @@ class Evaluator:
             row = table.rows[row_index] if table.rows is not None and row_index < len(table.rows) else None
             col = table.column(column)
             role = table.role(row, col)
-            formula = (row.values.get(column) if row else None) or col.formula
+            formula = table.formula(row, col)
             if role == "formula" and formula:
                 self.memo[key] = self.expression(formula, table=table_id, row_index=row_index, column=column)
             else:
@@ -298,7 +298,7 @@ def formula_cells(tpl: OpenTemplate):
                     row = item.rows[i] if item.rows is not None and i < len(item.rows) else None
                     for c in item.columns:
                         role = item.role(row, c)
-                        formula = (row.values.get(c.id) if row else None) or c.formula
+                        formula = item.formula(row, c)
                         if role == "formula" and formula and "{complete:" not in formula:
                             yield wb_sheet, r, at.columns[c.id], ("cell", item.id, i, c.id)
                 if at.total_row:

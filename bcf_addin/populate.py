@@ -219,6 +219,8 @@ def plan(register: Register, desc: TemplateDescription, layout: Layout, wb: Work
 
 
 def _missing_required(table: Table, mapping: dict[str, str], register: Register) -> None:
+    if register.partial:
+        return
     have = set(mapping.values())
     for c in table.columns:
         if c.role == "input" and c.required is True and c.id not in have:

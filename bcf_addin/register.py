@@ -21,6 +21,7 @@ class Register:
     headers: list[str]
     rows: list[dict[str, object]]     # header -> raw value ('' or None when empty)
     lines: list[int]                  # the file line of each row
+    partial: bool = False             # lines carried from a return: columns it lacks are left to fill in
 
     def column(self, header: str) -> str | None:
         for h in self.headers:
@@ -118,4 +119,5 @@ def register_from_return(path: str | Path) -> Register:
     for line in tpl.lines(fin.schemes):
         rows.append({c.header: line.values.get(c.id) for c in table.columns})
         lines.append(line.row)
-    return Register(f"{path} ('{tpl.layout.workbook_sheet(tpl.layout.tables[fin.schemes].sheet)}')", headers, rows, lines)
+    sheet = tpl.layout.workbook_sheet(tpl.layout.tables[fin.schemes].sheet)
+    return Register(f"{path} ('{sheet}')", headers, rows, lines, partial=True)

@@ -18,20 +18,21 @@ def _answer(type_: str, list_values: list[str] | None):
     if list_values:
         return "Yes" if "Yes" in list_values else list_values[0]
     return {
-        "money": Decimal(1000), "number": Decimal(10), "integer": Decimal(10), "percent": Decimal("0.5"),
+        "money": Decimal(0), "number": Decimal(10), "integer": Decimal(10), "percent": Decimal("0.5"),
         "date": datetime(2025, 3, 31), "email": "officer@council.gov.uk", "phone": "0116 305 0786",
     }.get(type_, "Answered")
 
 
 def answer_everything(src: Path, dest: Path) -> Path:
-    """Answer every input the description declares: fields, fixed rows, and the first line of
-    each open table that must not be empty. Open tables already holding lines keep them."""
+    """Answer every question the description requires or may require (conditional answers too):
+    fields, fixed rows, and the first line of each open table that must not be empty. Optional
+    cells stay blank; open tables already holding lines keep them."""
     tpl = open_template(src)
     lists = lists_of(tpl.description)
     ctx = CheckContext(tpl)
     writes = []
     for cell in ctx.inputs():
-        if cell.line is None and cell.blank:
+        if cell.line is None and cell.blank and cell.requirement is not False:
             writes.append(CellWrite(cell.sheet, cell.row, cell.col, _answer(cell.type, lists.get(cell.list))))
     for sheet in tpl.description.sheets:
         for item in sheet.items:

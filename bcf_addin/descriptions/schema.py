@@ -219,6 +219,15 @@ class Table(Strict):
             return "formula"
         return column.role
 
+    def formula(self, row: Row | None, column: Column) -> str | None:
+        """The expression behind a formula cell: the row's, the column's, or a Total row's sum."""
+        literal = row.values.get(column.id) if row is not None else None
+        if literal is not None:
+            return literal
+        if row is not None and row.total_of and self.role(row, column) == "formula" and column.role != "formula":
+            return "=SUM(" + ",".join(f"{{{self.id}.{rid}.{column.id}}}" for rid in row.total_of) + ")"
+        return column.formula
+
     def cell_type(self, row: Row | None, column: Column) -> ValueType:
         return row.types.get(column.id, column.type) if row is not None else column.type
 
@@ -293,6 +302,7 @@ class Finance(Strict):
     expenditure_column: str = "expenditure"
     reason_column: str | None = None           # 'If underspent, please provide reasons'
     percent_spent: bool = False                # reporting templates show % spent
+    to_date: bool = False                      # an in-year report: spend so far, not the year's
     unallocated_is_error: bool = False         # plans must allocate every pound
     minimum_spend: List[MinimumSpend] = []
     uplift: str | None = None                  # parameter naming the year's minimum ASC uplift

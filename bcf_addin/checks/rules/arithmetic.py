@@ -43,14 +43,16 @@ def _total_rows(ctx, rule):
             for i, row in enumerate(item.rows):
                 if not row.total_of:
                     continue
+                wb_sheet = ctx.template.layout.workbook_sheet(at.sheet)
+                values = ctx.template.workbook.sheets[wb_sheet]
                 for column in item.columns:
-                    total = ctx.evaluator.cell(item.id, i, column.id)
+                    # What the file shows (typed, or a formula's saved result), not what it should be.
+                    total = values.value(at.rows[i], at.columns[column.id])
                     if total in (None, ""):
                         continue
                     parts = [ctx.evaluator.cell(item.id, _index(item, rid), column.id) for rid in row.total_of]
                     expected = sum((amount(p) for p in parts), Decimal(0))
                     if amount(total) != expected:
-                        wb_sheet = ctx.template.layout.workbook_sheet(at.sheet)
                         yield rule.finding(wb_sheet, cell_ref(at.rows[i], at.columns[column.id]),
                                            f"'{row.label or row.key}' {column.header} is {amount(total):,}, but its rows "
                                            f"add up to {expected:,}.",

@@ -14,6 +14,15 @@ def _shortfall(ctx, rule):
         if result.met:
             continue
         at = ctx.template.ref(spec.template_spend or spec.minimum)
+        if fin.to_date:
+            # In-year reports compare spend so far with the whole year's minimum: a note, not an error.
+            share = result.spend * 100 / result.minimum if result.minimum else 0
+            yield rule.finding(at.sheet, at.cell,
+                               f"{spec.label}: {pounds(result.spend)} spent so far, {share:.1f}% of the year's "
+                               f"minimum of {pounds(result.minimum)}.",
+                               "Check the rest of the year's plan covers the remaining "
+                               f"{pounds(result.shortfall)}.", severity=Severity.INFO)
+            continue
         yield rule.finding(at.sheet, at.cell,
                            f"{spec.label}: the scheme lines give {pounds(result.spend)} against a minimum of "
                            f"{pounds(result.minimum)}, {pounds(result.shortfall)} short.",
@@ -34,4 +43,3 @@ SHORTFALL = Rule(
     _shortfall)
 
 RULES = (SHORTFALL,)
-del Severity

@@ -25,12 +25,14 @@ def _asc_uplift(ctx, rule):
     rise = (this.spend - last.spend) * 100 / last.spend
     spec = next(m for m in fin.minimum_spend if m.name == ASC)
     at = ctx.template.ref(spec.template_spend or spec.minimum)
+    # Above this year's published minimum the national condition is met: worth a look, not an error.
+    severity = Severity.WARNING if this.met else Severity.ERROR
     yield rule.finding(at.sheet, at.cell,
                        f"Adult social care spend from the NHS minimum goes from {pounds(last.spend)} last year to "
                        f"{pounds(this.spend)}, a rise of {rise:.2f}%; the {ctx.description.year} uplift is at least "
                        f"{rate * 100:.2f}% ({pounds(needed.quantize(Decimal(1)))}).",
                        f"Increase the qualifying lines by {pounds((needed - this.spend).quantize(Decimal(1)))}, or "
-                       "explain the change to your Better Care Manager.")
+                       "explain the change to your Better Care Manager.", severity=severity)
 
 
 ASC_UPLIFT = Rule(
@@ -38,7 +40,8 @@ ASC_UPLIFT = Rule(
     "Adult social care spend from the NHS minimum did not rise by the year's uplift",
     "With --previous LAST_YEAR.xlsx: this year's adult social care spend from the NHS minimum "
     "contribution is at least last year's times (1 + the year's uplift), the rate held in the "
-    "template description (3.9% for 2025-26).",
+    "template description (3.9% for 2025-26). An error when this year's minimum is not met either; "
+    "a warning when it is.",
     "The NHS minimum contribution to adult social care must be maintained in real terms, rising by at "
     "least the published uplift each year.",
     "£31,000,000 last year and £31,500,000 this year: a 1.61% rise against 3.9%.",
@@ -46,4 +49,3 @@ ASC_UPLIFT = Rule(
     _asc_uplift)
 
 RULES = (ASC_UPLIFT,)
-del Severity

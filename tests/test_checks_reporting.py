@@ -1,0 +1,153 @@
+"""The rules on the year-end, quarterly and C&D returns: each fully answered return passes, and
+the money rules of the reporting templates fire on the Leicestershire 2024-25 year end."""
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bcf_addin import paths
+from bcf_addin.api import balances, check, new_replica, open_template, populate
+from bcf_addin.checks.findings import Severity
+from bcf_addin.cli import main
+from bcf_addin.jsonout import loads
+
+from answers import answer_everything, change
+
+S = paths.samples()
+REGISTERS = {
+    "eoy-2024-25": ["leicestershire-2024-25-eoy-schemes.csv", "leicestershire-2024-25-eoy-income.csv"],
+    "quarterly-2024-25": ["leicestershire-2024-25-q2-schemes.csv"],
+    "cd-2025-26": [f"leicestershire-2025-26-cd-{n}.csv" for n in
+                   ("step-down-capacity", "step-down-demand", "step-up", "step-up-demand")],
+}
+
+
+@pytest.fixture(scope="module")
+def complete(tmp_path_factory):
+    """Each reporting template populated from its Leicestershire registers and fully answered."""
+    folder = tmp_path_factory.mktemp("complete")
+    made = {}
+    for kind, names in REGISTERS.items():
+        template = new_replica(kind, folder / f"{kind}.xlsx", hwb="Leicestershire")
+        filled = populate(template, [S / n for n in names], out=folder / f"{kind}-filled.xlsx")
+        made[kind] = answer_everything(Path(filled.out), folder / f"{kind}-complete.xlsx")
+    return made
+
+
+def copy(src: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(src, tmp_path / src.name))
+
+
+def codes(report, code):
+    return [f for f in report.findings if f.code == code]
+
+
+@pytest.mark.parametrize("kind", list(REGISTERS))
+def test_a_fully_answered_return_passes(complete, kind):
+    report = check(complete[kind])
+    assert report.exit_code == 0 and report.complete
+    assert all(f.severity is Severity.INFO for f in report.findings)
+    res = CliRunner().invoke(main, ["check", str(complete[kind])])
+    assert res.exit_code == 0, res.output
+
+
+def test_quarterly_minimum_spend_so_far_is_a_note_not_an_error(complete):
+    notes = codes(check(complete["quarterly-2024-25"]), "S401")
+    assert [f.severity for f in notes] == [Severity.INFO, Severity.INFO]
+    assert "spent so far" in notes[1].message and "£30,774,296" in notes[1].message
+
+
+def test_eoy_balances_show_percent_spent_as_published(complete):
+    res = CliRunner().invoke(main, ["balances", str(complete["eoy-2024-25"]), "--json"])
+    data = loads(res.output)
+    rb = {r["source"]: r for r in data["running_balances"]}
+    assert rb["DFG"]["income"] == 5518288 and rb["DFG"]["expenditure"] == 4470849
+    assert rb["DFG"]["balance"] == 1047439
+    assert round(rb["DFG"]["percent_spent"], 2) == Decimal("81.02")
+    assert rb["Additional LA Contribution"]["percent_spent"] is None      # no income, no percentage
+    ms = {m["name"]: m for m in data["minimum_spend"]}
+    assert ms["nhs_out_of_hospital"]["spend"] == 20741516 and ms["nhs_out_of_hospital"]["met"] is True
+    assert ms["asc_from_nhs_minimum"]["spend"] == 31387704 and ms["asc_from_nhs_minimum"]["minimum"] == 30724296
+
+
+def test_M302_grant_spend_above_the_allocation(complete, tmp_path):
+    # Scheme 2 (DFG, £490,000 actual) raised by £1.1m takes DFG past 100% of its £5,518,288.
+    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("schemes", 1, "actual"): Decimal(1590000)})
+    found = codes(check(broken), "M302")
+    assert len(found) == 1 and found[0].severity is Severity.ERROR
+    assert "DFG" in found[0].message and "£52,561 more than its income" in found[0].message
+    assert not codes(check(complete["eoy-2024-25"]), "M302")
+
+
+def test_M303_underspend_needs_a_reason(complete, tmp_path):
+    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("running_balances", 0, "underspend_reasons"): None})
+    found = codes(check(broken), "M303")
+    assert len(found) == 1 and "£1,047,439" in found[0].message
+    assert not codes(check(complete["eoy-2024-25"]), "M303")
+
+
+def test_M304_discharge_fund_may_not_be_underspent(complete, tmp_path):
+    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("schemes", 10, "actual"): Decimal(4000000)})
+    found = codes(check(broken), "M304")
+    assert len(found) == 1 and "Local Authority Discharge Funding" in found[0].message
+    assert "£133,661" in found[0].message
+
+
+def test_V204_joint_shares_must_make_100_percent(complete, tmp_path):
+    tpl = open_template(complete["eoy-2024-25"])
+    line = next(ln for ln in tpl.lines("schemes") if ln.values["commissioner"] == "Joint")
+    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("schemes", line.index, "pct_la"): Decimal("0.2")})
+    found = codes(check(broken), "V204")
+    assert len(found) == 1 and "not 100%" in found[0].message
+    assert not codes(check(complete["eoy-2024-25"]), "V204")
+
+
+def test_S401_out_of_hospital_counts_joint_lines_by_their_nhs_share(complete, tmp_path):
+    tpl = open_template(complete["eoy-2024-25"])
+    line = next(ln for ln in tpl.lines("schemes") if ln.values["commissioner"] == "Joint")
+    before = {m.name: m.spend for m in balances(complete["eoy-2024-25"]).minimum_spend}["nhs_out_of_hospital"]
+    half = change(complete["eoy-2024-25"], tmp_path / "h.xlsx", {("schemes", line.index, "pct_nhs"): Decimal("0.25"),
+                                                                 ("schemes", line.index, "pct_la"): Decimal("0.75")})
+    after = {m.name: m.spend for m in balances(half).minimum_spend}["nhs_out_of_hospital"]
+    share = line.values["pct_nhs"]
+    assert before - after == line.values["actual"] * (share - Decimal("0.25"))
+
+
+def test_A502_a_typed_total_that_is_not_the_sum(complete, tmp_path):
+    from openpyxl import load_workbook
+
+    src = complete["cd-2025-26"]
+    tpl = open_template(src)
+    table, at = tpl.table("step_down_demand")
+    r, c = at.cell("p3_total", "jul")
+    wb = load_workbook(src)                  # the published return's P3 July: 'Total' 30
+    wb[tpl.layout.workbook_sheet(at.sheet)].cell(r, c).value = 30
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    report = check(typed)
+    found = codes(report, "A502")
+    assert len(found) == 1 and "30" in found[0].message and "add up to 10" in found[0].message
+    assert codes(report, "X601")             # and the formula it replaced is reported
+    assert not codes(check(src), "A502")
+
+
+def test_Y701_plan_against_last_years_actual_asc_spend(complete, populated_plan):
+    # 2024-25 actual ASC from the NHS minimum £31,387,704; the 2025-26 plan's £32,579,512 is a
+    # 3.80% rise against the 3.9% uplift. The new minimum is met, so it is a warning.
+    found = codes(check(populated_plan, previous=complete["eoy-2024-25"]), "Y701")
+    assert len(found) == 1 and found[0].severity is Severity.WARNING
+    assert "£31,387,704" in found[0].message and "£32,579,512" in found[0].message and "3.80%" in found[0].message
+
+
+def test_year_end_populated_from_the_quarterly_return(complete, tmp_path):
+    eoy = new_replica("eoy-2024-25", tmp_path / "eoy.xlsx", hwb="Leicestershire")
+    result = populate(eoy, [], previous_returns=[complete["quarterly-2024-25"]], out=tmp_path / "eoy-from-q2.xlsx")
+    q2 = open_template(complete["quarterly-2024-25"]).lines("schemes")
+    lines = open_template(result.out).lines("schemes")
+    assert len(lines) == len(q2) > 0
+    assert [ln.values["scheme_name"] for ln in lines] == [ln.values["scheme_name"] for ln in q2]
+    assert [ln.values["source"] for ln in lines] == [ln.values["source"] for ln in q2]
