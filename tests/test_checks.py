@@ -220,3 +220,27 @@ def test_Y701_asc_uplift(complete_plan, tmp_path):
     assert len(found) == 1 and "3.90%" in found[0].message and "0.00%" in found[0].message
     lower = change(complete_plan, tmp_path / "last.xlsx", {("schemes", 63, "expenditure"): Decimal(14000000)})
     assert not codes(check(complete_plan, previous=lower), "Y701")
+
+
+@needs_libreoffice
+def test_libreoffice_checker_cells_agree_with_the_checklist(populated_plan, complete_plan, tmp_path):
+    """The replica's own Yes/No checkers, recalculated by LibreOffice, say what `bcf check` says."""
+    from openpyxl import load_workbook
+
+    from bcf_addin.api import open_template
+    from bcf_addin.recalc import recalculate
+
+    for name, path in (("populated", populated_plan), ("complete", complete_plan)):
+        calc = recalculate(path, tmp_path / f"{name}-calc.xlsx")
+        tpl = open_template(path)
+        wb = load_workbook(calc, data_only=True)
+        report = check(path)
+        ours = {s.sheet: s.complete for s in report.sheets}
+        theirs = {}
+        for sheet, at in tpl.layout.sheets.items():
+            if at.complete:
+                theirs[sheet] = wb[sheet].cell(*at.complete).value == "Yes"
+        assert theirs == ours, name
+        status = tpl.layout.fields["template_status"]
+        shown = wb["2. Cover"].cell(status.row, status.col).value
+        assert shown == ("Template Complete" if all(ours.values()) else "Incomplete Template")
