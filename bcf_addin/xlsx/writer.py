@@ -99,12 +99,12 @@ def write_cells(src, writes: list[CellWrite], dest, *, recalc_on_open: bool = Tr
 def _encode(value: Value, date1904: bool, file: str, sheet: str, key: tuple[int, int]):
     """(kind, text) as stored in the XML: kind is 's', 'n', 'b', or None for an empty cell."""
     row, col = key
-    ref = cell_ref(row, col) if 1 <= col <= MAX_COL else f"R{row}C{col}"
     if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
+        ref = cell_ref(row, col) if 1 <= col <= MAX_COL else f"R{row}C{col}"
         raise ProtectedCell("is outside the sheet", file=file, sheet=sheet, cell=ref)
 
     def refuse(message: str):
-        return BcfError(message, file=file, sheet=sheet, cell=ref)
+        return BcfError(message, file=file, sheet=sheet, cell=cell_ref(row, col))
 
     if value is None or value == "":
         return None, None       # an empty string would count as filled in Excel (COUNTA)
@@ -285,26 +285,37 @@ class _SheetEdit:
             self._cells[row] = found
         return self._cells[row]
 
+    def _hidden(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Every cell hidden inside a merged block, with the block's first cell (built once)."""
+        if not hasattr(self, "_hidden_cells"):
+            self._hidden_cells = {}
+            for m in self.merges:
+                if m and (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= 100_000:
+                    for r in range(m[0], m[2] + 1):
+                        for c in range(m[1], m[3] + 1):
+                            if (r, c) != (m[0], m[1]):
+                                self._hidden_cells[(r, c)] = (m[0], m[1])
+        return self._hidden_cells
+
     def check(self, targets: dict) -> None:
+        hidden = self._hidden()
+        q_f = self.xml.q("f")
         for (row, col) in targets:
             c = self.cells(row).get(col)
-            ref = cell_ref(row, col)
-            if c is not None and c.find(self.xml.q("f")) is not None or any(
+            if c is not None and c.find(q_f) is not None or self.arrays and any(
                     r and r[0] <= row <= r[2] and r[1] <= col <= r[3] for r in self.arrays):
                 raise ProtectedCell("holds a formula; only input cells can be written",
-                                    file=self.file, sheet=self.sheet, cell=ref)
-            merge = next((m for m in self.merges if m and m[0] <= row <= m[2] and m[1] <= col <= m[3]
-                          and (row, col) != (m[0], m[1])), None)
-            if merge:
+                                    file=self.file, sheet=self.sheet, cell=cell_ref(row, col))
+            if (row, col) in hidden:
                 # Excel shows only the first cell of a merged block; a value here would be hidden.
-                anchor = cell_ref(merge[0], merge[1])
+                anchor = cell_ref(*hidden[(row, col)])
                 raise ProtectedCell(f"is hidden inside the merged cells starting at {anchor}; write to "
-                                    f"{anchor} instead", file=self.file, sheet=self.sheet, cell=ref)
+                                    f"{anchor} instead", file=self.file, sheet=self.sheet, cell=cell_ref(row, col))
             style = int_attr(c.get("s")) if c is not None else self._default_style(row, col)
             fmt = self.formats[style] if 0 <= style < len(self.formats) else CellFormat()
             if fmt.locked:
                 raise ProtectedCell("is locked: the template does not allow it to be filled in",
-                                    file=self.file, sheet=self.sheet, cell=ref)
+                                    file=self.file, sheet=self.sheet, cell=cell_ref(row, col))
 
     def _default_style(self, row: int, col: int) -> int:
         # A cell with no element takes its row's format if the row has one, else its column's.
@@ -353,8 +364,9 @@ class _SheetEdit:
 
     def _set(self, c, kind: str | None, text: str | None) -> None:
         q = self.xml.q
-        for child in c.findall(q("v")) + c.findall(q("is")):
-            c.remove(child)
+        if len(c):
+            for child in c.findall(q("v")) + c.findall(q("is")):
+                c.remove(child)
         for attr in ("t", "vm", "cm"):      # value metadata describes the old value
             c.attrib.pop(attr, None)
         if kind is None:
