@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Union
+from typing import NamedTuple, Union
 
 Value = Union[str, Decimal, bool, datetime, None]
 
@@ -41,9 +41,12 @@ def parse_ref(ref: str) -> tuple[int, int]:
     return int(ref[i:]), column_index(ref[:i])
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One cell as stored. `value` is the cached value for a formula cell (stale until recalculated)."""
+class Cell(NamedTuple):
+    """One cell as stored. `value` is the cached value for a formula cell (stale until recalculated).
+
+    A tuple rather than a dataclass: a large template has tens of thousands of cells, and tuples
+    are several times cheaper to make.
+    """
 
     value: Value = None
     formula: str | None = None

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from common import best, big_plan_replica, floor, median, register
 
-from bcf_addin.api import balances, check, populate
+from bcf_addin.api import open_template, populate, stale_caches
+from bcf_addin.balances import compute
+from bcf_addin.checks.run import check_template
 
 
 def main() -> None:
@@ -27,8 +29,10 @@ def main() -> None:
             samples[lines] = out
 
             def both():
-                check(out)
-                balances(out)
+                # One read of the file serves both, as in the ribbon and the report workbook.
+                tpl = open_template(out)
+                check_template(tpl, stale_caches=stale_caches(out))
+                compute(tpl)
 
             both()
             t_floor, t_check = best(lambda: floor(out)), best(both)
