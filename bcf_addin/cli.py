@@ -187,6 +187,38 @@ def balances_cmd(workbook, as_json):
         click.echo(balances_text(result))
 
 
+@main.command("submit")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the copy (default: the workbook's own folder).")
+@click.option("--force", is_flag=True, help="Save the copy even though the check finds errors.")
+@click.option("--replace", is_flag=True, help="Replace an existing file of the submission name.")
+def submit_cmd(workbook, folder, force, replace):
+    """Check the return, then save a copy named as NHS England asks ('Leicestershire HWB.xlsx').
+
+    Exit code 1 (and no copy) when the check finds errors, unless --force.
+
+    \b
+    Example:
+      bcf submit plan-filled.xlsx
+      bcf submit cd.xlsx --to outbox/ --force
+    """
+    from .api import check, open_template
+    from .checks.findings import Severity
+    from .submission import save_copy, submission_name
+
+    report = check(workbook, progress=_progress)
+    name = submission_name(open_template(workbook))
+    errors = report.count(Severity.ERROR)
+    if errors and not force:
+        click.echo(f"The check found {errors} error{'s' * (errors != 1)}; no copy was saved. "
+                   f"Run `bcf check {workbook}` to see them, or add --force to save anyway.")
+        sys.exit(1)
+    copy = save_copy(workbook, folder or Path(workbook).resolve().parent, name, overwrite=replace)
+    click.echo(f"Saved {copy}" + (f" ({errors} errors still in it)" if errors else ""))
+    click.echo("E-mail it to england.bettercarefundteam@nhs.net and copy in your Better Care Manager.")
+
+
 @main.command("demo")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="bcf-demo")
 def demo_cmd(folder):

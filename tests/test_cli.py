@@ -37,3 +37,17 @@ def test_docs_rules_md_is_generated_from_the_registry():
 def test_bcf_kinds_lists_the_templates():
     res = CliRunner().invoke(main, ["kinds"])
     assert res.exit_code == 0 and "planning-2025-26" in res.output
+
+
+def test_submit_refuses_a_return_with_errors_and_saves_a_complete_one(populated_plan, complete_plan, tmp_path):
+    out = tmp_path / "outbox"
+    out.mkdir()
+    res = CliRunner().invoke(main, ["submit", str(populated_plan), "--to", str(out)])
+    assert res.exit_code == 1 and "no copy was saved" in res.output and not list(out.iterdir())
+    res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(out)])
+    assert res.exit_code == 0, res.output
+    assert (out / "Leicestershire HWB.xlsx").read_bytes() == complete_plan.read_bytes()
+    res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(out)])
+    assert res.exit_code == 2 and "already exists" in res.output
+    res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(out), "--replace"])
+    assert res.exit_code == 0
