@@ -5,6 +5,7 @@ DATA_FOLDERS = {
     "bcf_addin._data.workbooks": "workbooks",
     "bcf_addin._data.ribbon": "ribbon",
     "bcf_addin._data.macros_bridge": "macros_bridge",
+    "bcf_addin._data.docs": "docs",
 }
 
 setup(

@@ -6,8 +6,8 @@ libreoffice-calc-nogui and python3-uno).
 """
 from __future__ import annotations
 
-import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -57,13 +57,20 @@ def available() -> bool:
     return shutil.which("soffice") is not None and uno_python() is not None
 
 
+def _free_port() -> int:
+    """A port no other LibreOffice (another test run, another user) is listening on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def recalculate(src: Path, dst: Path, *, timeout: int = 180) -> Path:
     """Open `src` in LibreOffice, recalculate every formula, save the result as xlsx to `dst`."""
     py = uno_python()
     if not shutil.which("soffice") or not py:
         raise RuntimeError("LibreOffice (soffice) with python3-uno is not installed")
     with tempfile.TemporaryDirectory() as profile:
-        port = str(20000 + os.getpid() % 20000)
+        port = str(_free_port())
         office = subprocess.Popen(
             ["soffice", "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
              f"-env:UserInstallation=file://{profile}",

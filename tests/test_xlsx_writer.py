@@ -372,8 +372,17 @@ def test_dest_folder_missing(template, tmp_path):
 
 
 # Any text, including '=' prefixes, spaces at either end, XML-special and control characters;
-# only unpaired surrogates (which no file can hold) are left out, and they are refused (above).
-_texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
+# only unpaired surrogates and the non-characters U+FFFE/U+FFFF (which no file can hold) are left
+# out, and they are refused (above and below).
+_texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff"),
+                 min_size=1, max_size=40)
+
+
+@pytest.mark.parametrize("bad", ["a\ufffeb", "\uffff"])
+def test_non_characters_are_refused_naming_the_cell(master, tmp_path, bad):
+    with pytest.raises(BcfError, match="invalid character") as err:
+        write_cells(master, [W("Schemes", "E3", bad)], tmp_path / "nc.xlsx")
+    assert err.value.cell == "E3" and not (tmp_path / "nc.xlsx").exists()
 _numbers = st.decimals(min_value=Decimal("-1e10"), max_value=Decimal("1e10"), places=4,
                        allow_nan=False, allow_infinity=False)
 

@@ -137,7 +137,7 @@ def engine_value(raw: Any) -> Value:
         return Decimal(repr(raw))
     if isinstance(raw, int):
         return Decimal(raw)
-    if isinstance(raw, Decimal):
+    if isinstance(raw, Decimal):        # desktop Excel hands a currency-formatted cell over as one
         return raw
     if isinstance(raw, str):
         return raw or None
@@ -298,7 +298,7 @@ def write_cells(book, writes: list[CellWrite], *, before: Workbook | None = None
                 put_block(book, block)
             except Exception as exc:
                 restored = _put_back(book, written, before)
-                raise _refused(book, block, exc, written, restored) from exc
+                raise _refused(block, exc, written, restored) from exc
             written.append(block)
     return sum(len(b.values) * len(b.values[0]) for b in written)
 
@@ -320,12 +320,12 @@ def _put_back(book, written: list[Block], before: Workbook | None) -> bool | Non
                         for r in range(block.row, block.last_row + 1))
             put_block(book, Block(block.sheet, block.row, block.col, old))
     except Exception:
-        log.exception("putting back the cells written before Excel refused a block failed")
+        log.debug("putting back the cells written before Excel refused a block failed", exc_info=True)
         return False
     return True
 
 
-def _refused(book, block: Block, exc: Exception, written: list[Block], restored: bool | None) -> WriteRefused:
+def _refused(block: Block, exc: Exception, written: list[Block], restored: bool | None) -> WriteRefused:
     if restored is True:
         after = "Nothing in the return was changed."
     else:

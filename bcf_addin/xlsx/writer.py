@@ -36,8 +36,10 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Excel reads _xHHHH_ in text as an escaped character, so a literal one must itself be escaped;
 # characters XML 1.0 cannot carry are stored with that same escape, as Excel does.
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Unpaired surrogates and the non-characters U+FFFE/U+FFFF: no file can hold them, and Excel's
+# _xHHHH_ escape does not bring the non-characters back when read.
+_SURROGATE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 # CT_Workbook children that come before <calcPr>, in schema order.
@@ -112,7 +114,7 @@ def _encode(value: Value, date1904: bool, file: str, sheet: str, key: tuple[int,
         return "b", "1" if value else "0"
     if isinstance(value, str):
         if _SURROGATE.search(value):
-            raise refuse("text contains an invalid character (an unpaired surrogate) and cannot be saved")
+            raise refuse("text contains an invalid character (an unpaired surrogate or a non-character) and cannot be saved")
         if len(value.encode("utf-16-le")) // 2 > MAX_TEXT:
             raise refuse(f"text is longer than the {MAX_TEXT:,} characters an Excel cell can hold")
         text = _ESCAPE_LIKE.sub(r"_x005F_\1", value)

@@ -1,0 +1,130 @@
+"""What the ribbon commands show and ask, through the Excel that called them.
+
+Each piece can be replaced when an ExcelUi is made, so the commands run unchanged where Excel
+cannot do it: xlwings' remote engine has no status bar, cannot answer a message box while
+Python waits, cannot open a file as a new workbook and cannot save a copy.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import webbrowser
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..errors import BcfError
+
+TITLE = "Better Care Fund"
+# Windows message boxes cut their text off at about 1,024 characters.
+MAX_MESSAGE = 1000
+
+REGISTER_FILTER = "Scheme registers (*.csv; *.xlsx),*.csv;*.xlsx,All files (*.*),*.*"
+CHOOSER_TITLE = "Choose the register to populate the return from"
+
+
+class ExcelUi:
+    def __init__(self, book, *, choose_files: Callable[[], Sequence[str | Path]] | None = None,
+                 open_workbook: Callable[[Path], object] | None = None,
+                 open_url: Callable[[str], object] | None = None,
+                 save_copy_as: Callable[[Path], object] | None = None):
+        self.book = book
+        self._choose_files = choose_files
+        self._open_workbook = open_workbook
+        self._open_url = open_url
+        self._save_copy_as = save_copy_as
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def message(self, text: str, *, warning: bool = False) -> None:
+        self.book.app.alert(_fit(text), title=TITLE, buttons="ok", mode="critical" if warning else "info")
+
+    def confirm(self, text: str) -> bool:
+        """OK or Cancel. An engine that cannot wait for the answer counts as Cancel."""
+        answer = self.book.app.alert(_fit(text), title=TITLE, buttons="ok_cancel", mode="critical")
+        return answer == "ok"
+
+    def status(self, text: str | None) -> None:
+        """Show progress in Excel's status bar; None hands the status bar back to Excel."""
+        try:
+            self.book.app.status_bar = text if text else False
+        except Exception:       # no status bar on this engine: progress is a courtesy
+            pass
+
+    # -- files -------------------------------------------------------------------------------
+
+    def book_path(self) -> Path | None:
+        """The open return's file, when it has been saved to a folder on this computer."""
+        try:
+            name = self.book.fullname
+        except Exception:
+            return None
+        path = Path(name)
+        if "://" in name or not path.is_absolute() or not path.parent.is_dir():
+            return None
+        return path
+
+    def choose_registers(self) -> list[Path]:
+        """Ask which register file(s) to populate from; an empty list when the person cancels."""
+        if self._choose_files is not None:
+            picked = self._choose_files()
+        elif sys.platform.startswith("win"):
+            picked = _windows_open_dialog(self.book.app)
+        elif sys.platform == "darwin":
+            picked = _mac_open_dialog()
+        else:
+            raise BcfError("this Excel offers no way to choose a file",
+                           hint="use the command line instead: bcf populate RETURN.xlsx --schemes REGISTER.csv")
+        if picked in (None, False, ""):
+            return []
+        if isinstance(picked, (str, Path)):
+            picked = [picked]
+        return [Path(p) for p in picked]
+
+    def open_workbook(self, path: Path) -> None:
+        if self._open_workbook is not None:
+            self._open_workbook(path)
+        else:
+            # The same Excel as the return, so the report's links open there.
+            self.book.app.books.open(str(path))
+
+    def open_url(self, url: str) -> None:
+        (self._open_url or webbrowser.open)(url)
+
+    def save_copy_as(self, path: Path) -> None:
+        """Save the open book's current contents to `path`, leaving its name and saved state alone."""
+        if self._save_copy_as is not None:
+            self._save_copy_as(path)
+        elif sys.platform.startswith("win"):
+            self.book.api.SaveCopyAs(str(path))
+        else:
+            raise NotImplementedError("saving a copy of an open workbook")
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 40].rstrip() + "\n\n(The rest is in the report.)"
+
+
+def _windows_open_dialog(app) -> Sequence[str] | None:
+    picked = app.api.GetOpenFilename(FileFilter=REGISTER_FILTER, FilterIndex=1, Title=CHOOSER_TITLE,
+                                     MultiSelect=True)
+    # Cancel gives False; with MultiSelect a choice is an array even of one file.
+    if picked is False or picked is None:
+        return None
+    return [picked] if isinstance(picked, str) else list(picked)
+
+
+_MAC_CHOOSER = f'''
+set picked to choose file with prompt "{CHOOSER_TITLE}" of type {{"csv", "xlsx", "public.comma-separated-values-text", "org.openxmlformats.spreadsheetml.sheet"}} with multiple selections allowed
+set out to ""
+repeat with f in picked
+    set out to out & POSIX path of f & linefeed
+end repeat
+return out
+'''
+
+
+def _mac_open_dialog() -> list[str]:
+    done = subprocess.run(["osascript", "-e", _MAC_CHOOSER], capture_output=True, text=True)
+    if done.returncode != 0:    # -128: the person pressed Cancel
+        return []
+    return [line for line in done.stdout.splitlines() if line.strip()]

@@ -1,0 +1,734 @@
+"""The Excel layer (bcf_addin.excel) on real xlwings objects, without Excel.
+
+The books are xlwings' remote engine (see excel_support.py): the real xlwings API over the JSON an
+Excel client sends, recording every change as an action. Those actions are what these tests
+count and compare. What the remote engine cannot do is replaced, and says so where it is:
+
+- message boxes: it records an 'alert' action but cannot wait for the answer, so OK/Cancel
+  questions are answered by a stand-in;
+- the status bar: it has none (the commands carry on without it);
+- opening the report as a new workbook and saving a copy (SaveCopyAs): stand-ins record them;
+- formulas: it cannot read them, so one test reads through a stand-in for desktop Excel that
+  answers Formula as Excel does.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bcf_addin import api
+from bcf_addin.balances import compute
+from bcf_addin.errors import BcfError
+from bcf_addin.excel import blocks, read_book, rectangles, write_cells
+from bcf_addin.excel import commands
+from bcf_addin.excel.book import (ExcelWorkbook, WriteRefused, engine_value, excel_paused, excel_text,
+                                  excel_value, with_writes)
+from bcf_addin.excel.ui import ExcelUi
+from bcf_addin.model import Cell, CellWrite
+from bcf_addin.submission import CopyExists, save_copy, submission_name
+from bcf_addin.xlsx.reader import read_workbook
+
+from excel_support import LICENSE_ENV, actions, book_json, funcs, remote_engine, written_cells
+from support import SAMPLE_PLAN, needs_libreoffice
+
+SAMPLES = SAMPLE_PLAN.parent
+CD_REGISTERS = sorted(SAMPLES.glob("leicestershire-2025-26-cd-*.csv"))
+EOY_REGISTERS = [SAMPLES / "leicestershire-2024-25-eoy-schemes.csv", SAMPLES / "leicestershire-2024-25-eoy-income.csv"]
+# The one rule whose findings rest on reading formulas, which the remote engine cannot do.
+NEEDS_FORMULAS = {"X601"}
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def xw(monkeypatch):
+    """xlwings with its remote engine, under the PolyForm Noncommercial licence."""
+    monkeypatch.setenv(LICENSE_ENV, "noncommercial")
+    return remote_engine()
+
+
+@pytest.fixture
+def remote(xw):
+    """Open a file as a remote Book, as a client would send it; closed after the test."""
+    opened = []
+
+    def open_(path, **kwargs):
+        book = xw.Book(json=book_json(path, **kwargs))
+        opened.append(book)
+        return book
+
+    yield open_
+    for book in opened:
+        try:
+            book.close()
+        except Exception:
+            pass
+
+
+@pytest.fixture(autouse=True)
+def _log_and_temp(tmp_path, monkeypatch):
+    monkeypatch.setenv(commands.LOG_ENV, str(tmp_path / "bcf-addin.log"))
+    # Reports and the help page go to the temporary folder; keep them with the test's.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory):
+    """Every template kind, empty and populated from the Leicestershire samples."""
+    folder = tmp_path_factory.mktemp("kinds")
+    out = {}
+    for kind, registers in (("planning-2025-26", [SAMPLE_PLAN]), ("cd-2025-26", CD_REGISTERS),
+                            ("eoy-2024-25", EOY_REGISTERS), ("quarterly-2024-25", [])):
+        empty = api.new_replica(kind, folder / f"{kind}.xlsx", hwb="Leicestershire")
+        populated = None
+        if registers:
+            populated = folder / f"{kind}-populated.xlsx"
+            api.populate(empty, registers, out=populated)
+        out[kind] = (empty, populated, registers)
+    return out
+
+
+class Answers(ExcelUi):
+    """Excel's own UI, except what the remote engine cannot do: OK/Cancel answers come from a
+    list, and opening a workbook, opening a page and saving a copy are recorded."""
+
+    def __init__(self, book, answers=(), **kwargs):
+        self.opened: list[Path] = []
+        self.urls: list[str] = []
+        self.saved_copies: list[Path] = []
+        self.questions: list[str] = []
+        self.messages: list[str] = []
+        self.statuses: list[str | None] = []
+        self._answers = list(answers)
+        super().__init__(book, open_workbook=self.opened.append, open_url=self.urls.append,
+                         save_copy_as=kwargs.pop("save_copy_as", self.saved_copies.append), **kwargs)
+
+    def message(self, text, *, warning=False):
+        self.messages.append(text)
+        super().message(text, warning=warning)
+
+    def confirm(self, text):
+        self.questions.append(text)
+        return self._answers.pop(0)
+
+    def status(self, text):
+        self.statuses.append(text)
+        super().status(text)
+
+
+def findings(report, drop=frozenset()):
+    return [(f.code, f.severity.value, f.sheet, f.cell, f.message) for f in report.findings if f.code not in drop]
+
+
+def normalised(value):
+    """An action's value as the engine would read the cell back: the text mark dropped."""
+    if isinstance(value, str):
+        value = value[1:] if value.startswith("'") else value
+    return engine_value(value if value != "" else None)
+
+
+# -- (a) reading: the same balances and findings as the file -----------------------------------
+
+def test_balances_read_through_xlwings_equal_bcf_balances_on_the_file(populated_plan, remote):
+    book = remote(populated_plan)
+    from_excel = compute(api.recognise(read_book(book)))
+    from_file = api.balances(populated_plan)
+    assert from_excel.to_dict() == from_file.to_dict()
+    nhs = from_excel.source("NHS Minimum Contribution")
+    assert (nhs.expenditure, nhs.income) == (Decimal(56776363), Decimal(57070979))
+    grant = from_excel.source("Local Authority Better Care Grant")
+    assert (grant.expenditure, grant.income) == (Decimal(19121530), Decimal(21824275))
+    (asc,) = from_excel.minimum_spend
+    assert (asc.spend, asc.minimum, asc.met) == (Decimal(32579512), Decimal(31982219), True)
+    assert actions(book) == []                  # reading records nothing
+
+
+def test_check_read_through_xlwings_equals_bcf_check_on_the_file_except_formula_findings(populated_plan, remote):
+    wb = read_book(remote(populated_plan))
+    assert "formulas" in wb.unknown and {"locked", "merges"} <= wb.unknown
+    from_excel = api.check_open(api.recognise(wb))
+    from_file = api.check(populated_plan)
+    assert findings(from_excel, NEEDS_FORMULAS) == findings(from_file, NEEDS_FORMULAS)
+    assert len(findings(from_file)) == 47 and not findings(from_file) == findings(from_excel)
+    # Without formulas every template formula looks pasted over: X601 is what the commands leave out.
+    assert {f[0] for f in findings(from_excel)} - {f[0] for f in findings(from_file)} == NEEDS_FORMULAS
+    assert commands._check(api.recognise(wb)).skipped == ["X601"]
+    assert findings(commands._check(api.recognise(wb)).report) == findings(from_file)
+
+
+@pytest.mark.parametrize("kind", ["planning-2025-26", "cd-2025-26", "eoy-2024-25", "quarterly-2024-25"])
+def test_every_template_is_located_alike_without_locked_cells_or_merges(kind, replicas, remote):
+    empty, populated, _ = replicas[kind]
+    for path in filter(None, (empty, populated)):
+        tpl = api.recognise(read_book(remote(path)))
+        on_file = api.open_template(path)
+        assert tpl.layout == on_file.layout
+        assert compute(tpl).to_dict() == compute(on_file).to_dict()
+        assert findings(api.check_open(tpl), NEEDS_FORMULAS) == findings(api.check(path), NEEDS_FORMULAS)
+
+
+def test_dates_text_and_error_values_come_back_as_the_file_reader_gives_them(complete_plan, remote):
+    from_excel = read_book(remote(complete_plan))
+    from_file = read_workbook(complete_plan)
+    for name, sheet in from_file.sheets.items():
+        got = {k: c.value for k, c in from_excel.sheets[name].cells.items() if c.value is not None}
+        want = {k: c.value for k, c in sheet.cells.items() if c.value is not None}
+        assert got == want, name
+    assert any(isinstance(c.value, datetime) for s in from_excel.sheets.values() for c in s.cells.values())
+    assert findings(api.check_open(api.recognise(from_excel)), NEEDS_FORMULAS) == \
+        findings(api.check(complete_plan), NEEDS_FORMULAS)
+
+
+@needs_libreoffice
+def test_with_excel_results_in_every_formula_cell_the_check_still_agrees(complete_plan, remote, tmp_path):
+    from bcf_addin.recalc import recalculate
+
+    # What a client sends for formula cells is Excel's result; LibreOffice's stands in for it.
+    calc = recalculate(complete_plan, tmp_path / "calculated.xlsx")
+    tpl = api.recognise(read_book(remote(calc)))
+    assert tpl.workbook.sheets["3. Summary"].value(6, 3) == "Leicestershire"     # a formula's result
+    assert compute(tpl).to_dict() == api.balances(calc).to_dict()
+    assert findings(commands._check(tpl).report) == findings(api.check(calc), NEEDS_FORMULAS)
+
+
+def test_desktop_excel_formulas_are_read_in_one_call_per_sheet_and_x601_is_then_checked(populated_plan):
+    book = DesktopBook(populated_plan)
+    wb = read_book(book)
+    assert "formulas" not in wb.unknown
+    assert book.calls == Counter({"used_range": 9, "value": 9, "formula": 9})
+    on_file = read_workbook(populated_plan)
+    for name, sheet in on_file.sheets.items():
+        want = {k: c.formula for k, c in sheet.cells.items() if c.formula}
+        got = {k: c.formula for k, c in wb.sheets[name].cells.items() if c.formula}
+        assert got == want, name
+    # A text cell typed as '=... reads back its text as both value and Formula: still text.
+    sheet, row, col = DesktopBook.TEXT_AT
+    assert wb.sheets[sheet].get(row, col) == Cell("=see below")
+    report = commands._check(api.recognise(wb))
+    assert report.skipped == []
+    assert findings(report.report) == findings(api.check(populated_plan))
+
+
+# -- (b) writing: what the file path writes, in one call per block -----------------------------
+
+def planned(path, registers):
+    tpl = api.open_template(path)
+    return [w for p in api.plan_populate(tpl, registers) for w in p.writes]
+
+
+@pytest.mark.parametrize("kind", ["planning-2025-26", "cd-2025-26", "eoy-2024-25"])
+def test_populate_writes_what_the_file_path_writes_in_one_call_per_block(kind, replicas, remote):
+    empty, populated, registers = replicas[kind]
+    book = remote(empty)
+    ui = Answers(book)
+    result = commands.populate(book, ui=ui, choose_register=lambda: registers)
+    writes = planned(empty, registers)
+    assert result.written == len(writes)
+    got = {k: normalised(v) for k, v in written_cells(book).items()}
+    assert got == {(w.sheet, w.row, w.col): w.value for w in writes}
+    on_file = read_workbook(populated)
+    assert all(on_file.sheets[s].value(r, c) == v for (s, r, c), v in got.items())
+    # One setValues per rectangle of input cells, never one per cell.
+    calls = Counter(funcs(book))
+    assert calls["setValues"] == len(blocks(writes)) < len(writes) / 10
+    # The check after populating is the check of the populated file.
+    assert findings(result.checked.report) == findings(api.check(populated), NEEDS_FORMULAS)
+
+
+def test_the_74_line_plan_is_one_block_and_six_actions(plan_template, remote):
+    book = remote(plan_template)
+    result = commands.populate(book, ui=Answers(book), choose_register=lambda: SAMPLE_PLAN)
+    assert result.written == 592
+    assert funcs(book) == ["setScreenUpdating", "setCalculation", "setValues", "setCalculation",
+                           "setScreenUpdating", "alert"]
+    (write,) = [a for a in actions(book) if a["func"] == "setValues"]
+    assert (write["start_row"] + 1, write["start_column"] + 1, write["row_count"], write["column_count"]) == \
+        (26, 2, 74, 8)
+    assert write["sheet_position"] == [s.name for s in book.sheets].index("5. Expenditure")
+    assert [a["args"] for a in actions(book) if a["func"] != "setValues"][:2] == [[False], ["Manual"]]
+    assert [a["args"] for a in actions(book)][3:5] == [["Automatic"], [True]]
+    summary = actions(book)[-1]["args"][0]
+    assert "Wrote 592 cells" in summary and "74 lines into the schemes table" in summary
+    assert "47 errors" in summary and "not complete" in summary
+
+
+def test_a_register_the_template_cannot_take_writes_nothing_and_says_why(plan_template, remote, tmp_path):
+    bad = tmp_path / "register.csv"
+    bad.write_text("Scheme ID,Expenditure for 2025-26 (£)\n1,not money\n", encoding="utf-8")
+    for register in (bad, tmp_path / "missing.csv"):
+        book = remote(plan_template)
+        ui = Answers(book)
+        assert commands.populate(book, ui=ui, choose_register=lambda: register) is None
+        assert funcs(book) == ["alert"]
+        assert "Traceback" not in ui.messages[0] and register.name in ui.messages[0]
+        assert ui.statuses[-1] is None
+
+
+def test_cancelling_the_file_chooser_writes_nothing(plan_template, remote):
+    book = remote(plan_template)
+    assert commands.populate(book, ui=Answers(book, choose_files=lambda: None)) is None
+    assert funcs(book) == []
+
+
+# -- (c) calls per command ---------------------------------------------------------------------
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Count the remote engine's reads: used ranges, value grids and formula attempts."""
+    from xlwings.pro import _xlremote
+
+    counts = Counter()
+
+    def counted(cls, name, key):
+        prop = getattr(cls, name)
+
+        def get(self):
+            counts[key] += 1
+            return prop.fget(self)
+
+        monkeypatch.setattr(cls, name, property(get, prop.fset))
+
+    counted(_xlremote.Sheet, "used_range", "used_range")
+    counted(_xlremote.Range, "raw_value", "values")
+    counted(_xlremote.Range, "formula", "formulas")
+    return counts
+
+
+def test_calls_per_command(populated_plan, plan_template, remote, reads, xw):
+    sheets = len(read_workbook(populated_plan).sheets)
+    reads.clear()
+
+    book = remote(populated_plan)
+    ui = Answers(book)
+    commands.check(book, ui=ui)
+    assert funcs(book) == ["alert"] and len(ui.opened) == 1
+    # One used range and one value grid per sheet; formulas asked once, then known to be unreadable.
+    assert reads == Counter({"used_range": sheets, "values": sheets, "formulas": 1})
+
+    reads.clear()
+    book = remote(populated_plan)
+    commands.balances(book, ui=Answers(book))
+    assert funcs(book) == ["alert"]
+    assert reads == Counter({"used_range": sheets, "values": sheets, "formulas": 1})
+
+    reads.clear()
+    book = remote(plan_template)
+    commands.populate(book, ui=Answers(book), choose_register=lambda: SAMPLE_PLAN)
+    assert Counter(funcs(book)) == Counter({"setScreenUpdating": 2, "setCalculation": 2, "setValues": 1, "alert": 1})
+    # The check after writing works on what was read and written: Excel is not read again.
+    assert reads == Counter({"used_range": sheets, "values": sheets, "formulas": 1})
+
+
+def test_the_report_is_the_cli_report_and_opens_as_a_new_workbook(populated_plan, remote, tmp_path):
+    from openpyxl import load_workbook
+
+    from bcf_addin.report_workbook import write_report
+
+    book = remote(populated_plan)
+    ui = Answers(book)
+    report = commands.check(book, ui=ui)
+    (opened,) = ui.opened
+    assert opened.suffix == ".xlsx" and opened.exists()
+    cli = write_report(api.check(populated_plan), tmp_path / "cli.xlsx")
+    rows = lambda p: [r for r in load_workbook(p)["Findings"].iter_rows(values_only=True)]  # noqa: E731
+    assert rows(opened) == rows(cli)
+    assert len(report.errors) == 47
+    message = ui.messages[-1]
+    assert "47 errors" in message and "not complete" in message
+    assert "NHS Minimum Contribution £294,616 unallocated" in message
+    assert "Local Authority Better Care Grant £2,702,745 unallocated" in message
+
+
+def test_balances_message_in_plain_english(populated_plan, remote):
+    book = remote(populated_plan)
+    ui = Answers(book)
+    commands.balances(book, ui=ui)
+    text = ui.messages[-1]
+    assert "NHS Minimum Contribution: £56,776,363 of £57,070,979 allocated; £294,616 unallocated." in text
+    assert "Local Authority Better Care Grant: £19,121,530 of £21,824,275 allocated" in text
+    assert "£32,579,512 against a minimum of £31,982,219 (met)" in text
+    assert len(ui.opened) == 1
+
+
+# -- (d) write_cells ---------------------------------------------------------------------------
+
+def test_rectangles_of_a_full_block_is_one():
+    cells = {(r, c) for r in range(26, 100) for c in range(2, 10)}
+    assert rectangles(cells) == [(26, 2, 99, 9)]
+
+
+def test_rectangles_split_at_gaps_in_rows_and_columns():
+    cells = {(1, 1), (1, 2), (2, 1), (2, 2), (4, 1), (4, 2), (1, 4)}
+    assert rectangles(cells) == [(1, 1, 2, 2), (1, 4, 1, 4), (4, 1, 4, 2)]
+
+
+def test_an_optional_column_filled_on_some_lines_does_not_split_the_table_into_lines():
+    table = {(r, c) for r in range(10, 40) for c in range(2, 10)}
+    comments = {(12, 10), (13, 10), (30, 10)}
+    assert rectangles(table | comments) == [(10, 2, 39, 9), (12, 10, 13, 10), (30, 10, 30, 10)]
+
+
+def test_an_l_shape_is_two_blocks():
+    cells = {(1, 1), (1, 2), (1, 3), (2, 1), (3, 1)}
+    assert len(rectangles(cells)) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.tuples(st.integers(1, 12), st.integers(1, 8)), max_size=60))
+def test_rectangles_cover_exactly_the_cells_once(cells):
+    covered = Counter((r, c) for r1, c1, r2, c2 in rectangles(cells)
+                      for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+    assert set(covered) == cells and all(n == 1 for n in covered.values())
+    rows = {r for r, _ in cells}
+    assert len(rectangles(cells)) <= sum(1 for r in rows for c in range(1, 9)
+                                         if (r, c) in cells and (r, c - 1) not in cells)
+
+
+def test_blocks_go_by_sheet_and_the_last_value_of_a_cell_wins():
+    writes = [CellWrite("B", 1, 1, "x"), CellWrite("A", 1, 1, Decimal(1)), CellWrite("A", 1, 2, Decimal(2)),
+              CellWrite("B", 1, 1, "y"), CellWrite("A", 2, 1, None), CellWrite("A", 2, 2, Decimal(4))]
+    got = [(b.sheet, b.ref, b.values) for b in blocks(writes)]
+    assert got == [("B", "A1", (("y",),)), ("A", "A1:B2", ((Decimal(1), Decimal(2)), (None, Decimal(4))))]
+
+
+def test_text_that_excel_would_read_as_something_else_stays_text(remote, plan_template):
+    for text in ("=SUM(A1:A3)", "+44 116 305 0786", "-", "@home", "#N/A", "007", "1/4", "TRUE", "'quoted"):
+        assert excel_text(text) == "'" + text
+    for text in ("Yes", "Disabled Facilities Grant related schemes", "Social Care", ""):
+        assert excel_text(text) == text
+    assert excel_value(Decimal("681800")) == 681800 and isinstance(excel_value(Decimal("681800")), int)
+    assert excel_value(Decimal("0.45")) == 0.45 and excel_value(None) is None
+    book = remote(plan_template)
+    at = api.open_template(plan_template).layout.tables["schemes"]
+    row, col = at.rows[0], at.columns["description"]
+    write_cells(book, [CellWrite("5. Expenditure", row, col, "=HYPERLINK(\"x\")"),
+                       CellWrite("5. Expenditure", row, col + 1, None)])
+    (write,) = [a for a in actions(book) if a["func"] == "setValues"]
+    # Written as text with Excel's text mark; None clears its cell ("" to the client).
+    assert write["values"] == [["'=HYPERLINK(\"x\")", ""]]
+    assert not any(a["func"] in ("setFormula", "setNumberFormat") for a in actions(book))
+
+
+def test_settings_are_put_back_and_written_cells_restored_when_excel_refuses_a_block(plan_template, remote,
+                                                                                     monkeypatch):
+    from xlwings.pro import _xlremote
+
+    book = remote(plan_template)
+    before = read_book(book)
+    at = api.open_template(plan_template).layout.tables["schemes"]
+    writes = [CellWrite("5. Expenditure", at.rows[0], at.columns["scheme_id"], "1"),
+              CellWrite("4. Income", 10, 4, Decimal(5))]
+    prop = _xlremote.Range.raw_value
+    refused = []
+
+    def set_value(self, value):
+        if self.sheet.name == "4. Income" and not refused:
+            refused.append(self)
+            raise RuntimeError("The cell or chart you're trying to change is on a protected sheet.")
+        prop.fset(self, value)
+
+    monkeypatch.setattr(_xlremote.Range, "raw_value", property(prop.fget, set_value))
+    with pytest.raises(WriteRefused, match="protected sheet") as caught:
+        write_cells(book, writes, before=before)
+    assert "Nothing in the return was changed" in str(caught.value) and caught.value.sheet == "4. Income"
+    assert funcs(book) == ["setScreenUpdating", "setCalculation", "setValues", "setValues",
+                           "setCalculation", "setScreenUpdating"]
+    first, undo = [a["values"] for a in actions(book) if a["func"] == "setValues"]
+    assert first == [["'1"]] and undo == [[""]]
+    assert [a["args"] for a in actions(book)][-2:] == [["Automatic"], [True]]
+
+
+class Settings:
+    """An app whose settings can fail, to see that one failing neither stops nor strands the other."""
+
+    def __init__(self, calculation="automatic", fail=()):
+        self.log = []
+        self._calculation = calculation
+        self.fail = set(fail)
+
+    @property
+    def screen_updating(self):
+        if "read screen_updating" in self.fail:
+            raise NotImplementedError
+        return True
+
+    @screen_updating.setter
+    def screen_updating(self, value):
+        self.log.append(("screen_updating", value))
+
+    @property
+    def calculation(self):
+        if "read calculation" in self.fail:
+            raise NotImplementedError
+        return self._calculation
+
+    @calculation.setter
+    def calculation(self, value):
+        if f"set calculation {value}" in self.fail:
+            raise RuntimeError("refused")
+        self.log.append(("calculation", value))
+
+
+def test_settings_are_put_back_even_when_the_write_raises():
+    app = Settings()
+    with pytest.raises(ZeroDivisionError):
+        with excel_paused(app):
+            1 / 0
+    assert app.log == [("screen_updating", False), ("calculation", "manual"),
+                       ("calculation", "automatic"), ("screen_updating", True)]
+
+
+def test_settings_an_engine_lacks_are_left_alone():
+    app = Settings(fail={"read calculation", "read screen_updating"})
+    with excel_paused(app):
+        pass
+    assert app.log == [("screen_updating", False), ("screen_updating", True)]
+    app = Settings(fail={"set calculation manual"})
+    with excel_paused(app):
+        pass
+    assert app.log == [("screen_updating", False), ("screen_updating", True)]
+    app = Settings(calculation="manual")
+    with excel_paused(app):
+        pass
+    assert app.log == [("screen_updating", False), ("screen_updating", True)]
+
+
+def test_a_client_that_sends_no_calculation_mode_gets_no_calculation_actions(plan_template, remote):
+    book = remote(plan_template, calculation=None)
+    write_cells(book, [CellWrite("5. Expenditure", 26, 2, "1")])
+    assert funcs(book) == ["setScreenUpdating", "setValues", "setScreenUpdating"]
+
+
+def test_with_writes_is_the_workbook_as_read_after_the_write(plan_template, remote):
+    wb = read_book(remote(plan_template))
+    after = with_writes(wb, [CellWrite("5. Expenditure", 26, 2, "1"), CellWrite("2. Cover", 14, 3, None)])
+    assert isinstance(after, ExcelWorkbook) and after.unknown == wb.unknown
+    assert after.sheets["5. Expenditure"].value(26, 2) == "1" and wb.sheets["5. Expenditure"].value(26, 2) is None
+
+
+def test_a_used_range_away_from_a1_keeps_its_cells_in_place():
+    from bcf_addin.excel.book import _sheet
+
+    sheet = _sheet("S", 3, 2, [[1.0, None], [None, "x"]], (("1", ""), ("", "x")))
+    assert {k: c.value for k, c in sheet.cells.items()} == {(3, 2): Decimal(1), (4, 3): "x"}
+    assert (sheet.max_row, sheet.max_col) == (4, 3)
+    assert _sheet("S", 1, 1, [[None]], "").cells == {}
+
+
+def test_an_error_the_officer_can_act_on_reads_as_a_sentence():
+    plain = commands._plain
+    assert plain(BcfError("does not exist", file="C:/x/plan.csv")) == "C:/x/plan.csv does not exist."
+    assert plain(BcfError("cannot find the label 'Income'", file="r.xlsx", sheet="4. Income",
+                          hint="is this the right template")) == \
+        "r.xlsx, sheet '4. Income':\ncannot find the label 'Income'.\n\nIs this the right template."
+    assert plain(BcfError("say where to write the result")) == "Say where to write the result."
+
+
+def test_numbers_read_exactly():
+    assert engine_value(0.1 + 0.2) == Decimal("0.30000000000000004")
+    assert engine_value(0.45) == Decimal("0.45") and engine_value(57070979.0) == Decimal(57070979)
+    assert engine_value(12) == Decimal(12) and engine_value(True) is True and engine_value("") is None
+    assert engine_value(datetime(1899, 12, 30, 12)) == Decimal("0.5")
+
+
+# -- save for submission -----------------------------------------------------------------------
+
+@pytest.fixture
+def saved_return(populated_plan, tmp_path):
+    """The populated plan saved by the officer under a name of their own."""
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    path = folder / "Leicestershire plan 2025-26 draft.xlsx"
+    shutil.copy(populated_plan, path)
+    return path
+
+
+def copy_of(src):
+    return lambda path: shutil.copy(src, path)
+
+
+def test_save_for_submission_saves_a_copy_named_as_nhs_england_asks(saved_return, remote):
+    book = remote(saved_return, name=str(saved_return))
+    ui = Answers(book, answers=[True], save_copy_as=copy_of(saved_return))
+    saved = commands.save_for_submission(book, ui=ui)
+    assert saved == saved_return.parent / "Leicestershire HWB.xlsx" and saved.exists()
+    assert "47 errors" in ui.questions[0] and "anyway" in ui.questions[0]
+    assert book.name == str(saved_return) and saved_return.exists()
+    assert "save" not in funcs(book) and "setValues" not in funcs(book)
+    assert "still Leicestershire plan 2025-26 draft.xlsx" in ui.messages[-1]
+    assert sorted(p.name for p in saved_return.parent.iterdir()) == [
+        "Leicestershire HWB.xlsx", "Leicestershire plan 2025-26 draft.xlsx"]
+
+
+def test_cancel_on_the_errors_warning_saves_nothing(saved_return, remote):
+    book = remote(saved_return, name=str(saved_return))
+    ui = Answers(book, answers=[False], save_copy_as=copy_of(saved_return))
+    assert commands.save_for_submission(book, ui=ui) is None
+    assert not (saved_return.parent / "Leicestershire HWB.xlsx").exists() and ui.messages == []
+
+
+def test_an_existing_copy_is_replaced_only_when_the_officer_says_so(saved_return, remote):
+    existing = saved_return.parent / "Leicestershire HWB.xlsx"
+    existing.write_bytes(b"last week's copy")
+    book = remote(saved_return, name=str(saved_return))
+    ui = Answers(book, answers=[True, False], save_copy_as=copy_of(saved_return))
+    assert commands.save_for_submission(book, ui=ui) is None
+    assert existing.read_bytes() == b"last week's copy" and "already exists" in ui.questions[1]
+    ui = Answers(book, answers=[True, True], save_copy_as=copy_of(saved_return))
+    assert commands.save_for_submission(book, ui=ui) == existing
+    assert existing.read_bytes() == saved_return.read_bytes()
+
+
+def test_the_remote_engine_cannot_answer_ok_so_nothing_is_saved(saved_return, remote):
+    book = remote(saved_return, name=str(saved_return))
+    ui = ExcelUi(book, save_copy_as=copy_of(saved_return))
+    assert commands.save_for_submission(book, ui=ui) is None
+    assert funcs(book) == ["alert"] and actions(book)[0]["args"][2] == "ok_cancel"
+    assert not (saved_return.parent / "Leicestershire HWB.xlsx").exists()
+
+
+def test_a_return_never_saved_to_a_folder_is_asked_to_be_saved_first(populated_plan, remote):
+    book = remote(populated_plan, name="Book1")
+    ui = Answers(book)
+    assert commands.save_for_submission(book, ui=ui) is None
+    assert "has not been saved" in ui.messages[0] and "Leicestershire HWB.xlsx" in ui.messages[0]
+    assert ui.saved_copies == []
+
+
+def test_submission_names(replicas, populated_plan):
+    assert submission_name(api.open_template(populated_plan)) == "Leicestershire HWB.xlsx"
+    assert submission_name(api.open_template(replicas["cd-2025-26"][0])) == "C&D - Leicestershire HWB.xlsx"
+    blank = api.open_template(api.new_replica("planning-2025-26", populated_plan.parent / "blank.xlsx"))
+    with pytest.raises(BcfError, match="Health and Wellbeing Board is not chosen"):
+        submission_name(blank)
+
+
+def test_save_copy_never_replaces_a_file_unasked_and_leaves_nothing_half_written(tmp_path):
+    src = tmp_path / "return.xlsx"
+    src.write_bytes(b"new")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "Leicestershire HWB.xlsx").write_bytes(b"old")
+    with pytest.raises(CopyExists):
+        save_copy(src, folder, "Leicestershire HWB.xlsx")
+    assert (folder / "Leicestershire HWB.xlsx").read_bytes() == b"old"
+    assert save_copy(src, folder, "Leicestershire HWB.xlsx", overwrite=True).read_bytes() == b"new"
+    with pytest.raises(BcfError, match="is the return itself"):
+        save_copy(src, tmp_path, "return.xlsx", overwrite=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["Leicestershire HWB.xlsx"]
+
+
+# -- errors, progress, help --------------------------------------------------------------------
+
+def test_an_unexpected_error_is_a_short_message_with_the_log_and_no_traceback(plan_template, remote, tmp_path):
+    book = remote(plan_template)
+    ui = Answers(book)
+
+    def broken():
+        raise KeyError("scheme_id")
+
+    assert commands.populate(book, ui=ui, choose_register=broken) is None
+    (message,) = ui.messages
+    assert "did not expect" in message and "KeyError" in message and str(commands.log_file()) in message
+    assert "Traceback" not in message
+    assert "Traceback" in commands.log_file().read_text(encoding="utf-8")
+    assert ui.statuses[0].startswith("Better Care Fund") and ui.statuses[-1] is None
+    assert funcs(book) == ["alert"]
+
+
+def test_a_workbook_that_is_not_a_return_is_a_plain_message(tmp_path, remote):
+    from openpyxl import Workbook
+
+    other = tmp_path / "budget.xlsx"
+    wb = Workbook()
+    wb.active["A1"] = "Budget"
+    wb.save(other)
+    book = remote(other)
+    ui = Answers(book)
+    assert commands.check(book, ui=ui) is None
+    assert ui.messages and "Traceback" not in ui.messages[0] and ui.opened == []
+
+
+def test_status_bar_progress_is_handed_back_to_excel(plan_template, remote):
+    book = remote(plan_template)
+    ui = Answers(book)
+    commands.populate(book, ui=ui, choose_register=lambda: SAMPLE_PLAN)
+    shown = [s for s in ui.statuses if s]
+    assert any("writing 592 cells" in s for s in shown) and any("checking" in s for s in shown)
+    assert ui.statuses[-1] is None
+
+
+def test_help_opens_the_guide_in_the_browser(plan_template, remote):
+    book = remote(plan_template)
+    ui = Answers(book)
+    url = commands.help(book, ui=ui)
+    assert ui.urls == [url] and url.startswith("file:")
+    page = Path(unquote(urlparse(url).path))
+    assert "The Better Care Fund add-in for Excel" in page.read_text(encoding="utf-8")
+    assert funcs(book) == []
+
+
+# -- a stand-in for desktop Excel, for what the remote engine cannot read ----------------------
+
+class DesktopBook:
+    """Answers read_book's calls as desktop Excel does (values as floats, Formula as text with
+    '=' for formula cells and the constant's text otherwise), counting them."""
+
+    TEXT_AT = ("1. Guidance", 1, 1)     # a cell typed as '=see below, where nothing reads it
+
+    def __init__(self, path):
+        from bcf_addin.model import Cell
+
+        self.calls = Counter()
+        self.fullname = str(path)
+        self.name = Path(path).name
+        wb = read_workbook(path)
+        sheet, row, col = self.TEXT_AT
+        assert wb.sheets[sheet].value(row, col) is None
+        wb.sheets[sheet].cells[(row, col)] = Cell("=see below")
+        self.sheets = [_DesktopSheet(self, s) for s in wb.sheets.values()]
+
+
+class _DesktopSheet:
+    def __init__(self, book, sheet):
+        self.book, self.sheet, self.name = book, sheet, sheet.name
+
+    @property
+    def used_range(self):
+        self.book.calls["used_range"] += 1
+        return _DesktopRange(self)
+
+
+class _DesktopRange:
+    def __init__(self, sheet):
+        self.s = sheet
+        self.row = self.column = 1
+
+    def options(self, **_):
+        return self
+
+    def _grid(self, f):
+        s = self.s.sheet
+        return tuple(tuple(f(s.get(r, c)) for c in range(1, s.max_col + 1)) for r in range(1, s.max_row + 1))
+
+    @property
+    def value(self):
+        self.s.book.calls["value"] += 1
+        return self._grid(lambda c: float(c.value) if isinstance(c.value, Decimal) else c.value)
+
+    @property
+    def formula(self):
+        self.s.book.calls["formula"] += 1
+        return self._grid(lambda c: "=" + c.formula if c.formula else
+                          "" if c.value is None else str(c.value))
