@@ -36,7 +36,8 @@ def answer_everything(src: Path, dest: Path) -> Path:
             writes.append(CellWrite(cell.sheet, cell.row, cell.col, _answer(cell.type, lists.get(cell.list))))
     for sheet in tpl.description.sheets:
         for item in sheet.items:
-            if isinstance(item, Table) and item.rows is None and item.min_rows and not tpl.lines(item.id):
+            needs_line = item.min_rows or item.lines_when if isinstance(item, Table) else False
+            if isinstance(item, Table) and item.rows is None and needs_line and not tpl.lines(item.id):
                 at = tpl.layout.tables[item.id]
                 wb_sheet = tpl.layout.workbook_sheet(at.sheet)
                 for c in item.columns:

@@ -244,3 +244,18 @@ def test_libreoffice_checker_cells_agree_with_the_checklist(populated_plan, comp
         status = tpl.layout.fields["template_status"]
         shown = wb["2. Cover"].cell(status.row, status.col).value
         assert shown == ("Template Complete" if all(ours.values()) else "Incomplete Template")
+
+
+def test_C104_yes_to_additional_contributions_needs_a_line(complete_plan, tmp_path):
+    broken = change(complete_plan, tmp_path / "b.xlsx", {"additional_la": "Yes",
+                                                         ("additional_la_contributions", 0, "contributor"): None,
+                                                         ("additional_la_contributions", 0, "contribution"): None,
+                                                         ("additional_la_contributions", 0, "comments"): None})
+    found = codes(check(broken), "C104")
+    assert len(found) == 1 and found[0].sheet == "4. Income"
+    assert "additional LA contributions are being made" in found[0].message
+    with_line = change(broken, tmp_path / "f.xlsx", {("additional_la_contributions", 0, "contributor"): "Leicestershire CC",
+                                                     ("additional_la_contributions", 0, "contribution"): Decimal(0)})
+    assert not codes(check(with_line), "C104")
+    answered_no = change(broken, tmp_path / "n.xlsx", {"additional_la": "No"})
+    assert not codes(check(answered_no), "C104")

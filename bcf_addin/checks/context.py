@@ -116,8 +116,7 @@ class CheckContext:
                 requirement = row.required.get(column.id, column.required) if row else column.required
                 col = at.columns[column.id]
                 if row:
-                    name = row.label or (row.key or "")[:60]
-                    label = f"'{name}': '{column.header}'"
+                    label = f"'{row.name}': '{column.header}'"
                 else:
                     label = f"line {i + 1}: '{column.header}'"
                 yield InputCell(wb_sheet, desc_sheet, r, col, values.value(r, col), column.type, column.list,
@@ -149,7 +148,7 @@ class CheckContext:
         except Unsupported:
             return self._condition_value(name, cell)
 
-    def _condition_value(self, name: str, cell: InputCell) -> Value:
+    def _condition_value(self, name: str, cell: InputCell | None) -> Value:
         if name.startswith("row."):
             column = name.split(".", 1)[1]
             return self.template.located(cell.table.id, cell.row, column).value

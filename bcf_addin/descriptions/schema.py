@@ -122,6 +122,16 @@ class Row(Strict):
     prepopulate: dict[str, str] = {} # column id -> figure key
     required: dict[str, bool | Requirement] = {}
     total_of: List[str] | None = None  # row ids this row sums (a Total row); its cells are formulas
+
+    @property
+    def name(self) -> str:
+        """How a message names the row: its label, else the start of its statement."""
+        if self.label:
+            return self.label
+        key = self.key or ""
+        if len(key) <= 70:
+            return key + ("..." if key and not key.endswith(".") else "")
+        return key[:70].rsplit(" ", 1)[0] + "..."
     slot: int | None = None          # its key is the table's slot_keys entry at this index
 
     @model_validator(mode="after")
@@ -153,6 +163,7 @@ class Table(Strict):
     rows: List[Row] | None = None    # fixed rows; None for an open table of input lines
     capacity: int = 0                # input lines of an open table
     min_rows: int = 0                # lines that must be filled in (an open table that may not be empty)
+    lines_when: Requirement | None = None  # at least one line is needed when this holds ('Yes' above)
     labels_from: str | None = None   # an open table whose row labels the HWB's figures pre-populate
     blank_rows: int = 0              # extra input rows after the fixed ones ("(blank)" sources)
     total: str | None = None         # label of a total row under the table

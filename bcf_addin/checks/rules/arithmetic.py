@@ -54,7 +54,7 @@ def _total_rows(ctx, rule):
                     expected = sum((amount(p) for p in parts), Decimal(0))
                     if amount(total) != expected:
                         yield rule.finding(wb_sheet, cell_ref(at.rows[i], at.columns[column.id]),
-                                           f"'{row.label or row.key}' {column.header} is {amount(total):,}, but its rows "
+                                           f"'{row.name}' {column.header} is {amount(total):,}, but its rows "
                                            f"add up to {expected:,}.",
                                            "Correct the total or the rows it sums.")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...descriptions.schema import Requirement, Table
+from ...model import cell_ref
 from ..findings import Severity
 from ..rule import Family, Rule
 
@@ -21,7 +22,7 @@ def _required_answer(ctx, rule):
                                f"Fill in the yellow cell {first.cell}" + (
                                    " from the drop-down list." if first.list else "."))
             continue
-        row_name = first.table_row.label or (first.table_row.key or "")[:60]
+        row_name = first.table_row.name
         headers = [c.column.header for c in cells]
         named = ", ".join(headers) if len(headers) <= 4 else f"{headers[0]} to {headers[-1]}"
         span = f"{first.cell}:{cells[-1].cell}"
@@ -61,16 +62,18 @@ def _line_name(ctx, cell) -> str:
 def _too_few_lines(ctx, rule):
     for sheet in ctx.description.sheets:
         for item in sheet.items:
-            if isinstance(item, Table) and item.rows is None and item.min_rows:
-                lines = ctx.template.lines(item.id)
-                if len(lines) < item.min_rows:
-                    at = ctx.template.layout.tables[item.id]
-                    wb_sheet = ctx.template.layout.workbook_sheet(at.sheet)
-                    first = at.rows[0]
-                    from ...model import cell_ref
-                    yield rule.finding(wb_sheet, cell_ref(first, min(at.columns.values())),
-                                       f"The table headed '{item.columns[0].header}' is empty.",
-                                       f"Enter at least {item.min_rows} line{'s' if item.min_rows > 1 else ''}.")
+            if not isinstance(item, Table) or item.rows is not None or item.id not in ctx.template.layout.tables:
+                continue
+            needed, why = item.min_rows, ""
+            if not needed and item.lines_when and ctx.condition_holds(item.lines_when.when, None):
+                needed, why = 1, f", but {item.lines_when.why}"
+            if needed and len(ctx.template.lines(item.id)) < needed:
+                at = ctx.template.layout.tables[item.id]
+                wb_sheet = ctx.template.layout.workbook_sheet(at.sheet)
+                yield rule.finding(wb_sheet, cell_ref(at.rows[0], min(at.columns.values())),
+                                   f"The table headed '{item.columns[0].header}' is empty{why}.",
+                                   f"Enter at least {needed} line{'s' if needed > 1 else ''}"
+                                   + (", or change the answer above." if why else "."))
 
 
 REQUIRED_ANSWER = Rule(
