@@ -113,6 +113,8 @@ def _encode(value: Value, date1904: bool, file: str, sheet: str, key: tuple[int,
     if isinstance(value, bool):
         return "b", "1" if value else "0"
     if isinstance(value, str):
+        if value.isascii() and value.isprintable() and "_x" not in value and len(value) <= MAX_TEXT:
+            return "s", value           # the common case: nothing to escape or refuse
         if _SURROGATE.search(value):
             raise refuse("text contains an invalid character (an unpaired surrogate or a non-character) and cannot be saved")
         if len(value.encode("utf-16-le")) // 2 > MAX_TEXT:
