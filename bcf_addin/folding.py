@@ -29,14 +29,6 @@ def _fold(s: str) -> str:
     return s.rstrip(":* ").strip()
 
 
-def matches(label: object, wanted: str, *, prefix: bool = False) -> bool:
-    """Does a cell's text match a description label? `prefix` for long labels quoted by their start."""
-    got, want = fold(label), fold(wanted)
-    if not want:
-        return False
-    return got.startswith(want) if prefix else got == want
-
-
 def best_choice(value: object, choices: list[str], aliases: dict[str, str] | None = None) -> str | None:
     """The list's own spelling of `value`, or None. Aliases map old names to this year's."""
     key = fold(value)

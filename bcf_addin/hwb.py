@@ -27,10 +27,6 @@ class HwbFigures:
         return list({"trusts": self.trusts, "icbs": self.icbs}[which])
 
 
-def bundled_hwbs() -> list[str]:
-    return sorted(yaml.safe_load(p.read_text(encoding="utf-8"))["hwb"] for p in (paths.workbooks() / "hwbs").glob("*.yaml"))
-
-
 def load_bundled(hwb: str, kind: str) -> HwbFigures | None:
     """Bundled published figures for this HWB and template kind, or None when none are bundled."""
     for path in (paths.workbooks() / "hwbs").glob("*.yaml"):

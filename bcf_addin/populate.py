@@ -8,7 +8,6 @@ anything is written.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +18,7 @@ from .descriptions.schema import Column, Table, TemplateDescription
 from .errors import RegisterError
 from .folding import best_choice, closest, fold
 from .layout import Layout, TableAt
-from .model import CellWrite, Workbook, cell_ref
+from .model import CellWrite, Workbook
 from .money import NotMoney, parse_money
 from .register import Register, as_text
 
@@ -340,10 +339,3 @@ def _exact_repeats(register: Register, notes: list[Note]) -> None:
                                   "a scheme split across sources or providers is fine; an exact repeat is usually pasted twice"))
             else:
                 first_line[key] = line
-
-
-_CELL = re.compile(r"^[A-Z]+[0-9]+$")
-
-
-def describe_write(w: CellWrite) -> str:
-    return f"'{w.sheet}'!{cell_ref(w.row, w.col)}"

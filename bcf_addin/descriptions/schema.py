@@ -61,13 +61,6 @@ class ListSource(Strict):
         return self
 
 
-class Check(Strict):
-    """A rule parameter that lives with the template (so a new year changes data, not code)."""
-
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-
-
 class Field(Strict):
     """A single answer beside its label."""
 
@@ -310,7 +303,6 @@ class Finance(Strict):
     sources: List[FundingSource]
     running_balances: str | None = None        # the template's own running-balance table
     balance_column: str = "balance"
-    expenditure_column: str = "expenditure"
     reason_column: str | None = None           # 'If underspent, please provide reasons'
     percent_spent: bool = False                # reporting templates show % spent
     to_date: bool = False                      # an in-year report: spend so far, not the year's

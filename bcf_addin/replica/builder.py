@@ -246,7 +246,7 @@ class _Writer:
                     value = "=SUM(" + ",".join(_runs([at.row_ids[x] for x in row.total_of], col)) + ")"
                 elif role == "formula" and formula:
                     value = resolve(formula, self.layout, self.sheet.name, table=at, row=r,
-                                    row_id=row.id, row_label=row.label)
+                                    row_id=row.id)
                 elif role == "label" and literal is not None:
                     value = literal
                 elif role == "prepopulated" and self.hwb:

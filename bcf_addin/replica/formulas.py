@@ -34,7 +34,7 @@ def quote_sheet(name: str) -> str:
 
 
 def resolve(expr: str, layout: Layout, sheet: str, *, table: TableAt | None = None,
-            row: int | None = None, row_id: str | None = None, row_label: str | None = None,
+            row: int | None = None, row_id: str | None = None,
             column: str | None = None) -> str:
     # Row-relative names first: they may build other placeholders ({running_balances.{row.id}.income}).
     if row_id is not None:
