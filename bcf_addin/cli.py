@@ -130,26 +130,33 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place):
 
 
 @main.command("check")
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="Last year's return, for the year-on-year rules.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the findings to a workbook to work from.")
-def check_cmd(workbook, previous, as_json, report):
+def check_cmd(workbooks, previous, as_json, report):
     """Check a return: completeness, values, money, minimum spend, arithmetic, year on year.
 
     Exit code 0 when there is no error, 1 when there are errors, 2 when the file is unusable.
+    Given several returns (a region's, say), it checks each and prints one line per return;
+    the exit code is the worst of them.
 
     \b
     Example:
       bcf check "Leicestershire HWB.xlsx"
       bcf check plan.xlsx --previous last-year.xlsx --report findings.xlsx
+      bcf check returns/*.xlsx --json > region.json
     """
+    if len(workbooks) > 1:
+        if previous or report:
+            raise BcfError("--previous and --report go with one return at a time")
+        sys.exit(_check_many(workbooks, as_json))
     from .api import check
     from .render import check_text
 
-    result = check(workbook, previous=previous, progress=_progress if not as_json else _silent)
+    result = check(workbooks[0], previous=previous, progress=_progress if not as_json else _silent)
     if report:
         from .report_workbook import write_report
 
@@ -163,6 +170,38 @@ def check_cmd(workbook, previous, as_json, report):
         if report:
             click.echo(f"Wrote the findings to {report}")
     sys.exit(result.exit_code)
+
+
+def _check_many(workbooks, as_json: bool) -> int:
+    """Check each return in turn; an unusable file is reported and the others still checked."""
+    from .api import check
+    from .checks.findings import Severity
+
+    worst, out = 0, []
+    with click.progressbar(workbooks, label="Checking", file=sys.stderr, show_pos=True) as bar:
+        for path in bar:
+            try:
+                report = check(path)
+            except BcfError as exc:
+                worst = 2
+                out.append({"file": str(path), "error": str(exc)})
+                continue
+            worst = max(worst, report.exit_code)
+            out.append({"file": str(path), **report.to_dict()})
+    if as_json:
+        from .jsonout import dumps
+
+        click.echo(dumps(out))
+        return worst
+    for item in out:
+        if "error" in item:
+            click.echo(f"{item['file']}: UNUSABLE: {item['error']}")
+            continue
+        counts = {s: sum(1 for f in item["findings"] if f["severity"] == s.value) for s in Severity}
+        click.echo(f"{item['file']}: {item['hwb'] or 'HWB not chosen'}, {item['template']}, "
+                   f"{'complete' if item['complete'] else 'incomplete'}, {counts[Severity.ERROR]} errors, "
+                   f"{counts[Severity.WARNING]} warnings")
+    return worst
 
 
 @main.command("balances")

@@ -51,3 +51,18 @@ def test_submit_refuses_a_return_with_errors_and_saves_a_complete_one(populated_
     assert res.exit_code == 2 and "already exists" in res.output
     res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(out), "--replace"])
     assert res.exit_code == 0
+
+
+def test_check_many_returns_reports_each_and_exits_with_the_worst(populated_plan, complete_plan, tmp_path):
+    import json
+
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook")
+    res = CliRunner().invoke(main, ["check", str(complete_plan), str(populated_plan), str(broken)])
+    assert res.exit_code == 2
+    lines = [ln for ln in res.output.splitlines() if ln.startswith(str(tmp_path))]
+    assert "complete, 0 errors" in lines[0] and "incomplete" in lines[1] and "UNUSABLE" in lines[2]
+    res = CliRunner().invoke(main, ["check", str(complete_plan), str(populated_plan), "--json"])
+    assert res.exit_code == 1
+    data = json.loads(res.output[res.output.index("["):])
+    assert [d["complete"] for d in data] == [True, False] and data[0]["hwb"] == "Leicestershire"
