@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 _SCRIPT = r'''
@@ -64,11 +65,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def recalculate(src: Path, dst: Path, *, timeout: int = 180) -> Path:
-    """Open `src` in LibreOffice, recalculate every formula, save the result as xlsx to `dst`."""
+def recalculate(src: Path, dst: Path, *, timeout: int = 180, attempts: int = 2) -> Path:
+    """Open `src` in LibreOffice, recalculate every formula, save the result as xlsx to `dst`.
+
+    A headless LibreOffice now and then exits badly while shutting its bridge down; what counts
+    is whether it saved the file, and a run that did not is tried once more with a fresh office.
+    """
     py = uno_python()
     if not shutil.which("soffice") or not py:
         raise RuntimeError("LibreOffice (soffice) with python3-uno is not installed")
+    dst = Path(dst)
+    problem = ""
+    for _ in range(attempts):
+        dst.unlink(missing_ok=True)
+        problem = _run_once(py, Path(src), dst, timeout)
+        if _saved(dst):
+            return dst
+    raise RuntimeError(f"LibreOffice recalculation failed: {problem or 'no file was saved'}")
+
+
+def _run_once(py: str, src: Path, dst: Path, timeout: int) -> str:
     with tempfile.TemporaryDirectory() as profile:
         port = str(_free_port())
         office = subprocess.Popen(
@@ -77,14 +93,18 @@ def recalculate(src: Path, dst: Path, *, timeout: int = 180) -> Path:
              f"--accept=socket,host=127.0.0.1,port={port};urp;"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            done = subprocess.run([py, "-c", _SCRIPT, str(Path(src).resolve()), str(Path(dst).resolve()), port],
+            done = subprocess.run([py, "-c", _SCRIPT, str(src.resolve()), str(dst.resolve()), port],
                                   capture_output=True, text=True, timeout=timeout)
-            if done.returncode != 0:
-                raise RuntimeError(f"LibreOffice recalculation failed: {done.stderr.strip() or done.stdout.strip()}")
+            return (done.stderr.strip() or done.stdout.strip()) if done.returncode else ""
+        except subprocess.TimeoutExpired:
+            return f"no answer within {timeout} seconds"
         finally:
             office.terminate()
             try:
                 office.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 office.kill()
-    return Path(dst)
+
+
+def _saved(path: Path) -> bool:
+    return path.is_file() and zipfile.is_zipfile(path)
