@@ -255,6 +255,13 @@ def submit_cmd(workbook, folder, force, replace):
         sys.exit(1)
     copy = save_copy(workbook, folder or Path(workbook).resolve().parent, name, overwrite=replace)
     click.echo(f"Saved {copy}" + (f" ({errors} errors still in it)" if errors else ""))
+    from .api import stale_caches
+
+    if stale_caches(copy):
+        # The national aggregation reads the figures Excel saved; after a file-based write they
+        # are recalculated only when Excel next opens and saves the file.
+        click.echo("Before sending: open the copy in Excel and save it, so the template's own totals and "
+                   "checkers are recalculated (bcf changed it outside Excel).")
     click.echo("E-mail it to england.bettercarefundteam@nhs.net and copy in your Better Care Manager.")
 
 

@@ -47,6 +47,7 @@ def test_submit_refuses_a_return_with_errors_and_saves_a_complete_one(populated_
     res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(out)])
     assert res.exit_code == 0, res.output
     assert (out / "Leicestershire HWB.xlsx").read_bytes() == complete_plan.read_bytes()
+    assert "open the copy in Excel and save it" in res.output      # bcf wrote it outside Excel
     res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(out)])
     assert res.exit_code == 2 and "already exists" in res.output
     res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(out), "--replace"])
