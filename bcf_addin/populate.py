@@ -328,10 +328,10 @@ def _same(old, new) -> bool:
 
 
 def _exact_repeats(register: Register, notes: list[Note]) -> None:
-    seen = Counter(tuple(as_text(v) for v in row.values()) for row in register.rows)
+    keys = [tuple(as_text(v) for v in row.values()) for row in register.rows]
+    seen = Counter(keys)
     first_line = {}
-    for row, line in zip(register.rows, register.lines):
-        key = tuple(as_text(v) for v in row.values())
+    for key, line in zip(keys, register.lines):
         if seen[key] > 1:
             if key in first_line:
                 notes.append(Note("warning", register.path, line, None,

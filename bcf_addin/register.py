@@ -95,6 +95,8 @@ def _read_xlsx(path: Path) -> Register:
 
 
 def as_text(value: object) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, Decimal):
