@@ -6,6 +6,7 @@ dashes ("short term" / "short-term"), curly quotes and trailing colons; these fo
 from __future__ import annotations
 
 import difflib
+from datetime import date, datetime
 import unicodedata
 from functools import lru_cache
 
@@ -17,6 +18,9 @@ def fold(text: object) -> str:
     """The comparison key of a label or value: 'Short-term  Home\nCare:' -> 'short term home care'."""
     if text is None:
         return ""
+    if isinstance(text, (datetime, date)):
+        # A month heading typed as 'Apr-25' becomes a date in Excel, shown as mmm-yy.
+        return _fold(text.strftime("%b-%y"))
     return _fold(text if isinstance(text, str) else str(text))
 
 

@@ -6,6 +6,8 @@ all the same. What cannot be found is reported by name, with the sheet.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from .descriptions.schema import Field, Heading, SheetDescription, Table, TemplateDescription
 from .errors import WrongTemplate
 from .folding import fold
@@ -24,6 +26,8 @@ class _Index:
         self.text: dict[tuple[int, int], str] = {}
         for (r, c), cell in sheet.cells.items():
             if isinstance(cell.value, str) and cell.value.strip():
+                self.text[(r, c)] = fold(cell.value)
+            elif isinstance(cell.value, datetime):        # a month heading Excel made a date
                 self.text[(r, c)] = fold(cell.value)
         self.by_row: dict[int, list[int]] = {}
         for r, c in sorted(self.text):

@@ -6,6 +6,7 @@ are the ones the officer sees in Excel or a text editor (header = line 1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def _read_xlsx(path: Path) -> Register:
         raise RegisterError("is empty", file=str(path))
     top = min(r for (r, _), c in sheet.cells.items() if c.value is not None)
     cols = sorted(c for (r, c), cell in sheet.cells.items() if r == top and cell.value is not None)
-    headers = [str(sheet.value(top, c)).strip() for c in cols]
+    headers = [_heading(sheet.value(top, c)) for c in cols]
     rows, lines = [], []
     for r in range(top + 1, sheet.max_row + 1):
         row = {}
@@ -92,6 +93,13 @@ def _read_xlsx(path: Path) -> Register:
         rows.append(row)
         lines.append(r)
     return Register(str(path), headers, rows, lines)
+
+
+def _heading(value: object) -> str:
+    # Excel turns a typed month heading ('Apr-25') into a date; name it as the template does.
+    if isinstance(value, datetime):
+        return value.strftime("%b-%y")
+    return str(value).strip()
 
 
 def as_text(value: object) -> str:

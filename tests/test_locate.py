@@ -52,3 +52,40 @@ def test_populate_writes_under_split_headings(plan_template, tmp_path):
     assert len(lines) == 74
     assert lines[0].values["scheme_id"] == "1" and lines[0].values["expenditure"] == Decimal(681800)
     assert lines[0].values["source"] == "DFG"
+
+
+def test_month_headings_typed_as_dates_still_match():
+    from datetime import datetime
+
+    from bcf_addin.folding import fold
+
+    assert fold(datetime(2025, 4, 1)) == fold("Apr-25") == fold("apr 25")
+    assert fold(datetime(2026, 3, 1)) == fold("Mar-26")
+
+
+def test_an_excel_register_whose_month_headings_became_dates_populates(tmp_path):
+    """Typing 'Apr-25' into Excel makes a date; the C&D step-up register still lands by month."""
+    import csv
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from bcf_addin import paths
+    from bcf_addin.api import new_replica
+
+    with open(paths.samples() / "leicestershire-2025-26-cd-step-up.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    wb = Workbook()
+    ws = wb.active
+    ws.append([h if i < 2 else datetime.strptime(h, "%b-%y") for i, h in enumerate(rows[0])])
+    for row in rows[1:]:
+        ws.append(row[:2] + [int(v) for v in row[2:]])
+    register = tmp_path / "step-up.xlsx"
+    wb.save(register)
+    template = new_replica("cd-2025-26", tmp_path / "cd.xlsx", hwb="Leicestershire")
+    result = populate(template, [register], out=tmp_path / "cd-out.xlsx")
+    assert result.tables[0].table == "step_up_capacity" and result.written > 0
+    tpl = open_template(result.out)
+    _, at = tpl.table("step_up_capacity")
+    first = tpl.lines("step_up_capacity")[0]
+    assert first.values[next(iter(at.columns))] == Decimal(263)
