@@ -181,7 +181,6 @@ def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
     whose columns are alike ("Contribution").
     Yields (header_row, {column id: col}, depth) with depth 2 for split headings.
     """
-    sheet = index.sheet
     for r in sorted(index.by_row):
         if r < start:
             continue
@@ -194,9 +193,13 @@ def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
                     return top
                 below = index.at(r + 1, c)
                 return f"{top} {below}" if top and below else top
+            # Only cells holding text can be headings: look at those, not every column of the sheet.
+            candidates = index.by_row.get(r, [])
+            if depth == 2:
+                candidates = sorted(set(candidates) | set(index.by_row.get(r + 1, [])))
             cols = {}
             for column in t.columns:
-                for c in range(1, sheet.max_col + 2):
+                for c in candidates:
                     if c not in cols.values() and _header_matches(text(c), column.header, column.aliases, column.prefix):
                         cols[column.id] = c
                         break

@@ -117,17 +117,18 @@ def _label_columns(register: Register, table: Table, mapping: dict[str, str]) ->
             label = h
         elif table.key_header and fold(h) == fold(table.key_header):
             key = h
+    # Each column's distinct values: registers repeat the same few labels on many lines.
+    seen = {h: {fold(row.get(h)) for row in sample} - {""} for h in free}
     if label is None:
         rows = {fold(x) for r in table.rows for x in (r.label, *r.aliases) if x}
         for h in free:
-            if h != key and any(fold(row.get(h)) in rows for row in sample):
+            if h != key and seen[h] & rows:
                 label = h
                 break
     if key is None and any(r.key for r in table.rows):
         keys = {fold(r.key) for r in table.rows if r.key}
         for h in free:
-            if h != label and any(any(k.startswith(fold(row.get(h))) or fold(row.get(h)).startswith(k) for k in keys)
-                                  for row in sample if fold(row.get(h))):
+            if h != label and any(k.startswith(v) or v.startswith(k) for v in seen[h] for k in keys):
                 key = h
                 break
     return label, key
