@@ -94,7 +94,8 @@ def kinds_cmd():
 @main.command("populate")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--schemes", "schemes", type=click.Path(dir_okay=False, path_type=Path),
-              help="Scheme register or ledger extract (CSV or XLSX) headed with the template's column names.")
+              help="Scheme register (CSV or XLSX) headed with the template's column names. An extract with "
+                   "only Scheme ID (and Source of Funding) and amounts updates the lines already there.")
 @click.option("--from-return", "from_return", type=click.Path(dir_okay=False, path_type=Path),
               help="Carry the scheme lines over from last quarter's (or last year's) return.")
 @click.option("--table", "tables", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -121,7 +122,10 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place):
     result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress,
                       previous_returns=[from_return] if from_return else [])
     for t in result.tables:
-        click.echo(f"{t.sheet}: {t.lines} lines into the {t.table.replace('_', ' ')} table")
+        if t.mode == "update":
+            click.echo(f"{t.sheet}: {t.lines} lines applied to the {t.table.replace('_', ' ')} already in the return")
+        else:
+            click.echo(f"{t.sheet}: {t.lines} lines into the {t.table.replace('_', ' ')} table")
     for note in result.notes:
         click.echo(f"{note.severity}: {note}")
     if result.backup:

@@ -43,6 +43,7 @@ class TablePlan:
     table: str
     sheet: str
     lines: int
+    mode: str = "replace"       # replace the table's lines, or update the lines already there
     writes: list[CellWrite] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
@@ -221,21 +222,74 @@ def plan(register: Register, desc: TemplateDescription, layout: Layout, wb: Work
 def _missing_required(table: Table, mapping: dict[str, str], register: Register) -> None:
     if register.partial:
         return
-    have = set(mapping.values())
-    for c in table.columns:
-        if c.role == "input" and c.required is True and c.id not in have:
-            raise RegisterError(f"has no column '{c.header}', which the {table.id.replace('_', ' ')} table needs",
+    for c in _missing_columns(table, mapping):
+        raise RegisterError(f"has no column '{c.header}', which the {table.id.replace('_', ' ')} table needs",
                                 file=register.path, hint="add the column, headed as in the template")
 
 
+def _missing_columns(table: Table, mapping: dict[str, str]) -> list[Column]:
+    have = set(mapping.values())
+    return [c for c in table.columns if c.role == "input" and c.required is True and c.id not in have]
+
+
+def _is_update(table: Table, mapping: dict[str, str], register: Register, current, at: TableAt) -> bool:
+    """A ledger extract: it names lines by their first column (Scheme ID) but lacks other required
+    columns, and the return already has lines. It updates those lines instead of replacing them."""
+    first = table.columns[0]
+    return (not register.partial and bool(_missing_columns(table, mapping)) and first.id in mapping.values()
+            and any(current.value(r, at.columns[first.id]) not in (None, "") for r in at.rows))
+
+
+def _plan_update(table, at: TableAt, sheet, register, mapping, conv, current, result: TablePlan):
+    by_id = {c.id: c for c in table.columns}
+    first = table.columns[0].id
+    # The line's identity: its Scheme ID and any drop-down columns the extract gives (a scheme split
+    # across sources or providers has one line each); the other columns are what gets written.
+    keys = [cid for cid in mapping.values() if cid == first or by_id[cid].type == "list"]
+    header_of = {cid: h for h, cid in mapping.items()}
+
+    def key_of(values: dict[str, object]) -> tuple:
+        return tuple(fold(values.get(cid)) for cid in keys)
+
+    lines: dict[tuple, list[int]] = {}
+    for r in at.rows:
+        values = {cid: current.value(r, at.columns[cid]) for cid in keys}
+        if values[first] not in (None, ""):
+            lines.setdefault(key_of(values), []).append(r)
+    for row, line in zip(register.rows, register.lines):
+        wanted = {}
+        for cid in keys:
+            column = by_id[cid]
+            value = conv.convert(column, row.get(header_of[cid]), line, header_of[cid], result.notes)
+            wanted[cid] = as_text(value) if column.type != "list" else value
+        found = lines.get(key_of(wanted), [])
+        named = ", ".join(f"{by_id[cid].header} {as_text(wanted[cid])}" for cid in keys)
+        if len(found) != 1:
+            result.notes.append(Note(
+                "warning", register.path, line, None,
+                f"{'no line' if not found else f'{len(found)} lines'} with {named} in the return, so it was not written",
+                "add the line to the return first" if not found else
+                "give the Source of Funding or Provider as well, to tell the lines apart"))
+            continue
+        for h, cid in mapping.items():
+            if cid in keys or not _is_input(table, by_id[cid]):
+                continue
+            value = conv.convert(by_id[cid], row.get(h), line, h, result.notes)
+            _put(result, current, sheet, found[0], at.columns[cid], value)
+
+
 def _plan_open(table, at: TableAt, sheet, register, mapping, conv, wb, result: TablePlan):
+    current = wb.sheets[sheet]
+    if _is_update(table, mapping, register, current, at):
+        result.mode = "update"
+        _plan_update(table, at, sheet, register, mapping, conv, current, result)
+        return
     _missing_required(table, mapping, register)
     if len(register.rows) > len(at.rows):
         raise RegisterError(
             f"has {len(register.rows)} lines but the template's {table.id.replace('_', ' ')} table has room "
             f"for {len(at.rows)}", file=register.path,
             hint="combine lines, or ask the national BCF team for a template with more rows")
-    current = wb.sheets[sheet]
     by_id = {c.id: c for c in table.columns}
     for i, r in enumerate(at.rows):
         row = register.rows[i] if i < len(register.rows) else None

@@ -229,3 +229,31 @@ def test_scheme_lines_carry_over_from_the_last_return(populated_plan, plan_templ
 def test_populate_needs_something_to_populate_from(plan_template, tmp_path):
     res = CliRunner().invoke(main, ["populate", str(plan_template), "-o", str(tmp_path / "o.xlsx")])
     assert res.exit_code == 2 and "--schemes" in res.output
+
+
+def test_a_ledger_extract_updates_the_lines_already_in_the_return(populated_plan, tmp_path):
+    # Scheme 64 (Home Care Service) gets this year's figure; 999 is not in the return.
+    ledger = _register(tmp_path, [["64", "NHS Minimum Contribution", "£15,700,000"], ["999", "DFG", "5"]],
+                       headers=("Scheme ID", "Source of Funding", "Expenditure for 2025-26 (£)"))
+    result = populate(populated_plan, [ledger], out=tmp_path / "o.xlsx")
+    assert result.tables[0].mode == "update" and result.written == 1
+    assert [(n.line, "no line with Scheme ID 999" in n.message) for n in result.notes] == [(3, True)]
+    _, at, sheet = scheme_cells(Path(result.out))
+    assert sheet.value(at.rows[63], at.columns["expenditure"]) == Decimal(15700000)
+    assert sheet.value(at.rows[63], at.columns["description"]) == "Home Care Service (ASC protected)"
+    assert sheet.value(at.rows[62], at.columns["expenditure"]) == Decimal(2240385)     # untouched
+
+
+def test_a_ledger_line_that_matches_several_lines_is_not_guessed(populated_plan, tmp_path):
+    lines = sample_lines()
+    reg = _register(tmp_path, [[line[h] for h in COLUMNS.values()] for line in lines]
+                    + [["64"] + [lines[63][h] for h in list(COLUMNS.values())[1:6]] + ["DFG", "10"]])
+    split = populate(populated_plan, [reg], out=tmp_path / "split.xlsx")        # scheme 64 now on two lines
+    ledger = _register(tmp_path, [["64", "20"]], headers=("Scheme ID", "Expenditure for 2025-26 (£)"))
+    result = populate(Path(split.out), [ledger], out=tmp_path / "o.xlsx")
+    assert result.written == 0 and "2 lines with Scheme ID 64" in result.notes[0].message
+    ledger = _register(tmp_path, [["64", "DFG", "20"]],
+                       headers=("Scheme ID", "Source of Funding", "Expenditure for 2025-26 (£)"))
+    result = populate(Path(split.out), [ledger], out=tmp_path / "o2.xlsx")
+    _, at, sheet = scheme_cells(Path(result.out))
+    assert result.written == 1 and sheet.value(at.rows[74], at.columns["expenditure"]) == Decimal(20)
