@@ -12,10 +12,10 @@ from .errors import BcfError
 from .files import keep_backup, output_path
 from .hwb import HwbFigures, load_allocations, load_bundled
 from .locate import locate
-from .populate import Note, TablePlan, plan
 from .model import Workbook
-from .template import OpenTemplate
+from .populate import Note, TablePlan, plan
 from .register import read_register
+from .template import OpenTemplate
 
 Progress = Callable[[str], None]
 
@@ -25,14 +25,11 @@ def _quiet(_: str) -> None:
 
 
 def open_template(path: str | Path, kind: str | None = None) -> OpenTemplate:
-    """Read a workbook file, tell which template it is and find every item in it."""
-    from .xlsx.package import open_package
+    """Read a workbook file (refusing damaged, encrypted or oversized ones), tell which template
+    it is and find every item in it."""
     from .xlsx.reader import read_workbook
 
-    path = str(path)
-    with open_package(path):
-        pass
-    return recognise(read_workbook(path), kind)
+    return recognise(read_workbook(str(path)), kind)
 
 
 def recognise(wb: Workbook, kind: str | None = None) -> OpenTemplate:

@@ -70,12 +70,9 @@ def _read_csv(path: Path) -> Register:
 
 
 def _read_xlsx(path: Path) -> Register:
-    from .xlsx.package import open_package
     from .xlsx.reader import read_workbook
 
-    with open_package(path):
-        pass                                      # the same safety checks as a template
-    wb = read_workbook(path)
+    wb = read_workbook(path)                      # the same safety checks as a template
     sheet = next(iter(wb.sheets.values()))
     if not sheet.cells:
         raise RegisterError("is empty", file=str(path))
