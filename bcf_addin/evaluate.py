@@ -147,6 +147,8 @@ class Evaluator:
         key = ("cell", table_id, row_index, column)
         if key not in self.memo:
             table, at = self.tpl.table(table_id)
+            if column not in at.columns:
+                raise Unsupported(f"this file has no column '{table.column(column).header}'")
             row = table.rows[row_index] if table.rows is not None and row_index < len(table.rows) else None
             col = table.column(column)
             role = table.role(row, col)
@@ -297,13 +299,15 @@ def formula_cells(tpl: OpenTemplate):
                 for i, r in enumerate(at.rows):
                     row = item.rows[i] if item.rows is not None and i < len(item.rows) else None
                     for c in item.columns:
+                        if c.id not in at.columns:
+                            continue
                         role = item.role(row, c)
                         formula = item.formula(row, c)
                         if role == "formula" and formula and "{complete:" not in formula:
                             yield wb_sheet, r, at.columns[c.id], ("cell", item.id, i, c.id)
                 if at.total_row:
                     for c in item.columns:
-                        if c.total:
+                        if c.total and c.id in at.columns:
                             yield wb_sheet, at.total_row, at.columns[c.id], ("total", item.id, c.id)
 
 

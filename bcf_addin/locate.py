@@ -181,6 +181,12 @@ def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
     whose columns are alike ("Contribution").
     Yields (header_row, {column id: col}, depth) with depth 2 for split headings.
     """
+    # Optional answers (a comments column, say) may be missing or renamed in another year's file;
+    # the columns that hold required answers, labels the checks read, or formulas must be there.
+    # Rows with every heading come first: an optional heading can be what tells two tables apart.
+    optional = {c.id for c in t.columns if c.role == "input" and c.required is False}
+    must = {c.id for c in t.columns} - optional or {c.id for c in t.columns}
+    partial = []
     for r in sorted(index.by_row):
         if r < start:
             continue
@@ -204,14 +210,19 @@ def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
                         cols[column.id] = c
                         break
                 else:
-                    break
-            if len(cols) < len(t.columns):
+                    if column.id in must:
+                        break
+            if not must <= cols.keys() or not cols:
                 continue
             if t.label_header and not any(
                     _header_matches(text(c), t.label_header, [], True) for c in range(1, min(cols.values()))):
                 continue
-            yield r, cols, depth
+            if len(cols) == len(t.columns):
+                yield r, cols, depth
+            else:
+                partial.append((r, cols, depth))
             break
+    yield from partial
 
 
 def _fixed_rows(index: _Index, t: Table, data_start: int, first_data_col: int, label_col, key_col, path, sheet):
@@ -256,16 +267,14 @@ def _fixed_rows(index: _Index, t: Table, data_start: int, first_data_col: int, l
 
 def _open_rows(sheet: Sheet, t: Table, data_start: int, columns: dict[str, int], label_col) -> list[int]:
     """The input lines under an open table's header: as far down as its cells stay unlocked."""
-    inputs = [columns[c.id] for c in t.columns if c.role == "input"]
+    inputs = [columns[c.id] for c in t.columns if c.role == "input" and c.id in columns]
     if not inputs:
-        probe = columns[t.columns[0].id]
         rows = []
         for r in range(data_start, data_start + t.capacity):
             label = sheet.value(r, label_col) if label_col else None
             if isinstance(label, str) and fold(label).startswith("total"):
                 break
             rows.append(r)
-        del probe
         return rows
     probe = inputs[0]
     rows = []

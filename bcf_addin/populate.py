@@ -278,8 +278,21 @@ def _plan_update(table, at: TableAt, sheet, register, mapping, conv, current, re
             _put(result, current, sheet, found[0], at.columns[cid], value)
 
 
+def _present(mapping: dict[str, str], at: TableAt, register: Register, notes: list[Note]) -> dict[str, str]:
+    """The register columns whose template column this file has (optional columns may be absent)."""
+    kept = {}
+    for h, cid in mapping.items():
+        if cid in at.columns:
+            kept[h] = cid
+        else:
+            notes.append(Note("warning", register.path, None, h,
+                              "the workbook has no such column (it is optional), so it was not written"))
+    return kept
+
+
 def _plan_open(table, at: TableAt, sheet, register, mapping, conv, wb, result: TablePlan):
     current = wb.sheets[sheet]
+    mapping = _present(mapping, at, register, result.notes)
     if _is_update(table, mapping, register, current, at):
         result.mode = "update"
         _plan_update(table, at, sheet, register, mapping, conv, current, result)
@@ -303,11 +316,12 @@ def _plan_open(table, at: TableAt, sheet, register, mapping, conv, wb, result: T
         if row is None:
             # Lines left over from an earlier, longer register are cleared so totals stay true.
             for c in table.columns:
-                if c.role == "input" and current.value(r, at.columns[c.id]) is not None:
+                if c.role == "input" and c.id in at.columns and current.value(r, at.columns[c.id]) is not None:
                     _put(result, current, sheet, r, at.columns[c.id], None)
         else:
             for c in table.columns:
-                if c.role == "input" and c.id not in mapping.values() and current.value(r, at.columns[c.id]) is not None:
+                if (c.role == "input" and c.id not in mapping.values() and c.id in at.columns
+                        and current.value(r, at.columns[c.id]) is not None):
                     _put(result, current, sheet, r, at.columns[c.id], None)
 
 

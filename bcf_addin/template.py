@@ -99,7 +99,7 @@ class OpenTemplate:
         for i, r in enumerate(at.rows):
             values = {cid: sheet.value(r, col) for cid, col in at.columns.items()}
             if table.rows is None and in_use_only:
-                inputs = [values[c.id] for c in table.columns if c.role == "input"]
+                inputs = [values.get(c.id) for c in table.columns if c.role == "input"]
                 if all(v in (None, "") for v in inputs):
                     continue
             lines.append(Line(i, r, values, ids.get(r)))

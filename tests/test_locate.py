@@ -89,3 +89,22 @@ def test_an_excel_register_whose_month_headings_became_dates_populates(tmp_path)
     _, at = tpl.table("step_up_capacity")
     first = tpl.lines("step_up_capacity")[0]
     assert first.values[next(iter(at.columns))] == Decimal(263)
+
+
+def test_an_optional_column_missing_from_the_file_does_not_stop_populate_or_check(plan_template, tmp_path):
+    from openpyxl import load_workbook
+
+    from bcf_addin.api import check
+
+    tpl = open_template(plan_template)
+    at = tpl.layout.tables["schemes"]
+    wb = load_workbook(plan_template)
+    wb["5. Expenditure"].cell(at.header_row, at.columns["comments"]).value = None   # no comments column
+    path = tmp_path / "no-comments.xlsx"
+    wb.save(path)
+    result = populate(path, [SAMPLE_PLAN], out=tmp_path / "out.xlsx")
+    assert result.tables[0].lines == 74
+    assert [n.column for n in result.notes if n.severity == "warning"] == ["Comments (optional)"]
+    assert "comments" not in open_template(result.out).layout.tables["schemes"].columns
+    report = check(result.out)
+    assert [f.message.split(" of the ")[0] for f in report.findings if f.code == "M301"] == ["£294,616", "£2,702,745"]

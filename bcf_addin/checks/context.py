@@ -111,7 +111,7 @@ class CheckContext:
                 continue
             for column in table.columns:
                 role = table.role(row, column)
-                if role != "input":
+                if role != "input" or column.id not in at.columns:   # an optional column this file lacks
                     continue
                 requirement = row.required.get(column.id, column.required) if row else column.required
                 col = at.columns[column.id]

@@ -46,6 +46,8 @@ def _total_rows(ctx, rule):
                 wb_sheet = ctx.template.layout.workbook_sheet(at.sheet)
                 values = ctx.template.workbook.sheets[wb_sheet]
                 for column in item.columns:
+                    if column.id not in at.columns:
+                        continue
                     # What the file shows (typed, or a formula's saved result), not what it should be.
                     total = values.value(at.rows[i], at.columns[column.id])
                     if total in (None, ""):
