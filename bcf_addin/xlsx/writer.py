@@ -345,8 +345,8 @@ class _SheetEdit:
         return changed
 
     def _current(self, c, strings: _SharedStrings) -> tuple:
-        if c is None:
-            return (None,)
+        if c is None or not len(c):
+            return (None,)              # an empty styled cell: most input cells
         q = self.xml.q
         kind = c.get("t", "n")
         if kind == "inlineStr":
@@ -368,11 +368,14 @@ class _SheetEdit:
 
     def _set(self, c, kind: str | None, text: str | None) -> None:
         q = self.xml.q
-        if len(c):
+        had_children = len(c)
+        if had_children:
             for child in c.findall(q("v")) + c.findall(q("is")):
                 c.remove(child)
+        attrib = c.attrib
         for attr in ("t", "vm", "cm"):      # value metadata describes the old value
-            c.attrib.pop(attr, None)
+            if attr in attrib:
+                del attrib[attr]
         if kind is None:
             return
         if kind == "s":
@@ -386,7 +389,8 @@ class _SheetEdit:
                 c.set("t", "b")
             new = etree.SubElement(c, q("v"))
             new.text = text
-        c.insert(0, new)     # <v>/<is> come before any <extLst>
+        if had_children and len(c) > 1:
+            c.insert(0, new)     # <v>/<is> come before any <extLst>
 
     def _create(self, row: int, col: int):
         q = self.xml.q
