@@ -139,11 +139,13 @@ def check(workbook: str | Path, *, previous: str | Path | None = None, progress:
     return check_template(tpl, prev, stale_caches=stale_caches(workbook))
 
 
-def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None):
-    """Check a template already in memory (the workbook open in Excel: its results are current)."""
+def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale_caches: bool = False):
+    """Check a template already in memory (the workbook open in Excel: its results are current),
+    skipping the rules whose facts the read could not get."""
     from .checks.run import check_template
 
-    return check_template(tpl, previous, stale_caches=False)
+    unknown = getattr(tpl.workbook, "unknown", frozenset())
+    return check_template(tpl, previous, stale_caches=stale_caches, unknown=unknown)
 
 
 def balances(workbook: str | Path):

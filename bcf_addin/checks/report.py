@@ -22,6 +22,7 @@ class CheckReport:
     path: str
     sheets: list[SheetStatus] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)      # rule codes the read gave no facts for
 
     @property
     def complete(self) -> bool:

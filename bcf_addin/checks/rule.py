@@ -33,6 +33,8 @@ class Rule:
     example: str                # a return that triggers it
     fix: str                    # how to fix it
     check: Callable[["CheckContext", "Rule"], Iterable[Finding]]
+    # Workbook facts beyond values the rule reads ("formulas"): a read that lacks them skips it.
+    needs: frozenset[str] = frozenset()
 
     def __post_init__(self):
         for name in ("title", "what", "why", "example", "fix"):

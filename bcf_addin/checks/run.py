@@ -9,10 +9,15 @@ from .report import CheckReport, SheetStatus
 
 
 def check_template(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale_caches: bool = False,
-                   rules=RULES) -> CheckReport:
+                   rules=RULES, unknown: frozenset[str] = frozenset()) -> CheckReport:
+    """`unknown`: facts the read could not get (Excel gives no formulas to some engines); the rules
+    that need them are skipped and named in the report rather than reporting false findings."""
     ctx = CheckContext(tpl, previous, stale_caches)
     report = CheckReport(tpl.description.kind, tpl.hwb, tpl.workbook.path)
     for rule in rules:
+        if rule.needs & unknown:
+            report.skipped.append(rule.code)
+            continue
         report.findings.extend(rule.check(ctx, rule))
     report.findings.sort(key=lambda f: (_sheet_order(tpl, f.sheet), f.severity.rank, _cell_order(f.cell), f.code))
     incomplete = {f.sheet for f in report.findings

@@ -40,9 +40,6 @@ log = logging.getLogger("bcf_addin.excel")
 # What a read through xlwings can never know; see the module docstring.
 NEVER_KNOWN = frozenset({"locked", "merges", "fills", "validations", "protection"})
 
-# Rules whose findings rest on metadata a read may lack: they are dropped when it is unknown.
-RULES_NEEDING = {"formulas": frozenset({"X601"})}
-
 _MAX_EXACT_INT = 2**53
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 

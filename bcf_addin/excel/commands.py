@@ -23,13 +23,12 @@ from ..api import check_open, plan_populate, recognise
 from ..balances import Balances, compute
 from ..checks.findings import Severity
 from ..checks.report import CheckReport
-from ..checks.run import check_template
 from ..errors import BcfError
 from ..money import pounds
 from ..populate import TablePlan
 from ..submission import save_copy, submission_name
 from ..template import OpenTemplate
-from .book import RULES_NEEDING, read_book, with_writes, write_cells
+from .book import read_book, with_writes, write_cells
 from .ui import ExcelUi
 
 __all__ = ["populate", "check", "balances", "save_for_submission", "help", "log_file"]
@@ -118,12 +117,8 @@ class Checked:
 
 
 def _check(tpl: OpenTemplate, *, stale_caches: bool = False) -> Checked:
-    report = (check_template(tpl, stale_caches=True) if stale_caches else check_open(tpl))
-    unknown = getattr(tpl.workbook, "unknown", frozenset())
-    skipped = sorted({code for what in unknown for code in RULES_NEEDING.get(what, ())})
-    if skipped:
-        report.findings = [f for f in report.findings if f.code not in skipped]
-    return Checked(report, skipped)
+    report = check_open(tpl, stale_caches=stale_caches)
+    return Checked(report, report.skipped)
 
 
 def _heading(tpl: OpenTemplate) -> str:

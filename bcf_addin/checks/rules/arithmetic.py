@@ -146,6 +146,7 @@ FORMULA_RESULTS = Rule(
     "give £56,776,363.",
     "Restore the formula (ask the national BCF team for a clean template) and paste only values, only "
     "into yellow cells.",
-    _formula_results)
+    _formula_results,
+    needs=frozenset({"formulas"}))
 
 RULES = (DFG_BREAKDOWN, TOTAL_ROWS, FORMULA_RESULTS)
