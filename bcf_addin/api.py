@@ -97,17 +97,22 @@ class PopulateResult:
 
 
 def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Path | None = None,
-             in_place: bool = False, previous_returns: list[str | Path] = (),
+             in_place: bool = False, previous_returns: list[str | Path] = (), dry_run: bool = False,
              progress: Progress = _quiet) -> PopulateResult:
-    """Write each register's lines into the template's input cells; nothing else changes."""
+    """Write each register's lines into the template's input cells; nothing else changes.
+
+    With `dry_run` everything is read and checked as usual but no file is written.
+    """
     from .xlsx.writer import write_cells
 
     src = Path(workbook)
-    dest = output_path(src, Path(out) if out else None, in_place)
+    dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
     progress(f"Reading {src.name}")
     tpl = open_template(src)
     plans = plan_populate(tpl, registers, progress, previous_returns=previous_returns)
     writes = [w for p in plans for w in p.writes]
+    if dry_run:
+        return PopulateResult(tpl.description.kind, tpl.hwb, str(src), "", None, plans, len(writes))
     backup = None
     if dest.exists():
         backup = str(keep_backup(dest))

@@ -104,7 +104,8 @@ def kinds_cmd():
               help="Income or contributions table (CSV or XLSX).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the populated copy.")
 @click.option("--in-place", is_flag=True, help="Change WORKBOOK itself; a backup copy is kept beside it.")
-def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place):
+@click.option("--dry-run", is_flag=True, help="Read and check everything, say what would be written, write nothing.")
+def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, dry_run):
     """Write a register's lines into the template's input cells (values only).
 
     \b
@@ -112,6 +113,7 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place):
       bcf populate plan.xlsx --schemes schemes.csv -o plan-filled.xlsx
       bcf populate plan.xlsx --schemes schemes.csv --income income.csv --in-place
       bcf populate q3.xlsx --from-return q2.xlsx -o q3-filled.xlsx
+      bcf populate plan.xlsx --schemes schemes.csv --dry-run
       bcf populate cd.xlsx --table step-down-capacity.csv --table step-up.csv -o cd-filled.xlsx
     """
     from .api import populate
@@ -120,7 +122,7 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place):
     if not registers and not from_return:
         raise BcfError("say what to populate from: --schemes, --income, --table or --from-return")
     result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress,
-                      previous_returns=[from_return] if from_return else [])
+                      previous_returns=[from_return] if from_return else [], dry_run=dry_run)
     for t in result.tables:
         if t.mode == "update":
             click.echo(f"{t.sheet}: {t.lines} lines applied to the {t.table.replace('_', ' ')} already in the return")
@@ -128,6 +130,9 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place):
             click.echo(f"{t.sheet}: {t.lines} lines into the {t.table.replace('_', ' ')} table")
     for note in result.notes:
         click.echo(f"{note.severity}: {note}")
+    if dry_run:
+        click.echo(f"Would write {result.written} cells; nothing was written (--dry-run)")
+        return
     if result.backup:
         click.echo(f"Kept the previous file as {result.backup}")
     click.echo(f"Wrote {result.written} cells to {result.out}")

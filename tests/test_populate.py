@@ -257,3 +257,11 @@ def test_a_ledger_line_that_matches_several_lines_is_not_guessed(populated_plan,
     result = populate(Path(split.out), [ledger], out=tmp_path / "o2.xlsx")
     _, at, sheet = scheme_cells(Path(result.out))
     assert result.written == 1 and sheet.value(at.rows[74], at.columns["expenditure"]) == Decimal(20)
+
+
+def test_dry_run_says_what_would_be_written_and_writes_nothing(plan_template, tmp_path):
+    before = plan_template.read_bytes()
+    res = CliRunner().invoke(main, ["populate", str(plan_template), "--schemes", str(SAMPLE_PLAN), "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert "74 lines" in res.output and "Would write 592 cells" in res.output
+    assert plan_template.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [plan_template.name]
