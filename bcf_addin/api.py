@@ -13,7 +13,8 @@ from .files import keep_backup, output_path
 from .hwb import HwbFigures, load_allocations, load_bundled
 from .locate import locate
 from .model import Workbook
-from .populate import Note, TablePlan, plan
+from .notes import Note
+from .populate import TablePlan, plan
 from .register import read_register
 from .template import OpenTemplate
 

@@ -11,31 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from .descriptions.loader import lists_of
 from .descriptions.schema import Column, Table, TemplateDescription
 from .errors import RegisterError
-from .folding import best_choice, closest, fold
+from .folding import fold
 from .layout import Layout, TableAt
 from .model import CellWrite, Workbook
-from .money import NotMoney, parse_money
+from .convert import Converter
+from .notes import Note
 from .register import Register, as_text
-
-
-@dataclass
-class Note:
-    severity: str              # warning or info
-    file: str
-    line: int | None
-    column: str | None
-    message: str
-    hint: str | None = None
-
-    def __str__(self) -> str:
-        where = ", ".join(x for x in (self.file, f"line {self.line}" if self.line else None,
-                                      f"column '{self.column}'" if self.column else None) if x)
-        return f"{where}: {self.message}" + (f" ({self.hint})" if self.hint else "")
 
 
 @dataclass
@@ -133,72 +118,6 @@ def _label_columns(register: Register, table: Table, mapping: dict[str, str]) ->
                 key = h
                 break
     return label, key
-
-
-class Converter:
-    """Turns a register's raw value into what the template's column holds."""
-
-    def __init__(self, desc: TemplateDescription, register: Register):
-        self.lists = lists_of(desc)
-        self.aliases = {name: src.aliases for name, src in desc.lists.items()}
-        self.money_max = desc.parameters.get("money_max", Decimal("999999999"))
-        self.register = register
-
-    def convert(self, column: Column, raw: object, line: int, header: str, notes: list[Note]):
-        text = as_text(raw)
-        if text == "":
-            return None
-        if column.type == "money":
-            try:
-                value = parse_money(raw if isinstance(raw, Decimal) else text)
-            except NotMoney:
-                raise RegisterError(f"line {line}, column '{header}': '{text}' is not an amount of money",
-                                    file=self.register.path, hint="enter a number such as 1234 or £1,234") from None
-            if value is not None and abs(value) > self.money_max:
-                raise RegisterError(f"line {line}, column '{header}': {text} is larger than the template accepts",
-                                    file=self.register.path)
-            return value
-        if column.type in ("number", "integer", "percent"):
-            return self._number(column, raw, text, line, header)
-        if column.type == "date":
-            return self._date(raw, text, line, header)
-        if column.type == "list":
-            values = self.lists[column.list]
-            if text == "0":
-                return None         # copied rows carry 0 in unused dropdown cells
-            found = best_choice(text, values, self.aliases.get(column.list))
-            if found is None:
-                near = closest(text, values)
-                notes.append(Note("warning", self.register.path, line, header,
-                                  f"'{text}' is not on the template's list, so it was not written",
-                                  f"did you mean '{near}'?" if near else f"choose one of: {', '.join(values[:6])}"))
-            return found
-        return text
-
-    def _number(self, column, raw, text, line, header):
-        if isinstance(raw, Decimal):
-            return raw
-        cleaned = text.replace(",", "")
-        pct = cleaned.endswith("%")
-        try:
-            value = Decimal(cleaned.rstrip("%").strip())
-        except InvalidOperation:
-            if fold(text) in ("n/a", "na"):
-                return text
-            raise RegisterError(f"line {line}, column '{header}': '{text}' is not a number",
-                                file=self.register.path) from None
-        return value / 100 if pct else value
-
-    def _date(self, raw, text, line, header):
-        if isinstance(raw, datetime):
-            return raw
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
-            try:
-                return datetime.strptime(text, fmt)
-            except ValueError:
-                continue
-        raise RegisterError(f"line {line}, column '{header}': '{text}' is not a date (use dd/mm/yyyy)",
-                            file=self.register.path)
 
 
 def plan(register: Register, desc: TemplateDescription, layout: Layout, wb: Workbook) -> TablePlan:

@@ -1,0 +1,80 @@
+"""Turn a register's raw values into what the template's cells hold: exact money, numbers,
+dates, and drop-down values in the list's own spelling (or a note saying why not)."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from .descriptions.loader import lists_of
+from .descriptions.schema import Column, TemplateDescription
+from .errors import RegisterError
+from .folding import best_choice, closest, fold
+from .money import NotMoney, parse_money
+from .notes import Note
+from .register import Register, as_text
+
+
+class Converter:
+    """Turns a register's raw value into what the template's column holds."""
+
+    def __init__(self, desc: TemplateDescription, register: Register):
+        self.lists = lists_of(desc)
+        self.aliases = {name: src.aliases for name, src in desc.lists.items()}
+        self.money_max = desc.parameters.get("money_max", Decimal("999999999"))
+        self.register = register
+
+    def convert(self, column: Column, raw: object, line: int, header: str, notes: list[Note]):
+        text = as_text(raw)
+        if text == "":
+            return None
+        if column.type == "money":
+            try:
+                value = parse_money(raw if isinstance(raw, Decimal) else text)
+            except NotMoney:
+                raise RegisterError(f"line {line}, column '{header}': '{text}' is not an amount of money",
+                                    file=self.register.path, hint="enter a number such as 1234 or £1,234") from None
+            if value is not None and abs(value) > self.money_max:
+                raise RegisterError(f"line {line}, column '{header}': {text} is larger than the template accepts",
+                                    file=self.register.path)
+            return value
+        if column.type in ("number", "integer", "percent"):
+            return self._number(column, raw, text, line, header)
+        if column.type == "date":
+            return self._date(raw, text, line, header)
+        if column.type == "list":
+            values = self.lists[column.list]
+            if text == "0":
+                return None         # copied rows carry 0 in unused dropdown cells
+            found = best_choice(text, values, self.aliases.get(column.list))
+            if found is None:
+                near = closest(text, values)
+                notes.append(Note("warning", self.register.path, line, header,
+                                  f"'{text}' is not on the template's list, so it was not written",
+                                  f"did you mean '{near}'?" if near else f"choose one of: {', '.join(values[:6])}"))
+            return found
+        return text
+
+    def _number(self, column, raw, text, line, header):
+        if isinstance(raw, Decimal):
+            return raw
+        cleaned = text.replace(",", "")
+        pct = cleaned.endswith("%")
+        try:
+            value = Decimal(cleaned.rstrip("%").strip())
+        except InvalidOperation:
+            if fold(text) in ("n/a", "na"):
+                return text
+            raise RegisterError(f"line {line}, column '{header}': '{text}' is not a number",
+                                file=self.register.path) from None
+        return value / 100 if pct else value
+
+    def _date(self, raw, text, line, header):
+        if isinstance(raw, datetime):
+            return raw
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
+            try:
+                return datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        raise RegisterError(f"line {line}, column '{header}': '{text}' is not a date (use dd/mm/yyyy)",
+                            file=self.register.path)
