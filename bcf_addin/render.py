@@ -36,11 +36,18 @@ def check_text(r: CheckReport) -> str:
     for s in r.sheets:
         lines.append(f"  {s.sheet:34} {'Yes' if s.complete else 'No'}")
     lines.append(f"  {'Template':34} {'Template Complete' if r.complete else 'Incomplete Template'}")
-    errors, warnings = r.count(Severity.ERROR), r.count(Severity.WARNING)
-    lines += ["", f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-              f", {r.count(Severity.INFO)} note{'s' * (r.count(Severity.INFO) != 1)}"]
+    errors, warnings, notes = (r.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    lines += ["", f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
+              f"{notes} note{'s' * (notes != 1)}"]
+    # Grouped by sheet, in the workbook's order, so the officer can work through one sheet at a time.
+    by_sheet: dict[str, list] = {}
     for f in r.findings:
-        lines.append(f"  {f.severity.value:7} {f.code}  {f.where()}")
-        lines.append(f"          {f.message}")
-        lines.append(f"          Fix: {f.hint}")
+        by_sheet.setdefault(f.sheet or "Whole return", []).append(f)
+    for sheet, found in by_sheet.items():
+        lines += ["", f"{sheet}"]
+        for f in found:
+            lines.append(f"  {f.severity.value:7} {f.code}  {f.cell or '':8} {f.message}")
+            lines.append(f"  {'':7} {'':4}  {'':8} Fix: {f.hint}")
+    if r.skipped:
+        lines += ["", f"Not checked here (the workbook was read without what they need): {', '.join(r.skipped)}"]
     return "\n".join(lines)
