@@ -14,6 +14,13 @@ from ..model import Value, cell_ref
 from ..template import OpenTemplate
 
 
+def _short(label: str, limit: int = 90) -> str:
+    """A long question named by its start, so a message stays readable; the cell says the rest."""
+    if len(label) <= limit:
+        return label
+    return label[:limit].rsplit(" ", 1)[0].rstrip(" -,") + "..."
+
+
 @dataclass(frozen=True)
 class InputCell:
     """One input cell of the template with what the description says about it."""
@@ -96,7 +103,7 @@ class CheckContext:
                 if isinstance(item, Field) and item.role == "input":
                     at = tpl.layout.fields[item.id]
                     yield InputCell(wb_sheet, sheet.name, at.row, at.col, values.value(at.row, at.col),
-                                    item.type, item.list, item.required, f"'{item.label.rstrip(':')}'",
+                                    item.type, item.list, item.required, f"'{_short(item.label.rstrip(':'))}'",
                                     field=item)
                 elif isinstance(item, Table):
                     yield from self._table_inputs(item, sheet.name, wb_sheet, values)
