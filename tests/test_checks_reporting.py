@@ -151,3 +151,10 @@ def test_year_end_populated_from_the_quarterly_return(complete, tmp_path):
     assert len(lines) == len(q2) > 0
     assert [ln.values["scheme_name"] for ln in lines] == [ln.values["scheme_name"] for ln in q2]
     assert [ln.values["source"] for ln in lines] == [ln.values["source"] for ln in q2]
+
+
+def test_M306_a_discontinued_scheme_with_spend(complete, tmp_path):
+    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("schemes", 1, "discontinue"): "Yes"})
+    found = codes(check(broken), "M306")
+    assert len(found) == 1 and found[0].severity is Severity.WARNING and "£490,000" in found[0].message
+    assert not codes(check(complete["eoy-2024-25"]), "M306")

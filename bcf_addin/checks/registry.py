@@ -19,6 +19,7 @@ RULES: tuple[Rule, ...] = (
     money.UNDERSPEND_REASON,
     money.NO_UNDERSPEND,
     money.UNKNOWN_SOURCE,
+    money.DISCONTINUED_WITH_SPEND,
     minimum_spend.SHORTFALL,
     arithmetic.DFG_BREAKDOWN,
     arithmetic.TOTAL_ROWS,
