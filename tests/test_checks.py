@@ -259,3 +259,18 @@ def test_C104_yes_to_additional_contributions_needs_a_line(complete_plan, tmp_pa
     assert not codes(check(with_line), "C104")
     answered_no = change(broken, tmp_path / "n.xlsx", {"additional_la": "No"})
     assert not codes(check(answered_no), "C104")
+
+
+def test_metric_arithmetic_reproduces_the_published_rates(complete_plan, tmp_path):
+    """2,640 / 153,982 x 100,000 = 1,714; (1 - 85.0%) x 3.00 days = 0.45; 217 / 153,982 x 100,000 = 140.9."""
+    from bcf_addin.api import open_template
+    from bcf_addin.evaluate import Evaluator
+
+    filled = change(complete_plan, tmp_path / "m.xlsx", {
+        ("emergency_admissions", 1, "apr"): Decimal(2640), ("emergency_admissions", 2, "apr"): Decimal(153982),
+        ("discharge_delays", 1, "apr"): Decimal("0.85"), ("discharge_delays", 2, "apr"): Decimal("3.00"),
+        ("residential_admissions", 1, "q1"): Decimal(217)})
+    ev = Evaluator(open_template(filled))
+    assert round(ev.cell("emergency_admissions", 0, "apr")) == 1714
+    assert ev.cell("discharge_delays", 0, "apr") == Decimal("0.45")
+    assert round(ev.cell("residential_admissions", 0, "q1"), 1) == Decimal("140.9")
