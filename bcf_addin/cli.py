@@ -241,7 +241,8 @@ def balances_cmd(workbook, as_json):
               help="Folder for the copy (default: the workbook's own folder).")
 @click.option("--force", is_flag=True, help="Save the copy even though the check finds errors.")
 @click.option("--replace", is_flag=True, help="Replace an existing file of the submission name.")
-def submit_cmd(workbook, folder, force, replace):
+@click.option("--draft", is_flag=True, help="Also write an e-mail draft (.eml) to the national team with the copy attached.")
+def submit_cmd(workbook, folder, force, replace, draft):
     """Check the return, then save a copy named as NHS England asks ('Leicestershire HWB.xlsx').
 
     Exit code 1 (and no copy) when the check finds errors, unless --force.
@@ -250,13 +251,15 @@ def submit_cmd(workbook, folder, force, replace):
     Example:
       bcf submit plan-filled.xlsx
       bcf submit cd.xlsx --to outbox/ --force
+      bcf submit plan-filled.xlsx --draft
     """
     from .api import check, open_template
     from .checks.findings import Severity
-    from .submission import save_copy, submission_name
+    from .submission import NATIONAL_TEAM, email_draft, save_copy, submission_name
 
     report = check(workbook, progress=_progress)
-    name = submission_name(open_template(workbook))
+    tpl = open_template(workbook)
+    name = submission_name(tpl)
     errors = report.count(Severity.ERROR)
     if errors and not force:
         click.echo(f"The check found {errors} error{'s' * (errors != 1)}; no copy was saved. "
@@ -271,7 +274,10 @@ def submit_cmd(workbook, folder, force, replace):
         # are recalculated only when Excel next opens and saves the file.
         click.echo("Before sending: open the copy in Excel and save it, so the template's own totals and "
                    "checkers are recalculated (bcf changed it outside Excel).")
-    click.echo("E-mail it to england.bettercarefundteam@nhs.net and copy in your Better Care Manager.")
+    if draft:
+        click.echo(f"Wrote the e-mail draft {email_draft(copy, tpl)}: open it, add your Better Care Manager, send.")
+    else:
+        click.echo(f"E-mail it to {NATIONAL_TEAM} and copy in your Better Care Manager.")
 
 
 @main.command("demo")

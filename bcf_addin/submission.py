@@ -80,3 +80,35 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and os.path.samefile(a, b)
     except OSError:
         return False
+
+
+NATIONAL_TEAM = "england.bettercarefundteam@nhs.net"
+
+
+def email_draft(copy: str | Path, tpl: OpenTemplate, *, to: str = NATIONAL_TEAM, cc: str | None = None) -> Path:
+    """An unsent e-mail with the submission copy attached, beside it ('Leicestershire HWB.eml').
+
+    `X-Unsent: 1` makes Outlook open it as a new message ready to send rather than as one
+    received; the officer adds their Better Care Manager and presses Send.
+    """
+    from email.message import EmailMessage
+
+    copy = Path(copy)
+    desc = tpl.description
+    msg = EmailMessage()
+    msg["To"] = to
+    if cc:
+        msg["Cc"] = cc
+    msg["Subject"] = f"{copy.stem}: {desc.name}"
+    msg["X-Unsent"] = "1"
+    msg.set_content(
+        f"Please find attached the {desc.name} (version {desc.version}) for {tpl.hwb}.\n\n"
+        "(Copy in your Better Care Manager before sending.)\n")
+    msg.add_attachment(copy.read_bytes(), maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=copy.name)
+    draft = copy.with_suffix(".eml")
+    fd, tmp = tempfile.mkstemp(prefix="~bcf-", suffix=".eml", dir=copy.parent)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(bytes(msg))
+    os.replace(tmp, draft)
+    return draft
