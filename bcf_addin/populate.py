@@ -217,6 +217,9 @@ def _plan_open(table, at: TableAt, sheet, register, mapping, conv, wb, result: T
         _plan_update(table, at, sheet, register, mapping, conv, current, result)
         return
     _missing_required(table, mapping, register)
+    if not register.rows:
+        raise RegisterError("has headings but no lines; nothing was written (an empty register would clear "
+                            "every line of the return)", file=register.path)
     if len(register.rows) > len(at.rows):
         raise RegisterError(
             f"has {len(register.rows)} lines but the template's {table.id.replace('_', ' ')} table has room "

@@ -111,6 +111,10 @@ def build_report(report: CheckReport, out: Path, balances: Balances | None = Non
 def write_report(report: CheckReport, out: str | Path, balances: Balances | None = None) -> Path:
     """Write the report workbook via a temporary file, so a failure leaves nothing half-written."""
     out = Path(out)
+    from .errors import BcfError
+
+    if out.exists() and Path(report.path).exists() and out.resolve() == Path(report.path).resolve():
+        raise BcfError("is the return being checked; write the report to another file", file=str(out))
     if balances is None:
         from .api import balances as compute_balances
 
