@@ -159,3 +159,14 @@ def balances(workbook: str | Path):
     from .balances import compute
 
     return compute(open_template(workbook))
+
+
+def diff(old: str | Path, new: str | Path, *, progress: Progress = _quiet):
+    """What changed between two versions of the same return: a ReturnDiff."""
+    from .diff import diff_templates
+
+    progress(f"Reading {Path(old).name}")
+    before = open_template(old)
+    progress(f"Reading {Path(new).name}")
+    after = open_template(new)
+    return diff_templates(before, after)

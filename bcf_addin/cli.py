@@ -280,6 +280,44 @@ def submit_cmd(workbook, folder, force, replace, draft):
         click.echo(f"E-mail it to {NATIONAL_TEAM} and copy in your Better Care Manager.")
 
 
+@main.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the changes to a workbook, each linked to its cell.")
+def diff_cmd(old, new, as_json, report):
+    """What changed between two versions of the same return.
+
+    Every input cell that differs; scheme lines matched by Scheme ID (and funding source or
+    provider where a scheme is split), not by row, so sorting or inserting lines is no change;
+    lines added and removed; and the running balances and minimum spend that moved.
+    Exit code 0 when nothing differs, 1 when something does, 2 when a file cannot be used.
+
+    \b
+    Example:
+      bcf diff "Leicestershire HWB (sent).xlsx" "Leicestershire HWB.xlsx"
+      bcf diff q2.xlsx q2-resubmitted.xlsx --report what-changed.xlsx
+    """
+    from .api import diff
+    from .render import diff_text
+
+    result = diff(old, new, progress=_progress if not as_json else _silent)
+    if report:
+        from .diff_workbook import write_diff_report
+
+        write_diff_report(result, report)
+    if as_json:
+        from .jsonout import dumps
+
+        click.echo(dumps(result.to_dict()))
+    else:
+        click.echo(diff_text(result))
+        if report:
+            click.echo(f"Wrote the changes to {report}")
+    sys.exit(result.exit_code)
+
+
 @main.command("demo")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="bcf-demo")
 def demo_cmd(folder):

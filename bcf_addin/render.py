@@ -1,10 +1,13 @@
 """Plain-text renderings of reports for the terminal (and the ribbon's message boxes)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .balances import Balances
 from .checks.findings import Severity
 from .checks.report import CheckReport
 from .descriptions.loader import load
+from .diff import ReturnDiff
 from .money import pounds
 
 
@@ -50,4 +53,52 @@ def check_text(r: CheckReport) -> str:
             lines.append(f"  {'':7} {'':4}  {'':8} Fix: {f.hint}")
     if r.skipped:
         lines += ["", f"Not checked here (the workbook was read without what they need): {', '.join(r.skipped)}"]
+    return "\n".join(lines)
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, Decimal):
+        return pounds(value) if value == value.quantize(Decimal("0.01")) else str(value)
+    return f"'{value}'"
+
+
+def _signed(delta: Decimal) -> str:
+    return ("+" if delta > 0 else "") + pounds(delta)
+
+
+def diff_text(d: ReturnDiff) -> str:
+    desc = load(d.template)
+    lines = [f"{d.hwb or 'HWB not chosen'}: {desc.name} (Version {desc.version})",
+             f"Comparing {d.old}", f"     with {d.new}", ""]
+    if d.same:
+        lines.append("No input cell differs.")
+        return "\n".join(lines)
+    line_changes = [c for c in d.changes if c.kind == "line"]
+    answers = [c for c in d.changes if c.kind != "line"]
+    changed_lines = len({c.key for c in line_changes})
+    lines.append(f"{changed_lines} line{'s' * (changed_lines != 1)} changed, {len(d.lines_added)} added, "
+                 f"{len(d.lines_removed)} removed; {len(answers)} other answer{'s' * (len(answers) != 1)} changed")
+    if line_changes or d.lines_added or d.lines_removed:
+        lines += ["", "Lines"]
+        for c in line_changes:
+            delta = c.delta
+            moved = f" ({_signed(delta)})" if delta else ""
+            lines.append(f"  changed  '{c.sheet}'!{c.cell:7} {c.key}: {c.field}: {_shown(c.old)} -> {_shown(c.new)}{moved}")
+        for x, verb in [*((x, "added") for x in d.lines_added), *((x, "removed") for x in d.lines_removed)]:
+            money = f": {pounds(x.amount)}" if x.amount is not None else ""
+            lines.append(f"  {verb:8} '{x.sheet}'!{x.cell:7} {x.key}{money}")
+    if answers:
+        lines += ["", "Answers"]
+        for c in answers:
+            lines.append(f"  '{c.sheet}'!{c.cell:7} {c.key}: {_shown(c.old)} -> {_shown(c.new)}")
+    moved = d.moved()
+    if moved:
+        lines += ["", "Figures that moved"]
+        for m in moved:
+            change = f" ({_signed(m.new - m.old)})" if m.old is not None and m.new is not None else ""
+            old = pounds(m.old) if m.old is not None else "(none)"
+            new = pounds(m.new) if m.new is not None else "(none)"
+            lines.append(f"  {m.name}, {m.figure}: {old} -> {new}{change}")
     return "\n".join(lines)

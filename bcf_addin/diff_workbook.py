@@ -1,0 +1,65 @@
+"""What changed, as a workbook a reviewer can filter: one row per change, linked to its cell."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .diff import ReturnDiff
+from .errors import BcfError
+from .files import save_atomically
+from .report_workbook import HEADER, MONEY, _link
+
+HEADERS = ("What", "Sheet", "Cell", "Line or answer", "Field", "Old", "New", "Change (£)")
+
+
+def _cell_value(v):
+    # Excel has no decimal type: whole pounds stay integers, pence go as text so nothing is rounded.
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else format(v, "f")
+    return v
+
+
+def write_diff_report(d: ReturnDiff, out: str | Path) -> Path:
+    out = Path(out)
+    for path in (d.old, d.new):
+        if out.exists() and out.resolve() == Path(path).resolve():
+            raise BcfError("is one of the returns being compared; write the report to another file", file=str(out))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "What changed"
+    for j, h in enumerate(HEADERS, start=1):
+        c = ws.cell(1, j, h)
+        c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
+    rows = [("changed", c.sheet, c.cell, c.key, c.field, c.old, c.new, c.delta, Path(d.new)) for c in d.changes]
+    rows += [("added", x.sheet, x.cell, x.key, "", None, x.amount, x.amount, Path(d.new)) for x in d.lines_added]
+    rows += [("removed", x.sheet, x.cell, x.key, "", x.amount, None,
+              -x.amount if x.amount is not None else None, Path(d.old)) for x in d.lines_removed]
+    for i, (*values, target) in enumerate(rows, start=2):
+        for j, v in enumerate(values, start=1):
+            c = ws.cell(i, j, _cell_value(v))
+            c.alignment = Alignment(wrap_text=j in (4, 5), vertical="top")
+            if j >= 6 and isinstance(v, Decimal):
+                c.number_format = MONEY
+        link = ws.cell(i, 3)
+        link.hyperlink = _link(out, target, values[1], values[2])
+        link.font = Font(color="0563C1", underline="single")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(2, len(rows) + 1)}"
+    for col, width in zip("ABCDEFGH", (10, 22, 8, 48, 30, 18, 18, 14)):
+        ws.column_dimensions[col].width = width
+    moved = wb.create_sheet("Figures that moved")
+    for j, h in enumerate(("Funding source or minimum", "Figure", "Old", "New", "Change"), start=1):
+        c = moved.cell(1, j, h)
+        c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
+    for i, m in enumerate(d.moved(), start=2):
+        delta = m.new - m.old if m.old is not None and m.new is not None else None
+        for j, v in enumerate((m.name, m.figure, m.old, m.new, delta), start=1):
+            c = moved.cell(i, j, _cell_value(v))
+            if j >= 3:
+                c.number_format = MONEY
+    moved.column_dimensions["A"].width = 60
+    return save_atomically(wb, out)
