@@ -55,6 +55,8 @@ COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
             "List what must be fixed in the open return before it is submitted."),
     Command("bcfBalances", "Balances and minimum spend", f"{_ENGINE}:balances",
             "Compare planned spending with income and with the minimum contributions."),
+    Command("bcfWhatChanged", "What changed...", f"{_ENGINE}:what_changed",
+            "Compare the open return with an earlier version of it: lines, answers and balances that changed."),
     Command("bcfSaveForSubmission", "Save for submission...", f"{_ENGINE}:save_for_submission",
             "Save a copy of the open return that is ready to send to NHS England."),
     Command("bcfHelp", "Help", f"{_ENGINE}:help",

@@ -361,6 +361,42 @@ def test_balances_message_in_plain_english(populated_plan, remote):
     assert len(ui.opened) == 1
 
 
+def test_what_changed_compares_the_open_return_with_the_earlier_file(populated_plan, remote, tmp_path):
+    """The open return has one amount changed in Excel (not yet saved); the file picked is the one sent."""
+    from openpyxl import load_workbook
+
+    edited = tmp_path / "edited.xlsx"
+    wb = load_workbook(populated_plan)
+    wb["5. Expenditure"]["I38"] = 7200000
+    wb.save(edited)
+    book = remote(edited)
+    ui = Answers(book)
+    d = commands.what_changed(book, ui=ui, choose_file=lambda: populated_plan)
+    assert [(c.sheet, c.cell, c.key, c.old, c.new) for c in d.changes] == [
+        ("5. Expenditure", "I38", "Scheme ID 13", 7152110, 7200000)]
+    (opened,) = ui.opened
+    rows = list(load_workbook(opened)["What changed"].iter_rows(min_row=2, values_only=True))
+    assert rows == [("changed", "5. Expenditure", "I38", "Scheme ID 13", "Expenditure for 2025-26 (£)",
+                     7152110, 7200000, 47890)]
+    message = ui.messages[-1]
+    assert "1 line changed, 0 added, 0 removed; 0 other answers changed." in message
+    assert "NHS Minimum Contribution, expenditure: £56,776,363 -> £56,824,253" in message
+
+
+def test_what_changed_against_the_same_return_opens_nothing(populated_plan, remote):
+    book = remote(populated_plan)
+    ui = Answers(book)
+    assert commands.what_changed(book, ui=ui, choose_file=lambda: populated_plan).same
+    assert ui.opened == [] and "nothing has changed" in ui.messages[-1]
+
+
+def test_what_changed_cancelled_does_nothing(populated_plan, remote):
+    book = remote(populated_plan)
+    ui = Answers(book)
+    assert commands.what_changed(book, ui=ui, choose_file=lambda: None) is None
+    assert ui.opened == [] and ui.messages == []
+
+
 # -- (d) write_cells ---------------------------------------------------------------------------
 
 def test_rectangles_of_a_full_block_is_one():

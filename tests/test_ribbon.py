@@ -34,7 +34,7 @@ KNOWN_ATTRIBUTES = {
                "showLabel", "getShowLabel", "showImage", "getShowImage", "insertAfterMso", "insertBeforeMso",
                "insertAfterQ", "insertBeforeQ"},
 }
-BUTTON_IDS = ["bcfPopulate", "bcfCheck", "bcfBalances", "bcfSaveForSubmission", "bcfHelp"]
+BUTTON_IDS = ["bcfPopulate", "bcfCheck", "bcfBalances", "bcfWhatChanged", "bcfSaveForSubmission", "bcfHelp"]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_customui_uses_the_office_2010_namespace_only(tree):
     assert {etree.QName(e).namespace for e in elements(tree)} == {NS}
 
 
-def test_one_better_care_fund_tab_with_the_five_buttons(tree):
+def test_one_better_care_fund_tab_with_its_buttons(tree):
     tabs = [c for c in ribbon.load_customui() if c.kind == "tab"]
     assert [(t.id, t.label) for t in tabs] == [("bcfTab", "Better Care Fund")]
     assert [b.id for b in ribbon.buttons()] == BUTTON_IDS
@@ -119,6 +119,7 @@ def test_commands_point_at_the_engine_functions():
         "bcfPopulate": "bcf_addin.excel.commands:populate",
         "bcfCheck": "bcf_addin.excel.commands:check",
         "bcfBalances": "bcf_addin.excel.commands:balances",
+        "bcfWhatChanged": "bcf_addin.excel.commands:what_changed",
         "bcfSaveForSubmission": "bcf_addin.excel.commands:save_for_submission",
         "bcfHelp": "bcf_addin.excel.commands:help",
     }
@@ -139,7 +140,7 @@ def engine(monkeypatch):
     """A stand-in for bcf_addin.excel.commands that records which function got which book."""
     calls = []
     commands = types.ModuleType("bcf_addin.excel.commands")
-    for name in ("populate", "check", "balances", "save_for_submission", "help"):
+    for name in ("populate", "check", "balances", "what_changed", "save_for_submission", "help"):
         setattr(commands, name, lambda book, name=name: calls.append((name, book)) or name)
     package = types.ModuleType("bcf_addin.excel")
     package.__path__ = []
@@ -153,7 +154,7 @@ def engine(monkeypatch):
 
 @pytest.mark.parametrize("control_id, function", [
     ("bcfPopulate", "populate"), ("bcfCheck", "check"), ("bcfBalances", "balances"),
-    ("bcfSaveForSubmission", "save_for_submission"), ("bcfHelp", "help"),
+    ("bcfWhatChanged", "what_changed"), ("bcfSaveForSubmission", "save_for_submission"), ("bcfHelp", "help"),
 ])
 def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, function):
     calls, book, _ = engine

@@ -30,6 +30,10 @@ ICONS = {
     "AcceptInvitation": '<circle cx="16" cy="16" r="13" fill="#2e8b57"/>'
                         '<path d="M9 16l5 5 9-10" stroke="#fff" stroke-width="3.2" fill="none"/>',
     "AutoSum": '<path d="M8 5h17v5h-2l-1-2H13l7 8-7 8h9l1-2h2v5H8v-2l8-9-8-9z" fill="#333"/>',
+    "ReviewCompareMenu": '<rect x="3" y="4" width="14" height="19" fill="#fff" stroke="#555"/>'
+                         '<rect x="15" y="9" width="14" height="19" fill="#fff" stroke="#2b579a"/>'
+                         '<path d="M6 9h8M6 13h8M18 14h8M18 18h8M18 22h8" stroke="#999"/>'
+                         '<path d="M18 18h8" stroke="#c00" stroke-width="2"/>',
     "FileSaveAs": '<rect x="4" y="4" width="22" height="24" rx="2" fill="#2b579a"/>'
                   '<rect x="9" y="4" width="12" height="8" fill="#dde6f3"/>'
                   '<rect x="8" y="17" width="14" height="11" fill="#fff"/>'

@@ -31,7 +31,7 @@ from ..template import OpenTemplate
 from .book import read_book, with_writes, write_cells
 from .ui import ExcelUi
 
-__all__ = ["populate", "check", "balances", "save_for_submission", "help", "log_file"]
+__all__ = ["populate", "check", "balances", "what_changed", "save_for_submission", "help", "log_file"]
 
 LOG_ENV = "BCF_ADDIN_LOG"
 _LOG_LIMIT = 1_000_000
@@ -293,6 +293,47 @@ def _balances_summary(tpl: OpenTemplate, b: Balances) -> str:
         verdict = "met" if m.met else f"NOT met, {pounds(m.shortfall)} short"
         lines.append(f"\n{m.label}: {pounds(m.spend)} against a minimum of {pounds(m.minimum)} ({verdict}).")
     lines += ["", "The balances and the check's findings are open in a new workbook."]
+    return "\n".join(lines)
+
+
+@_command
+def what_changed(book, ui: ExcelUi, choose_file: Callable[[], object] | None = None):
+    """Compare the open return with an earlier version the officer picks (the one sent, last week's).
+
+    The open return is read as it is in Excel, unsaved changes included; the changes open as a
+    workbook with a link to each cell.
+    """
+    from ..api import open_template
+    from ..diff import diff_templates
+    from ..diff_workbook import write_diff_report
+
+    tpl = _read(book, ui)
+    picked = choose_file() if choose_file else ui.choose_workbook(
+        "Choose the earlier version of this return to compare it with",
+        "bcf diff EARLIER.xlsx RETURN.xlsx")
+    if picked in (None, False, ""):
+        return None
+    ui.status("Better Care Fund: reading the earlier version...")
+    d = diff_templates(open_template(Path(picked)), tpl)
+    if not d.same:
+        ui.status("Better Care Fund: writing the list of changes...")
+        ui.open_workbook(write_diff_report(d, _report_file(tpl, "what changed")))
+    ui.message(_changes_summary(tpl, Path(picked), d))
+    return d
+
+
+def _changes_summary(tpl: OpenTemplate, earlier: Path, d) -> str:
+    lines = [_heading(tpl), "", f"Compared with {earlier.name}:"]
+    if d.same:
+        return "\n".join([*lines, "nothing has changed in the input cells."])
+    changed = len({c.key for c in d.changes if c.kind == "line"})
+    answers = sum(1 for c in d.changes if c.kind != "line")
+    lines.append(f"{_count(changed, 'line')} changed, {len(d.lines_added)} added, {len(d.lines_removed)} removed; "
+                 f"{_count(answers, 'other answer')} changed.")
+    for m in d.moved():
+        if m.old is not None and m.new is not None:
+            lines.append(f"  {m.name}, {m.figure}: {pounds(m.old)} -> {pounds(m.new)}")
+    lines += ["", "The list of changes, with a link to each cell, is open in a new workbook."]
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ MAX_MESSAGE = 1000
 
 REGISTER_FILTER = "Scheme registers (*.csv; *.xlsx),*.csv;*.xlsx,All files (*.*),*.*"
 CHOOSER_TITLE = "Choose the register to populate the return from"
+WORKBOOK_FILTER = "Excel workbooks (*.xlsx; *.xlsm),*.xlsx;*.xlsm,All files (*.*),*.*"
 
 
 class ExcelUi:
@@ -68,17 +69,25 @@ class ExcelUi:
         if self._choose_files is not None:
             picked = self._choose_files()
         elif sys.platform.startswith("win"):
-            picked = _windows_open_dialog(self.book.app)
+            picked = _windows_open_dialog(self.book.app, REGISTER_FILTER, CHOOSER_TITLE, multiple=True)
         elif sys.platform == "darwin":
-            picked = _mac_open_dialog()
+            picked = _mac_open_dialog(CHOOSER_TITLE, ("csv", "xlsx", "public.comma-separated-values-text",
+                                                      "org.openxmlformats.spreadsheetml.sheet"))
         else:
             raise BcfError("this Excel offers no way to choose a file",
                            hint="use the command line instead: bcf populate RETURN.xlsx --schemes REGISTER.csv")
-        if picked in (None, False, ""):
-            return []
-        if isinstance(picked, (str, Path)):
-            picked = [picked]
-        return [Path(p) for p in picked]
+        return _paths(picked)
+
+    def choose_workbook(self, title: str, command_line: str) -> Path | None:
+        """Ask for one workbook file; None when the person cancels."""
+        if sys.platform.startswith("win"):
+            picked = _windows_open_dialog(self.book.app, WORKBOOK_FILTER, title, multiple=False)
+        elif sys.platform == "darwin":
+            picked = _mac_open_dialog(title, ("xlsx", "xlsm", "org.openxmlformats.spreadsheetml.sheet"))
+        else:
+            raise BcfError("this Excel offers no way to choose a file", hint=f"use the command line instead: {command_line}")
+        found = _paths(picked)
+        return found[0] if found else None
 
     def open_workbook(self, path: Path) -> None:
         if self._open_workbook is not None:
@@ -104,17 +113,24 @@ def _fit(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 40].rstrip() + "\n\n(The rest is in the report.)"
 
 
-def _windows_open_dialog(app) -> Sequence[str] | None:
-    picked = app.api.GetOpenFilename(FileFilter=REGISTER_FILTER, FilterIndex=1, Title=CHOOSER_TITLE,
-                                     MultiSelect=True)
+def _paths(picked) -> list[Path]:
+    if picked in (None, False, ""):
+        return []
+    if isinstance(picked, (str, Path)):
+        picked = [picked]
+    return [Path(p) for p in picked]
+
+
+def _windows_open_dialog(app, file_filter: str, title: str, *, multiple: bool) -> Sequence[str] | None:
+    picked = app.api.GetOpenFilename(FileFilter=file_filter, FilterIndex=1, Title=title, MultiSelect=multiple)
     # Cancel gives False; with MultiSelect a choice is an array even of one file.
     if picked is False or picked is None:
         return None
     return [picked] if isinstance(picked, str) else list(picked)
 
 
-_MAC_CHOOSER = f'''
-set picked to choose file with prompt "{CHOOSER_TITLE}" of type {{"csv", "xlsx", "public.comma-separated-values-text", "org.openxmlformats.spreadsheetml.sheet"}} with multiple selections allowed
+_MAC_CHOOSER = '''
+set picked to choose file with prompt "{prompt}" of type {{{types}}} with multiple selections allowed
 set out to ""
 repeat with f in picked
     set out to out & POSIX path of f & linefeed
@@ -123,8 +139,9 @@ return out
 '''
 
 
-def _mac_open_dialog() -> list[str]:
-    done = subprocess.run(["osascript", "-e", _MAC_CHOOSER], capture_output=True, text=True)
+def _mac_open_dialog(prompt: str, types: Sequence[str]) -> list[str]:
+    script = _MAC_CHOOSER.format(prompt=prompt, types=", ".join(f'"{t}"' for t in types))
+    done = subprocess.run(["osascript", "-e", script], capture_output=True, text=True)
     if done.returncode != 0:    # -128: the person pressed Cancel
         return []
     return [line for line in done.stdout.splitlines() if line.strip()]
