@@ -170,3 +170,35 @@ def diff(old: str | Path, new: str | Path, *, progress: Progress = _quiet):
     progress(f"Reading {Path(new).name}")
     after = open_template(new)
     return diff_templates(before, after)
+
+
+@dataclass
+class RollForwardResult:
+    last: str
+    template: str
+    out: str
+    backup: str | None
+    plan: object                     # rollforward.RollForward
+    written: int = 0
+
+
+def rollforward(last: str | Path, template: str | Path, *, out: str | Path | None = None, in_place: bool = False,
+                dry_run: bool = False, progress: Progress = _quiet) -> RollForwardResult:
+    """Start `template` (this period's empty return) from `last`: scheme lines and contact details."""
+    from .rollforward import plan_rollforward
+    from .xlsx.writer import write_cells
+
+    src = Path(template)
+    dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
+    progress(f"Reading {Path(last).name}")
+    before = open_template(last)
+    progress(f"Reading {src.name}")
+    tpl = open_template(src)
+    rolled = plan_rollforward(before, tpl)
+    writes = rolled.writes
+    if dry_run:
+        return RollForwardResult(str(last), tpl.description.kind, "", None, rolled, len(writes))
+    backup = str(keep_backup(dest)) if dest.exists() else None
+    progress(f"Writing {len(writes)} cells to {dest.name}")
+    write_cells(src, writes, dest)
+    return RollForwardResult(str(last), tpl.description.kind, str(dest), backup, rolled, len(writes))

@@ -318,6 +318,45 @@ def diff_cmd(old, new, as_json, report):
     sys.exit(result.exit_code)
 
 
+@main.command("rollforward")
+@click.argument("last", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the new return.")
+@click.option("--in-place", is_flag=True, help="Change TEMPLATE itself; a backup copy is kept beside it.")
+@click.option("--dry-run", is_flag=True, help="Say what would be carried and what not; write nothing.")
+def rollforward_cmd(last, template, out, in_place, dry_run):
+    """Start this period's return from the last one: its scheme lines and contact details.
+
+    Quarter to quarter, last quarter to year end, and year end to next year's plan (2023-25 scheme
+    types become 2025-26 activities through the guidance's table; the discharge funds go to the
+    funding elements they were rolled into). Sign-off answers and each period's own figures are
+    not carried. Every line, value or answer that could not be carried is listed, with why.
+
+    \b
+    Example:
+      bcf rollforward "Q2 return.xlsx" "Q3 template.xlsx" -o "Q3 return.xlsx"
+      bcf rollforward "2024-25 year end.xlsx" "2025-26 plan template.xlsx" -o plan.xlsx
+    """
+    from .api import rollforward
+
+    result = rollforward(last, template, out=out, in_place=in_place, dry_run=dry_run, progress=_progress)
+    rolled = result.plan
+    if rolled.lines is not None:
+        click.echo(f"{rolled.lines.sheet}: {rolled.lines.lines} scheme lines carried from {Path(last).name}")
+    click.echo(f"{len(rolled.answers)} answer{'s' * (len(rolled.answers) != 1)} carried (contact details)")
+    notes = rolled.all_notes
+    if notes:
+        click.echo(f"\nNot carried, or carried under another name ({len(notes)}):")
+        for note in notes:
+            click.echo(f"  {note.severity}: {note}")
+    if dry_run:
+        click.echo(f"\nWould write {result.written} cells; nothing was written (--dry-run)")
+        return
+    if result.backup:
+        click.echo(f"Kept the previous file as {result.backup}")
+    click.echo(f"Wrote {result.written} cells to {result.out}")
+
+
 @main.command("demo")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="bcf-demo")
 def demo_cmd(folder):

@@ -95,5 +95,22 @@ def list_values(source: ListSource) -> list[str]:
     return values
 
 
+def previous_values(source: ListSource) -> dict[str, list[str]]:
+    """Earlier names -> the list values they became, from the file's `previous` column.
+
+    One earlier name may have become several values (a 2023-25 scheme type split into
+    activities); choosing between them is the officer's decision, never the tool's.
+    """
+    if not source.previous or not source.file:
+        return {}
+    out: dict[str, list[str]] = {}
+    for r in _read_csv(source.file):
+        value = r[source.column] if source.column else r.get("Value", "")
+        for old in (r.get(source.previous) or "").split(";"):
+            if old.strip() and value:
+                out.setdefault(old.strip(), []).append(value)
+    return out
+
+
 def lists_of(desc: TemplateDescription) -> dict[str, list[str]]:
     return {name: list_values(src) for name, src in desc.lists.items()}

@@ -53,6 +53,7 @@ class ListSource(Strict):
     list: str | None = None          # for files with a List,Value layout
     column: str | None = None        # for files with one column per attribute
     aliases: dict[str, str] = {}     # old or drifted spellings -> this list's value
+    previous: str | None = None      # a column of the same file naming each value's earlier names ('; ')
 
     @model_validator(mode="after")
     def _has_source(self) -> "ListSource":
@@ -315,6 +316,21 @@ class Finance(Strict):
     summary: str | None = None                 # a summary table repeating the running balances
 
 
+class Carry(Strict):
+    """How a return of an earlier period rolls forward into this template.
+
+    Scheme lines carry column by column: a column of the same id, unless `columns` names the
+    earlier return's column that feeds it; `skip` lists columns each period fills afresh.
+    Answers carry only where `fields` says so: contact details do, sign-off never does.
+    """
+
+    from_family: Literal["planning", "quarterly", "eoy", "cd"]
+    columns: dict[str, str] = {}     # this template's column id -> the earlier return's column id
+    skip: List[str] = []             # this template's columns not carried
+    fields: dict[str, str] = {}      # this template's field id -> the earlier return's field id
+    amounts: str | None = None       # what carried amounts are, for the officer to update
+
+
 class Identity(Strict):
     """How the tool recognises this template in a workbook: its own title and version cells."""
 
@@ -334,6 +350,7 @@ class TemplateDescription(Strict):
     lists: dict[str, ListSource] = {}
     parameters: dict[str, Decimal] = {}
     finance: Finance | None = None
+    carry: List[Carry] = []
     sheets: List[SheetDescription]
 
     @field_validator("kind")
