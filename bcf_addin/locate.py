@@ -111,14 +111,18 @@ def _showing_own_result(index: _Index, f: Field) -> tuple[int, int] | None:
     """A formula cell with no label beside it, known by what it shows.
 
     NHS England's cover has no label for its status cell under the title: the cell is found as
-    the formula showing one of the texts the description's formula can give ('Incomplete
-    Template' / 'Template Complete').
+    the formula giving the texts the description's formula gives ('Incomplete Template' /
+    'Template Complete'), by its saved result or, where none was saved, by the formula itself.
+    Short texts ("Yes", "No") are what checker cells give too, so they do not count.
     """
     if f.role != "formula" or not f.formula:
         return None
-    results = {fold(text) for text in re.findall(r'"([^"]+)"', f.formula)}
-    for r, c in sorted(index.text):
-        if index.text[(r, c)] in results and index.sheet.get(r, c).formula:
+    results = [text for text in re.findall(r'"([^"]+)"', f.formula) if len(text) > 3]
+    if not results:
+        return None
+    shown = {fold(text) for text in results}
+    for (r, c), cell in sorted(index.sheet.cells.items()):
+        if cell.formula and (fold(cell.value) in shown or all(f'"{text}"' in cell.formula for text in results)):
             return r, c
     return None
 
@@ -187,6 +191,8 @@ def _table_at(index: _Index, t: Table, sheet: str, path: str, header_row: int, c
         if hits:
             key_col = hits[0][1]
     data_start = header_row + depth
+    if t.rows is None and len(columns) == 1:
+        columns = _answers_beside(index.sheet, t, columns, data_start)
     if t.rows is not None:
         rows, row_ids, label_col, key_col = _fixed_rows(index, t, data_start, first_data_col, label_col, key_col, path, sheet)
     else:
@@ -266,6 +272,21 @@ def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
             break
     yield from partial
     yield from unlabelled
+
+
+def _answers_beside(sheet: Sheet, t: Table, columns: dict[str, int], data_start: int) -> dict[str, int]:
+    """A one-column list of answers asked by a question heading: the yellow cells may stand right of it.
+
+    NHS England's cover asks 'In addition to this template the HWB are submitting the following:'
+    in the label column and takes the documents in the column beside it.
+    """
+    (cid, col), = columns.items()
+    if t.column(cid).role != "input" or not sheet.get(data_start, col).locked:
+        return columns
+    for c in range(col + 1, col + SCAN_RIGHT):
+        if not sheet.get(data_start, c).locked:
+            return {cid: c}
+    return columns
 
 
 def _heading_above(index: _Index, column, start: int, row: int, cols: dict[str, int]) -> int | None:

@@ -123,6 +123,8 @@ class Built:
     scheme_rows: int = 0
     scheme_columns: dict[str, int] = field(default_factory=dict)   # published column name -> column
     helper_column: int = 0
+    running_balances: dict[str, tuple[int, int]] = field(default_factory=dict)  # source -> its Income cell
+    asc_minimum: tuple[int, int] = (0, 0)                                      # required spend's minimum cell
     hidden_sheets: dict[str, str] = field(default_factory=dict)    # sheet -> 'hidden' / 'veryHidden'
     defined_names: list[str] = field(default_factory=list)
 
@@ -324,6 +326,7 @@ def _data(wb, ws, built: Built) -> None:
         wb.define_name(name, f"='HWB Data'!${letter}$2:${letter}$200")
         built.defined_names.append(name)
     ws.very_hidden()
+    ws.protect(PASSWORD)
     built.hidden_sheets["HWB Data"] = "veryHidden"
 
 
@@ -732,6 +735,8 @@ def _expenditure(s: _Sheet, gap: int, at: dict, input_rows: int, built: Built) -
     built.scheme_header_row, built.scheme_first_row, built.scheme_rows = head, first, input_rows
     built.scheme_columns = {name: s.c(c) for name, c in cols.items()}
     built.helper_column = s.c(helper)
+    built.running_balances = {label: (r, s.c(3)) for label, r in rows.items()}
+    built.asc_minimum = (asc, s.c(3))
     return {"rb_" + label: _ref(s.name, r, s.c(3)) for label, r in rows.items()} | {
         "rb_total": _ref(s.name, total, s.c(3)), "asc": _ref(s.name, asc, s.c(3))}
 
