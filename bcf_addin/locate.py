@@ -6,6 +6,7 @@ all the same. What cannot be found is reported by name, with the sheet.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from .descriptions.schema import Field, Heading, SheetDescription, Table, TemplateDescription
@@ -94,6 +95,9 @@ def _fail(path: str, sheet: str, what: str) -> WrongTemplate:
 def _locate_field(index: _Index, f: Field, sheet: str, taken, path: str) -> FieldAt:
     hits = [h for h in index.find(f.label, prefix=f.prefix) if h not in taken]
     if not hits:
+        shown = _showing_own_result(index, f)
+        if shown:
+            return FieldAt(f.id, sheet, *shown, *shown)
         raise _fail(path, sheet, f"the label '{f.label}'")
     r, c = hits[0]
     taken.add((r, c))
@@ -101,6 +105,26 @@ def _locate_field(index: _Index, f: Field, sheet: str, taken, path: str) -> Fiel
     start = (merge[3] if merge else c) + 1
     col = _answer_column(index.sheet, r, start, f.role)
     return FieldAt(f.id, sheet, r, col, r, c)
+
+
+def _showing_own_result(index: _Index, f: Field) -> tuple[int, int] | None:
+    """A formula cell with no label beside it, known by what it shows.
+
+    NHS England's cover has no label for its status cell under the title: the cell is found as
+    the formula giving the texts the description's formula gives ('Incomplete Template' /
+    'Template Complete'), by its saved result or, where none was saved, by the formula itself.
+    Short texts ("Yes", "No") are what checker cells give too, so they do not count.
+    """
+    if f.role != "formula" or not f.formula:
+        return None
+    results = [text for text in re.findall(r'"([^"]+)"', f.formula) if len(text) > 3]
+    if not results:
+        return None
+    shown = {fold(text) for text in results}
+    for (r, c), cell in sorted(index.sheet.cells.items()):
+        if cell.formula and (fold(cell.value) in shown or all(f'"{text}"' in cell.formula for text in results)):
+            return r, c
+    return None
 
 
 def _answer_column(sheet: Sheet, row: int, start: int, role: str) -> int:
@@ -132,12 +156,25 @@ def _locate_table(index: _Index, t: Table, sheet: str, path: str, not_headers=fr
     # The same heading can stand elsewhere on the sheet ('Complete:'): take the first candidate
     # under which the table's rows are found.
     error = None
-    for header_row, columns, depth in _header_rows(index, t, start, not_headers):
+    for header_row, columns, depth in [*_header_rows(index, t, start, not_headers), *_unheaded(index, t, start)]:
         try:
             return _table_at(index, t, sheet, path, header_row, columns, depth)
         except WrongTemplate as exc:
             error = error or exc
     raise error or _fail(path, sheet, f"the table headed '{t.columns[0].header}'")
+
+
+def _unheaded(index: _Index, t: Table, start: int):
+    """A one-column table whose value column has no heading: its values stand right of the label heading.
+
+    NHS England's 2025-26 income sheet heads its DFG breakdown 'DFG breakdown for two-tier areas
+    only (where applicable)' and leaves the amounts' heading cell blank.
+    """
+    if not t.label_header or len(t.columns) != 1:
+        return
+    for r, c in index.find(t.label_header, prefix=True, after_row=start - 1):
+        merge = index.sheet.merge_at(r, c)
+        yield r, {t.columns[0].id: (merge[3] if merge else c) + 1}, 1
 
 
 def _table_at(index: _Index, t: Table, sheet: str, path: str, header_row: int, columns: dict, depth: int) -> TableAt:
@@ -154,6 +191,8 @@ def _table_at(index: _Index, t: Table, sheet: str, path: str, header_row: int, c
         if hits:
             key_col = hits[0][1]
     data_start = header_row + depth
+    if t.rows is None and len(columns) == 1:
+        columns = _answers_beside(index.sheet, t, columns, data_start)
     if t.rows is not None:
         rows, row_ids, label_col, key_col = _fixed_rows(index, t, data_start, first_data_col, label_col, key_col, path, sheet)
     else:
@@ -186,7 +225,7 @@ def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
     # Rows with every heading come first: an optional heading can be what tells two tables apart.
     optional = {c.id for c in t.columns if c.role == "input" and c.required is False}
     must = {c.id for c in t.columns} - optional or {c.id for c in t.columns}
-    partial = []
+    partial, unlabelled = [], []
     for r in sorted(index.by_row):
         if r < start:
             continue
@@ -210,19 +249,57 @@ def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
                         cols[column.id] = c
                         break
                 else:
+                    if t.title and depth == 1 and cols:
+                        shared = _heading_above(index, column, start, r, cols)
+                        if shared:
+                            cols[column.id] = shared
+                            continue
                     if column.id in must:
                         break
             if not must <= cols.keys() or not cols:
                 continue
             if t.label_header and not any(
                     _header_matches(text(c), t.label_header, [], True) for c in range(1, min(cols.values()))):
-                continue
+                # Under its own title a table is told apart already; NHS England's metric plan tables
+                # leave the cell left of their month headings blank.
+                if t.title:
+                    unlabelled.append((r, cols, depth))
+                break
             if len(cols) == len(t.columns):
                 yield r, cols, depth
             else:
                 partial.append((r, cols, depth))
             break
     yield from partial
+    yield from unlabelled
+
+
+def _answers_beside(sheet: Sheet, t: Table, columns: dict[str, int], data_start: int) -> dict[str, int]:
+    """A one-column list of answers asked by a question heading: the yellow cells may stand right of it.
+
+    NHS England's cover asks 'In addition to this template the HWB are submitting the following:'
+    in the label column and takes the documents in the column beside it.
+    """
+    (cid, col), = columns.items()
+    if t.column(cid).role != "input" or not sheet.get(data_start, col).locked:
+        return columns
+    for c in range(col + 1, col + SCAN_RIGHT):
+        if not sheet.get(data_start, c).locked:
+            return {cid: c}
+    return columns
+
+
+def _heading_above(index: _Index, column, start: int, row: int, cols: dict[str, int]) -> int | None:
+    """A heading on a row above, between the table's title and its header row, right of its columns.
+
+    NHS England's metrics stack the plan under the actuals, and one rationale cell, merged down
+    beside both, is headed once on the actuals' heading row.
+    """
+    for r in range(row - 1, start, -1):
+        for c in index.by_row.get(r, []):
+            if c > max(cols.values()) and _header_matches(index.at(r, c), column.header, column.aliases, column.prefix):
+                return c
+    return None
 
 
 def _fixed_rows(index: _Index, t: Table, data_start: int, first_data_col: int, label_col, key_col, path, sheet):
