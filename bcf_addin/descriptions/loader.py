@@ -66,8 +66,8 @@ class DescriptionError(BcfError):
     """A template description that cannot be used: every problem, one line each, at its YAML path."""
 
     def __init__(self, path: Path, problems: list[str]):
-        super().__init__(f"{len(problems)} problem{'s' * (len(problems) != 1)} in the template description",
-                         file=str(path))
+        # The message follows the file's name in a message box; the command line prints __str__.
+        super().__init__("is not a usable template description:\n" + "\n".join(problems), file=str(path))
         self.problems = problems
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..errors import BcfError
 from ..folding import fold
-from .schema import Column, Field, Heading, Requirement, Row, Table, TemplateDescription
+from .schema import Field, Heading, Requirement, Row, Table, TemplateDescription
 
 Loc = tuple
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -38,6 +38,13 @@ class _References:
         self.problems: list[tuple[Loc, str]] = []
         self.items: dict[str, Field | Table] = {}
         self.sheets = {s.name: s for s in desc.sheets}
+        self._rows: dict[int, dict[str, Row]] = {}
+
+    def _row(self, table: Table, rid: str) -> Row | None:
+        # A C&D table has a hundred slot rows whose formulas name rows of another: index them once.
+        if id(table) not in self._rows:
+            self._rows[id(table)] = {r.id: r for r in table.rows or [] if r.id}
+        return self._rows[id(table)].get(rid)
 
     def problem(self, loc: Loc, message: str) -> None:
         self.problems.append((loc, message))
@@ -123,14 +130,14 @@ class _References:
             self._list(here + ("list",), c.list)
             self._requirement(here + ("required",), c.required, t)
             if c.total:
-                self._formula(here + ("total",), c.total, table=t, column=c, total=True)
-            if c.formula:
-                users = [r for r in t.rows or [] if t.formula(r, c) == c.formula]
-                self._formula(here + ("formula",), c.formula, table=t, rows=users, column=c)
+                self._formula(here + ("total",), c.total, table=t, total=True)
+            users = [r for r in t.rows or [] if t.formula(r, c) == c.formula]
+            if c.formula and (t.rows is None or users):      # not where every row has its own
+                self._formula(here + ("formula",), c.formula, table=t, rows=users)
         for k, row in enumerate(t.rows or []):
             here = loc + ("rows", k)
             for cid, value in row.values.items():
-                self._formula(here + ("values", cid), value, table=t, rows=[row], column=t.column(cid))
+                self._formula(here + ("values", cid), value, table=t, rows=[row])
             for cid, req in row.required.items():
                 self._requirement(here + ("required", cid), req, t)
         if t.lines_when is not None:
@@ -150,7 +157,7 @@ class _References:
 
     # -- formula placeholders -----------------------------------------------------------------
     def _formula(self, loc: Loc, expr: str, *, table: Table | None = None, rows: list[Row] = (),
-                 column: Column | None = None, total: bool = False) -> None:
+                 total: bool = False) -> None:
         """Each {placeholder} resolved as evaluate.py and the replica builder resolve it, for every
         row the expression serves ({row.id} is each row's id in turn)."""
         if _ROW_ID in expr:
@@ -189,14 +196,14 @@ class _References:
             if isinstance(self.items.get(name), Field):
                 return None
             return "is a table, not a field" if name in self.items else "names no field of this description"
-        if len(parts) == 2 and table is not None and _row(table, parts[0]) is not None:
+        if len(parts) == 2 and table is not None and self._row(table, parts[0]) is not None:
             return _column_problem(table, parts[1])
         if len(parts) > 3:
             return "is not a field, table.column or table.row.column"
         t = self.items.get(parts[0])
         if not isinstance(t, Table):
             return f"names no table '{parts[0]}'"
-        if len(parts) == 3 and _row(t, parts[1]) is None:
+        if len(parts) == 3 and self._row(t, parts[1]) is None:
             return f"names no row '{parts[1]}' of table {t.id}"
         return _column_problem(t, parts[-1])
 
@@ -287,7 +294,7 @@ class _References:
             return
         table = self.items[parts[0]]
         column = table.column(parts[-1])
-        row = _row(table, parts[1]) if len(parts) == 3 else None
+        row = self._row(table, parts[1]) if len(parts) == 3 else None
         if table.role(row, column) == "formula":
             self.problem(loc, f"'{ref}' is a formula; income is read from input or pre-populated cells")
 
@@ -370,5 +377,3 @@ def _column_problem(table: Table, cid: str) -> str | None:
     return None if _has_column(table, cid) else f"names no column '{cid}' of table {table.id}"
 
 
-def _row(table: Table, rid: str) -> Row | None:
-    return next((r for r in table.rows or [] if r.id == rid), None)
