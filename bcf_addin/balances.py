@@ -6,9 +6,9 @@ comparing the two is how a damaged template is caught.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from .descriptions.schema import Finance, LineFilter
+from .descriptions.schema import Finance, FundingSource, LineFilter, Row, Table
 from .folding import fold
 from .money import percent
 from .template import Line, OpenTemplate, amount
@@ -60,7 +60,7 @@ class Balances:
     def total(self) -> SourceBalance:
         inc = sum((b.income for b in self.running_balances), Decimal(0))
         exp = sum((b.expenditure for b in self.running_balances), Decimal(0))
-        pct = percent(exp, inc) if any(b.percent_spent is not None for b in self.running_balances) else None
+        pct = percent_spent(exp, inc) if any(b.percent_spent is not None for b in self.running_balances) else None
         return SourceBalance("Total", inc, exp, inc - exp, pct)
 
     def source(self, label: str) -> SourceBalance:
@@ -81,28 +81,61 @@ def compute(tpl: OpenTemplate) -> Balances:
     if fin is None:
         return result
     lines = tpl.lines(fin.schemes)
-    keys = {s.source: {fold(x) for x in (s.source, *s.aliases)} for s in fin.sources}
     counted: set[int] = set()
     for src in fin.sources:
-        mine = [ln for ln in lines if fold(ln.values.get(fin.source)) in keys[src.source]]
+        mine = lines_of(fin, lines, src.source)
         counted.update(ln.index for ln in mine)
         income = tpl.total(src.income)
         spent = sum((amount(ln.values.get(fin.spend)) for ln in mine), Decimal(0))
-        pct = percent(spent, income) if fin.percent_spent else None
+        pct = percent_spent(spent, income) if fin.percent_spent else None
         result.running_balances.append(SourceBalance(src.source, income, spent, income - spent, pct, len(mine)))
     result.unmatched_lines = [ln for ln in lines if ln.index not in counted and amount(ln.values.get(fin.spend))]
     for ms in fin.minimum_spend:
         minimum = amount(tpl.ref(ms.minimum).value)
-        spend = sum((_counted(ln, ms.lines, fin) for ln in lines), Decimal(0))
+        spend = sum((_counted(ln, ms.lines, fin) for ln in lines_of(fin, lines, ms.lines.source)), Decimal(0))
         result.minimum_spend.append(MinimumSpendResult(ms.name, ms.label, minimum, spend))
     return result
 
 
+def percent_spent(spent: Decimal, income: Decimal) -> Decimal | None:
+    """% spent to four decimal places, half up: the one figure the JSON carries and the text rounds
+    from, so the two cannot disagree (an exact ratio such as a third runs to 28 digits)."""
+    pct = percent(spent, income)
+    return None if pct is None else pct.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def source_names(src: FundingSource) -> set[str]:
+    """Every name a funding source goes by, folded: its label and its older spellings."""
+    return {fold(x) for x in (src.source, *src.aliases)}
+
+
+def source_for(fin: Finance, name) -> FundingSource | None:
+    """The funding source a name means (a scheme line's source, a filter's, a balance row's)."""
+    key = fold(name)
+    return next((s for s in fin.sources if key in source_names(s)), None)
+
+
+def lines_of(fin: Finance, lines: list[Line], source: str) -> list[Line]:
+    """The scheme lines funded from a source, however the line spells it: the running balance and
+    every minimum spend count the same lines."""
+    wanted = source_for(fin, source)
+    if wanted is None:
+        return []
+    names = source_names(wanted)
+    return [ln for ln in lines if fold(ln.values.get(fin.source)) in names]
+
+
+def running_balance_row(fin: Finance, table: Table, source: str) -> Row | None:
+    """A source's row in the template's running-balance table, matched by label or alias on
+    either side: the row may carry the source's old name, or the source the row's."""
+    src = source_for(fin, source)
+    names = source_names(src) if src is not None else {fold(source)}
+    return next((r for r in table.rows or [] if r.id and names & {fold(x) for x in (r.label, *r.aliases)}), None)
+
+
 def _counted(line: Line, f: LineFilter, fin: Finance) -> Decimal:
-    """How much of a line counts towards a minimum: all of it, a share of it, or none."""
+    """How much of one of the source's lines counts towards a minimum: all, a share, or none."""
     v = line.values
-    if fold(v.get(fin.source)) != fold(f.source):
-        return Decimal(0)
     area = fold(v.get(fin.area)) if fin.area else ""
     if f.area is not None and area != fold(f.area):
         return Decimal(0)

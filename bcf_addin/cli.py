@@ -91,6 +91,35 @@ def kinds_cmd():
         click.echo(f"{d.kind:20} {d.name} (Version {d.version})")
 
 
+@main.command("validate")
+@click.argument("descriptions", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def validate_cmd(descriptions):
+    """Check template descriptions whole: every id, list, condition, formula and source they name.
+
+    DESCRIPTIONS are YAML files (or bundled kinds); none means every bundled description. Exit
+    code 0 when all are valid, 2 with one line per problem, named by its YAML path.
+
+    \b
+    Example:
+      bcf validate my-template-2026-27.yaml
+      bcf validate
+    """
+    from .descriptions.loader import available_kinds, load, load_file
+
+    failed = False
+    for name in descriptions or available_kinds():
+        is_file = Path(name).is_file() or Path(name).suffix.lower() in (".yaml", ".yml")
+        try:
+            desc = load_file(Path(name)) if is_file else load(str(name))
+        except BcfError as exc:
+            failed = True
+            click.echo(str(exc), err=True)
+            continue
+        click.echo(f"valid: {desc.kind} ({desc.name}, Version {desc.version})")
+    if failed:
+        sys.exit(2)
+
+
 @main.command("populate")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--schemes", "schemes", type=click.Path(dir_okay=False, path_type=Path),

@@ -1,7 +1,7 @@
 """Plain-text renderings of reports for the terminal (and the ribbon's message boxes)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .balances import Balances
 from .checks.findings import Severity
@@ -12,7 +12,16 @@ from .money import pounds
 
 
 def _pct(p) -> str:
-    return "" if p is None else f"{p:.2f}%"
+    # Half up, as Excel shows a percentage; Decimal's own format would round half to even.
+    return "" if p is None else f"{p.quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
+
+
+def _money(value: Decimal) -> str:
+    """As pounds() shows money, but a fraction of a penny (a typed 1239.568) is shown, not rounded
+    away: the figures are exact, and the JSON of the same balances carries the same amount."""
+    if value == value.quantize(Decimal("0.01")):
+        return pounds(value)
+    return f"{'-' if value < 0 else ''}£{abs(value).normalize():,f}"
 
 
 def balances_text(b: Balances) -> str:
@@ -23,13 +32,13 @@ def balances_text(b: Balances) -> str:
         f" {'% spent':>9}" if show_pct else "")
     lines.append(head)
     for r in [*b.running_balances, b.total]:
-        lines.append(f"  {r.source:38} {pounds(r.income):>14} {pounds(r.expenditure):>14} {pounds(r.balance):>14}"
+        lines.append(f"  {r.source:38} {_money(r.income):>14} {_money(r.expenditure):>14} {_money(r.balance):>14}"
                      + (f" {_pct(r.percent_spent):>9}" if show_pct else ""))
     if b.minimum_spend:
         lines += ["", "Minimum spend"]
         for m in b.minimum_spend:
-            verdict = "met" if m.met else f"NOT met: {pounds(m.shortfall)} short"
-            lines.append(f"  {m.label}: {pounds(m.spend)} against a minimum of {pounds(m.minimum)} ({verdict})")
+            verdict = "met" if m.met else f"NOT met: {_money(m.shortfall)} short"
+            lines.append(f"  {m.label}: {_money(m.spend)} against a minimum of {_money(m.minimum)} ({verdict})")
     return "\n".join(lines)
 
 

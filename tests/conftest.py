@@ -57,3 +57,17 @@ def complete_plan(_complete_plan, tmp_path) -> Path:
     dest = tmp_path / "complete.xlsx"
     shutil.copy(_complete_plan, dest)
     return dest
+
+
+@pytest.fixture
+def descriptions_folder(tmp_path, monkeypatch) -> Path:
+    """A copy of the bundled descriptions that the tools load instead, for a test to change."""
+    from bcf_addin import paths
+    from bcf_addin.descriptions import loader
+
+    folder = tmp_path / "descriptions"
+    shutil.copytree(paths.descriptions(), folder)
+    monkeypatch.setattr(paths, "descriptions", lambda: folder)
+    loader.load.cache_clear()
+    yield folder
+    loader.load.cache_clear()

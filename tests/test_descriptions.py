@@ -7,11 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bcf_addin import paths
 from bcf_addin.api import new_replica, open_template, populate
 from bcf_addin.descriptions.loader import all_descriptions, available_kinds, lists_of, load
-from bcf_addin.descriptions.schema import Condition, Heading, Table
+from bcf_addin.descriptions.schema import Condition, Heading, Table, TemplateDescription
 from bcf_addin.errors import RegisterError
 from bcf_addin.hwb import load_bundled
 from bcf_addin.locate import locate
@@ -315,3 +316,14 @@ def test_libreoffice_recalculates_the_cd_totals_and_surplus(cd_populated, tmp_pa
 def _located(tpl, table: str, row: str, column: str):
     at = tpl.layout.tables[table]
     return tpl.workbook.sheets[at.sheet].value(at.row_ids[row], at.columns[column])
+
+
+def test_a_description_with_broken_references_is_refused_whole_with_every_path():
+    data = load("planning-2025-26").model_dump(mode="json")
+    data["finance"]["spend"] = "expenditur"
+    data["finance"]["uplift"] = "uplift_2025"
+    data["finance"]["minimum_spend"][0]["lines"]["source"] = "NHS Minimum"
+    with pytest.raises(ValidationError) as caught:
+        TemplateDescription.model_validate(data)
+    assert sorted(e["loc"] for e in caught.value.errors()) == [
+        ("finance", "minimum_spend", 0, "lines", "source"), ("finance", "spend"), ("finance", "uplift")]

@@ -62,11 +62,60 @@ def _parsed(path: Path) -> dict:
     return data
 
 
+class DescriptionError(BcfError):
+    """A template description that cannot be used: every problem, one line each, at its YAML path."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        # The message follows the file's name in a message box; the command line prints __str__.
+        super().__init__("is not a usable template description:\n" + "\n".join(problems), file=str(path))
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(f"{self.file}: {p}" for p in self.problems)
+
+
 def load_file(path: Path) -> TemplateDescription:
     try:
-        return TemplateDescription.model_validate(_parsed(path))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise BcfError(f"the template description is invalid: {exc}", file=str(path)) from exc
+        data = _parsed(path)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise DescriptionError(path, [f"{where}{getattr(exc, 'problem', None) or exc}"]) from exc
+    except OSError as exc:
+        raise BcfError(f"cannot read the template description: {exc.strerror or exc}", file=str(path)) from exc
+    try:
+        return TemplateDescription.model_validate(data)
+    except ValidationError as exc:
+        raise DescriptionError(path, [f"{yaml_path(e['loc'], data)}: {_message(e)}" for e in exc.errors()]) from None
+
+
+def yaml_path(loc: tuple, data) -> str:
+    """A validation error's location as a path into the YAML, items named by their id:
+    ('sheets', 3, 'items', 5, 'table', 'columns', 2, 'list') -> tables.schemes.columns[2].list."""
+    loc, head = list(loc), ""
+    if len(loc) >= 4 and loc[0] == "sheets" and loc[2] == "items":
+        try:
+            raw = data["sheets"][loc[1]]["items"][loc[3]]
+        except (LookupError, TypeError):
+            raw = None
+        kind = raw.get("kind", "field") if isinstance(raw, dict) else None
+        rest = loc[5:] if loc[4:5] == [kind] else loc[4:]      # drop the item union's kind tag
+        if kind in ("field", "table") and raw.get("id"):
+            head, loc = f"{kind}s.{raw['id']}", rest
+        else:
+            loc = loc[:4] + rest
+    parts = [head] if head else []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{part}]"]
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "(the whole file)"
+
+
+def _message(error: dict) -> str:
+    msg = error["msg"]
+    return msg.removeprefix("Value error, ")
 
 
 def all_descriptions() -> list[TemplateDescription]:

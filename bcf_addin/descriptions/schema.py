@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, List, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic import Field as Discriminated
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 ValueType = Literal["text", "money", "number", "integer", "percent", "date", "email", "phone", "list"]
 Role = Literal["input", "prepopulated", "formula", "label"]
@@ -361,19 +362,17 @@ class TemplateDescription(Strict):
         return v
 
     @model_validator(mode="after")
-    def _ids_unique_and_lists_known(self) -> "TemplateDescription":
-        seen: set[str] = set()
-        for sheet in self.sheets:
-            for item in sheet.items:
-                if isinstance(item, Heading):
-                    continue
-                if item.id in seen:
-                    raise ValueError(f"item id {item.id} is used twice")
-                seen.add(item.id)
-                lists = [item.list] if isinstance(item, Field) else [c.list for c in item.columns]
-                for name in lists:
-                    if name and name not in self.lists:
-                        raise ValueError(f"{item.id} uses the list '{name}', which is not declared")
+    def _references_resolve(self) -> "TemplateDescription":
+        """Every id, list, condition, placeholder, source and parameter it names exists, all of
+        them reported at once, each at its YAML path."""
+        from .references import problems
+
+        found = problems(self)
+        if found:
+            raise ValidationError.from_exception_data(type(self).__name__, [
+                InitErrorDetails(type=PydanticCustomError("reference", "{problem}", {"problem": message}),
+                                 loc=loc, input=None)
+                for loc, message in found])
         return self
 
     def sheet(self, name: str) -> SheetDescription:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ...balances import running_balance_row
 from ...folding import fold
 from ...money import pounds
 from ..findings import Severity
@@ -15,11 +16,11 @@ def balance_cell(ctx, source: str, column: str | None = None) -> tuple[str | Non
     if not fin.running_balances or fin.running_balances not in ctx.template.layout.tables:
         return None, None
     table, at = ctx.template.table(fin.running_balances)
-    for row in table.rows or []:
-        if row.id and fold(source) in {fold(x) for x in (row.label, *row.aliases)}:
-            located = ctx.template.located(table.id, at.row_ids[row.id], column or fin.balance_column)
-            return located.sheet, located.cell
-    return None, None
+    row = running_balance_row(fin, table, source)
+    if row is None:
+        return None, None
+    located = ctx.template.located(table.id, at.row_ids[row.id], column or fin.balance_column)
+    return located.sheet, located.cell
 
 
 def _unallocated(ctx, rule):
@@ -73,7 +74,7 @@ def _underspend_reason(ctx, rule):
         if sheet is None:
             continue
         table, at = ctx.template.table(fin.running_balances)
-        row = next(r for r in table.rows if r.id and fold(r.label) == fold(b.source))
+        row = running_balance_row(fin, table, b.source)
         reason = ctx.template.located(table.id, at.row_ids[row.id], fin.reason_column).value
         if reason in (None, "") or (isinstance(reason, str) and not reason.strip()):
             yield rule.finding(sheet, cell, f"{b.source} is underspent by {pounds(b.balance)} and no reason is given.",

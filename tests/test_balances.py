@@ -1,0 +1,116 @@
+"""The running balances and minimum spend: the same lines counted for a source however they spell
+it, and the text and JSON of `bcf balances` always showing the same figures."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from bcf_addin import paths
+from bcf_addin.api import balances, new_replica, open_template, populate
+from bcf_addin.cli import main
+from bcf_addin.jsonout import loads
+
+from answers import change
+
+S = paths.samples()
+EOY_REGISTERS = [S / "leicestershire-2024-25-eoy-schemes.csv", S / "leicestershire-2024-25-eoy-income.csv"]
+
+
+def both_outputs(workbook) -> tuple[str, dict]:
+    text = CliRunner().invoke(main, ["balances", str(workbook)])
+    data = CliRunner().invoke(main, ["balances", str(workbook), "--json"])
+    assert text.exit_code == 0 and data.exit_code == 0, text.output + data.output
+    return text.output, loads(data.output)
+
+
+def text_rows(text: str) -> dict[str, list[str]]:
+    """The running-balance table of the text output: source -> its figures as printed."""
+    rows = {}
+    for line in text.split("Running balances")[1].split("Minimum spend")[0].splitlines()[2:]:
+        if line.strip():
+            rows[line[:41].strip()] = line[41:].split()
+    return rows
+
+
+def money(shown: str) -> Decimal:
+    return Decimal(shown.replace("£", "").replace(",", ""))
+
+
+def asc_line(workbook) -> int:
+    tpl = open_template(workbook)
+    fin = tpl.description.finance
+    return next(ln.index for ln in tpl.lines(fin.schemes)
+                if ln.values.get(fin.source) == "NHS Minimum Contribution" and ln.values.get(fin.area) == "Social Care")
+
+
+def test_minimum_spend_counts_a_line_whose_source_is_an_alias(populated_plan, tmp_path):
+    """'Minimum NHS Contribution' is the 2023-25 name of this year's NHS Minimum Contribution."""
+    before = balances(populated_plan)
+    renamed = change(populated_plan, tmp_path / "alias.xlsx",
+                     {("schemes", asc_line(populated_plan), "source"): "Minimum NHS Contribution"})
+    after = balances(renamed)
+    assert after.source("NHS Minimum Contribution").expenditure == Decimal(56776363)
+    assert [m.spend for m in after.minimum_spend] == [m.spend for m in before.minimum_spend] == [Decimal(32579512)]
+
+
+def test_a_sub_penny_amount_reads_the_same_in_text_and_json(populated_plan):
+    tpl = open_template(populated_plan)
+    fin = tpl.description.finance
+    line = tpl.lines(fin.schemes)[asc_line(populated_plan)]
+    at = tpl.located(fin.schemes, line.row, fin.spend)
+    exact = line.values[fin.spend] + Decimal("0.568")
+    book = openpyxl.load_workbook(populated_plan)
+    book[at.sheet][at.cell].value = float(exact)          # as a template cell holds it: a double
+    book.save(populated_plan)
+
+    text, data = both_outputs(populated_plan)
+    shown = text_rows(text)
+    for r in data["running_balances"]:
+        assert [money(x) for x in shown[r["source"]]] == [r["income"], r["expenditure"], r["balance"]]
+    nhs = next(r for r in data["running_balances"] if r["source"] == "NHS Minimum Contribution")
+    assert nhs["expenditure"] == Decimal("56776363.568")
+    total = [money(x) for x in shown["Total"]]
+    assert total[1] == sum(r["expenditure"] for r in data["running_balances"])
+    ms = data["minimum_spend"][0]
+    assert ms["spend"] == Decimal("32579512.568")
+    assert re.search(r": (£[\d,.]+) against a minimum of (£[\d,.]+)", text).groups() == (
+        "£32,579,512.568", "£31,982,219")
+
+
+@pytest.fixture(scope="module")
+def eoy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("eoy")
+    template = new_replica("eoy-2024-25", folder / "eoy.xlsx", hwb="Leicestershire")
+    return populate(template, EOY_REGISTERS, out=folder / "eoy-filled.xlsx").out
+
+
+def test_percent_spent_has_at_most_four_decimals_and_the_text_rounds_the_same_figure(eoy):
+    text, data = both_outputs(eoy)
+    shown = text_rows(text)
+    with_pct = [r for r in data["running_balances"] if r["percent_spent"] is not None]
+    assert with_pct
+    for r in with_pct:
+        assert -r["percent_spent"].as_tuple().exponent <= 4
+        assert r["percent_spent"] == (r["expenditure"] * 100 / r["income"]).quantize(Decimal("0.0001"))
+        assert shown[r["source"]][3] == f"{r['percent_spent'].quantize(Decimal('0.01'))}%"
+    dfg = next(r for r in with_pct if r["source"] == "DFG")
+    assert dfg["percent_spent"] == Decimal("81.0188") and shown["DFG"][3] == "81.02%"
+
+
+def test_a_source_named_by_its_running_balance_alias_is_checked_not_crashed(eoy, descriptions_folder):
+    """The source carries the running-balance row's alias as its name ('Disabled Facilities Grant'
+    for the row labelled DFG): the underspend reason is still looked for in that row."""
+    desc = descriptions_folder / "eoy-2024-25.yaml"
+    text = desc.read_text(encoding="utf-8")
+    old = "{source: DFG, income: [income_actual.dfg.actual, income_actual.dfg.carried], aliases: [Disabled Facilities Grant]"
+    desc.write_text(text.replace(old, "{source: Disabled Facilities Grant, income: [income_actual.dfg.actual, "
+                                      "income_actual.dfg.carried], aliases: [DFG]"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["check", str(eoy), "--json"])
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    m303 = [f for f in loads(res.output)["findings"] if f["code"] == "M303"]
+    assert [(f["sheet"], f["cell"]) for f in m303] == [("7b. Expenditure", "G9")]
+    assert m303[0]["message"].startswith("Disabled Facilities Grant is underspent by £1,047,439")
