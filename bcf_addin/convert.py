@@ -49,7 +49,8 @@ class Converter:
         try:
             value = parse_money(raw if isinstance(raw, Decimal) else text)
         except NotMoney as exc:
-            raise self.register.refuse(line, header, str(exc), hint=f"enter {ACCEPTED}") from None
+            hint = "round it to the penny" if isinstance(raw, Decimal) else f"enter {ACCEPTED}"
+            raise self.register.refuse(line, header, str(exc), hint=hint) from None
         if value is None:
             return None
         if abs(value) > self.money_max:

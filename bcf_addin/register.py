@@ -176,8 +176,7 @@ def _refuse_unsaved_formulas(path: Path, sheet_name: str, sheet, register: Regis
 
     with open_package(str(path)) as pkg:
         root = pkg.parse(pkg.sheet_parts()[sheet_name])
-    # An empty-text result ("" from an IF) is saved as an empty <v>; no result at all has no <v>.
-    saved = {c.get("r") for c in root.iter("{*}c") if c.find("{*}v") is not None}
+    saved = {c.get("r") for c in root.iter("{*}c") if _has_result(c)}
     for r, c in suspects:
         if cell_ref(r, c) not in saved:
             raise RegisterError(f"has a formula ={sheet.get(r, c).formula} with no saved result", file=str(path),
@@ -221,3 +220,10 @@ def register_from_return(path: str | Path) -> Register:
         lines.append(line.row)
     sheet = tpl.layout.workbook_sheet(tpl.layout.tables[fin.schemes].sheet)
     return Register(f"{path} ('{sheet}')", headers, rows, lines, partial=True)
+
+
+def _has_result(c) -> bool:
+    # An empty text result ("" from an IF) is saved as an empty <v> of type str. An empty <v> of
+    # any other type, as programs such as openpyxl write, or none at all, is no result.
+    v = c.find("{*}v")
+    return v is not None and (bool(v.text) or c.get("t") == "str")
