@@ -33,7 +33,7 @@ _MOJIBAKE = re.compile(f"[\u00c2-\u00df][{_TAIL}]|[\u00e0-\u00ef][{_TAIL}]{{2}}|
 def decode_text(data: bytes, file: str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _refuse_mojibake(_strict(data[len(bom):], encoding, file), file)
+            return _refuse_garbled(_strict(data[len(bom):], encoding, file), file)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -45,7 +45,7 @@ def decode_text(data: bytes, file: str) -> str:
                 f"'{utf8.group().decode('utf-8')}' would be written as '{utf8.group().decode('cp1252', 'replace')}'",
                 file=file, hint=_SAVE_AS) from None
         text = _strict(data, "cp1252", file)
-    return _refuse_mojibake(text, file)
+    return _refuse_garbled(text, file)
 
 
 def _strict(data: bytes, encoding: str, file: str) -> str:
@@ -61,7 +61,12 @@ def _line_at(data: bytes, offset: int, encoding: str = "latin-1") -> int:
     return data[:offset].decode(encoding, errors="replace").count("\n") + 1
 
 
-def _refuse_mojibake(text: str, file: str) -> str:
+def _refuse_garbled(text: str, file: str) -> str:
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise RegisterError(f"line {text.count(chr(10), 0, nul) + 1} holds a NUL character: the file is not plain "
+                            "text, or is UTF-16 without the byte-order mark that says so",
+                            file=file, hint="save it again from Excel as 'CSV UTF-8 (Comma delimited)'")
     for m in _MOJIBAKE.finditer(text):
         try:
             meant = bytes(_byte_1252(ch) for ch in m.group()).decode("utf-8")

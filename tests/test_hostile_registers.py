@@ -88,6 +88,8 @@ CASES = [
         b"Falls service", b"Falls, trips service")), 2, ["line 2 has more values (9)", "(8)", "double quotes"]),
     ("two columns alike", lambda tmp: _write(tmp / "register.csv", csv_text().replace(
         "Provider", "Scheme ID", 1).encode()), 2, ["two columns headed 'Scheme ID'", "columns A and F"]),
+    ("UTF-16 without its mark", lambda tmp: _write(tmp / "register.csv", csv_text().encode("utf-16-le")), 2,
+     ["line 1 holds a NUL character", "UTF-16 without the byte-order mark"]),
     ("empty file", lambda tmp: _write(tmp / "register.csv", b"\r\n\r\n"), 2, ["is empty"]),
     ("formula without a saved result", xlsx_register("=4000+1000"), 2,
      ["sheet 'Schemes'", "cell H4", "=4000+1000", "open and save it in Excel first"]),

@@ -130,3 +130,19 @@ def test_pence_and_negative_amounts_are_written_and_noted(plan_template, tmp_pat
     money = [(n.severity, n.line, n.message) for n in result.notes if n.column == SCHEME_HEADERS[-1]]
     assert money == [("info", 2, "£1,234.50 has pence; BCF returns are in whole pounds"),
                      ("warning", 3, "-£1,000 is negative, which is unusual in a return")]
+
+
+def test_lines_into_a_fixed_table_count_only_the_rows_found(tmp_path):
+    from bcf_addin import paths
+    from bcf_addin.api import new_replica
+
+    cd = new_replica("cd-2025-26", tmp_path / "cd.xlsx", hwb="Leicestershire")
+    sample = paths.samples() / "leicestershire-2025-26-cd-step-up.csv"
+    text = sample.read_text(encoding="utf-8")
+    extra = tmp_path / "step-up.csv"
+    extra.write_text(text + "Hovercraft transfers,Monthly capacity. Number of new clients." + ",1" * 12 + "\n",
+                     encoding="utf-8")
+    result = populate(cd, [extra], out=tmp_path / "o.xlsx")
+    lines = len(text.strip().splitlines()) - 1
+    assert [n.line for n in result.notes if "no row" in n.message] == [lines + 2]
+    assert result.tables[0].lines == lines
