@@ -1,7 +1,7 @@
 """Read an officer's own table (scheme register, ledger extract, income, C&D) from CSV or XLSX.
 
 Every value arrives as text or Decimal, never as a float, so money stays exact. Line numbers
-are the ones the officer sees in Excel or a text editor (header = line 1).
+are the rows the officer sees in Excel (the first line of the file is line 1, title lines included).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ MAX_REGISTER_BYTES = 200 * 1024 * 1024
 class Register:
     path: str
     headers: list[str]
-    rows: list[dict[str, object]]     # header -> raw value ('' or None when empty)
+    rows: list[dict[str, object]]     # header -> raw value (None when empty)
     lines: list[int]                  # the file line of each row
     partial: bool = False             # lines carried from a return: columns it lacks are left to fill in
     sheet: str | None = None          # for an Excel register: its sheet, and each heading's column
