@@ -14,7 +14,7 @@ from .hwb import HwbFigures, load_allocations, load_bundled
 from .locate import locate
 from .model import Workbook
 from .notes import Note
-from .populate import TablePlan, plan
+from .populate import TablePlan, plan, stack, with_writes
 from .register import read_register
 from .template import OpenTemplate
 
@@ -41,16 +41,23 @@ def recognise(wb: Workbook, kind: str | None = None) -> OpenTemplate:
 
 def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Progress = _quiet, *,
                   previous_returns: list[str | Path] = ()) -> list[TablePlan]:
-    """What populate would write: one plan per register, checked in full before anything is written."""
+    """What populate would write: one plan per register, checked in full before anything is written.
+
+    Lines carried from earlier returns are planned first, and the registers on top of them: a
+    ledger extract then updates the carried lines, not the ones the workbook held before.
+    """
     from .register import register_from_return
 
-    plans = []
-    for reg_path in registers:
-        progress(f"Reading {Path(reg_path).name}")
-        plans.append(plan(read_register(reg_path), tpl.description, tpl.layout, tpl.workbook))
-    for ret in previous_returns:
-        progress(f"Reading the scheme lines of {Path(ret).name}")
-        plans.append(plan(register_from_return(ret), tpl.description, tpl.layout, tpl.workbook))
+    sources = [(f"Reading the scheme lines of {Path(ret).name}", register_from_return, ret) for ret in previous_returns]
+    sources += [(f"Reading {Path(reg).name}", read_register, reg) for reg in registers]
+    plans: list[TablePlan] = []
+    wb = tpl.workbook
+    for message, read, source in sources:
+        progress(message)
+        table_plan = plan(read(source), tpl.description, tpl.layout, wb)
+        wb = with_writes(wb, table_plan.writes)
+        stack(plans, table_plan, tpl.workbook)
+        plans.append(table_plan)
     return plans
 
 

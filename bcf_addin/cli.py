@@ -153,10 +153,11 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
     result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress,
                       previous_returns=[from_return] if from_return else [], dry_run=dry_run)
     for t in result.tables:
+        lines = f"{t.lines} line{'' if t.lines == 1 else 's'}"
         if t.mode == "update":
-            click.echo(f"{t.sheet}: {t.lines} lines applied to the {t.table.replace('_', ' ')} already in the return")
+            click.echo(f"{t.sheet}: {lines} applied to the {t.table.replace('_', ' ')} already in the return")
         else:
-            click.echo(f"{t.sheet}: {t.lines} lines into the {t.table.replace('_', ' ')} table")
+            click.echo(f"{t.sheet}: {lines} into the {t.table.replace('_', ' ')} table")
     for note in result.notes:
         click.echo(f"{note.severity}: {note}")
     if dry_run:
@@ -164,7 +165,7 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
         return
     if result.backup:
         click.echo(f"Kept the previous file as {result.backup}")
-    click.echo(f"Wrote {result.written} cells to {result.out}")
+    click.echo(f"Wrote {result.written} cell{'' if result.written == 1 else 's'} to {result.out}")
 
 
 @main.command("check")

@@ -7,9 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from .descriptions.loader import lists_of
 from .descriptions.schema import Column, TemplateDescription
-from .errors import RegisterError
 from .folding import best_choice, closest, fold
-from .money import NotMoney, parse_money
+from .money import ACCEPTED, NotMoney, parse_money, pounds
 from .notes import Note
 from .register import Register, as_text
 
@@ -28,15 +27,7 @@ class Converter:
         if text == "":
             return None
         if column.type == "money":
-            try:
-                value = parse_money(raw if isinstance(raw, Decimal) else text)
-            except NotMoney:
-                raise RegisterError(f"line {line}, column '{header}': '{text}' is not an amount of money",
-                                    file=self.register.path, hint="enter a number such as 1234 or £1,234") from None
-            if value is not None and abs(value) > self.money_max:
-                raise RegisterError(f"line {line}, column '{header}': {text} is larger than the template accepts",
-                                    file=self.register.path)
-            return value
+            return self._money(raw, text, line, header, notes)
         if column.type in ("number", "integer", "percent"):
             return self._number(column, raw, text, line, header)
         if column.type == "date":
@@ -54,6 +45,27 @@ class Converter:
             return found
         return text
 
+    def _money(self, raw, text, line, header, notes):
+        try:
+            value = parse_money(raw if isinstance(raw, Decimal) else text)
+        except NotMoney as exc:
+            hint = "round it to the penny" if isinstance(raw, Decimal) else f"enter {ACCEPTED}"
+            raise self.register.refuse(line, header, str(exc), hint=hint) from None
+        if value is None:
+            return None
+        if abs(value) > self.money_max:
+            raise self.register.refuse(line, header, f"{text} is larger than the template accepts")
+        # Written as given, but said: returns are in whole pounds, and spend is rarely negative.
+        if value != value.to_integral_value():
+            notes.append(Note("info", self.register.path, line, header,
+                              f"{pounds(value)} has pence; BCF returns are in whole pounds",
+                              "round it if the pence were not meant"))
+        if value < 0:
+            notes.append(Note("warning", self.register.path, line, header,
+                              f"{pounds(value)} is negative, which is unusual in a return",
+                              "check it is a refund or correction and not a sign slip"))
+        return value
+
     def _number(self, column, raw, text, line, header):
         if isinstance(raw, Decimal):
             return raw
@@ -64,8 +76,7 @@ class Converter:
         except InvalidOperation:
             if fold(text) in ("n/a", "na"):
                 return text
-            raise RegisterError(f"line {line}, column '{header}': '{text}' is not a number",
-                                file=self.register.path) from None
+            raise self.register.refuse(line, header, f"'{text}' is not a number") from None
         return value / 100 if pct else value
 
     def _date(self, raw, text, line, header):
@@ -76,5 +87,4 @@ class Converter:
                 return datetime.strptime(text, fmt)
             except ValueError:
                 continue
-        raise RegisterError(f"line {line}, column '{header}': '{text}' is not a date (use dd/mm/yyyy)",
-                            file=self.register.path)
+        raise self.register.refuse(line, header, f"'{text}' is not a date", hint="use dd/mm/yyyy")

@@ -9,7 +9,8 @@ anything is written.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from copy import copy
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from .layout import Layout, TableAt
 from .model import CellWrite, Workbook
 from .convert import Converter
 from .notes import Note
+from .money import pounds
 from .register import Register, as_text
 
 
@@ -175,6 +177,7 @@ def _plan_update(table, at: TableAt, sheet, register, mapping, conv, current, re
         values = {cid: current.value(r, at.columns[cid]) for cid in keys}
         if values[first] not in (None, ""):
             lines.setdefault(key_of(values), []).append(r)
+    applied: dict[int, list[tuple[int, dict, str]]] = {}     # return row -> the extract's lines for it
     for row, line in zip(register.rows, register.lines):
         wanted = {}
         for cid in keys:
@@ -190,11 +193,39 @@ def _plan_update(table, at: TableAt, sheet, register, mapping, conv, current, re
                 "add the line to the return first" if not found else
                 "give the Source of Funding or Provider as well, to tell the lines apart"))
             continue
+        applied.setdefault(found[0], []).append((line, row, named))
+    result.lines = sum(len(entries) for entries in applied.values())
+    for r, entries in applied.items():
         for h, cid in mapping.items():
             if cid in keys or not _is_input(table, by_id[cid]):
                 continue
-            value = conv.convert(by_id[cid], row.get(h), line, h, result.notes)
-            _put(result, current, sheet, found[0], at.columns[cid], value)
+            value = _combined(by_id[cid], h, entries, conv, register, result.notes)
+            _put(result, current, sheet, r, at.columns[cid], value)
+
+
+def _combined(column: Column, header: str, entries, conv, register: Register, notes: list[Note]):
+    """One value from the extract's lines for the same line of the return: a ledger lists a scheme's
+    spend over several lines, so amounts are added; anything else must agree."""
+    values = [(line, conv.convert(column, row.get(header), line, header, notes)) for line, row, _ in entries]
+    given = [(line, v) for line, v in values if v is not None]
+    if len(given) < 2:
+        return given[0][1] if given else None
+    named = entries[0][2]
+    numbers = _and([str(line) for line, _ in given])
+    if column.type == "money":
+        total = sum((v for _, v in given), Decimal(0))
+        notes.append(Note("info", register.path, given[0][0], header,
+                          f"lines {numbers} are all for {named}; their amounts were added up to {pounds(total)}"))
+        return total
+    if len({as_text(v) for _, v in given}) > 1:
+        raise RegisterError(f"lines {numbers} are all for {named} but give different values in column "
+                            f"'{header}': " + ", ".join(f"'{as_text(v)}'" for _, v in given), file=register.path,
+                            hint="give one value, or tell the lines apart by Source of Funding or Provider")
+    return given[0][1]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _present(mapping: dict[str, str], at: TableAt, register: Register, notes: list[Note]) -> dict[str, str]:
@@ -240,15 +271,38 @@ def _plan_open(table, at: TableAt, sheet, register, mapping, conv, wb, result: T
             for c in table.columns:
                 if c.role == "input" and c.id in at.columns and current.value(r, at.columns[c.id]) is not None:
                     _put(result, current, sheet, r, at.columns[c.id], None)
+    _note_kept_columns(table, at, current, register, mapping, result.notes)
+
+
+def _note_kept_columns(table, at: TableAt, current, register: Register, mapping: dict[str, str], notes: list[Note]):
+    """Columns the register lacks keep the return's own values (comments typed into the return, say).
+    Where a row now holds a different scheme than before, what was kept beside it may not belong."""
+    first = table.columns[0]
+    header_of = {cid: h for h, cid in mapping.items()}
+    for c in table.columns:
+        if c.role != "input" or c.id in header_of or c.id not in at.columns:
+            continue
+        kept = [i for i, r in enumerate(at.rows[:len(register.rows)]) if current.value(r, at.columns[c.id]) is not None]
+        if not kept:
+            continue
+        moved = []
+        if first.id in header_of and first.id in at.columns:
+            moved = [register.lines[i] for i in kept
+                     if fold(current.value(at.rows[i], at.columns[first.id]))
+                     != fold(as_text(register.rows[i].get(header_of[first.id])))]
+        if moved:
+            notes.append(Note("warning", register.path, None, c.header,
+                              f"the register has no such column, so the return's own values in it were kept; "
+                              f"beside lines {_and([str(n) for n in moved])} they were for another "
+                              f"{first.header} before", "check them, or add the column to the register"))
         else:
-            for c in table.columns:
-                if (c.role == "input" and c.id not in mapping.values() and c.id in at.columns
-                        and current.value(r, at.columns[c.id]) is not None):
-                    _put(result, current, sheet, r, at.columns[c.id], None)
+            notes.append(Note("info", register.path, None, c.header,
+                              "the register has no such column, so the return's own values in it were kept"))
 
 
 def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, conv, wb, result: TablePlan):
     current = wb.sheets[sheet]
+    result.lines = 0
     by_id = {c.id: c for c in table.columns}
     used: set[int] = set()
     shown = {i: current.value(r, at.key_col) for i, (trow, r) in enumerate(zip(table.rows, at.rows))
@@ -263,6 +317,7 @@ def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, co
                                      + (f" / {as_text(row.get(key_h))}" if key_h else "") + "' in the template; line not written"))
             continue
         used.add(index)
+        result.lines += 1
         r = at.rows[index]
         for h, cid in mapping.items():
             column = by_id[cid]
@@ -330,3 +385,29 @@ def _exact_repeats(register: Register, notes: list[Note]) -> None:
                                   "a scheme split across sources or providers is fine; an exact repeat is usually pasted twice"))
             else:
                 first_line[key] = line
+
+
+def with_writes(wb: Workbook, writes: list[CellWrite]) -> Workbook:
+    """The workbook as it will be once `writes` are made, for planning the next register on top of
+    them; the sheets written are copies, the rest shared."""
+    sheets = dict(wb.sheets)
+    for w in writes:
+        sheet = sheets[w.sheet]
+        if sheet is wb.sheets[w.sheet]:
+            sheet = sheets[w.sheet] = replace(sheet, cells=dict(sheet.cells))
+        sheet.cells[(w.row, w.col)] = sheet.get(w.row, w.col)._replace(value=w.value)
+    layered = copy(wb)
+    layered.sheets = sheets
+    return layered
+
+
+def stack(earlier: list[TablePlan], later: TablePlan, original: Workbook) -> None:
+    """`later` was planned on top of `earlier`: a cell both write is written, and counted, once, as
+    `later` says, and not at all if that puts back what the file already holds."""
+    keys = {(w.sheet, w.row, w.col) for w in later.writes}
+    overwritten = set()
+    for p in earlier:
+        overwritten |= {(w.sheet, w.row, w.col) for w in p.writes} & keys
+        p.writes = [w for w in p.writes if (w.sheet, w.row, w.col) not in keys]
+    later.writes = [w for w in later.writes if (w.sheet, w.row, w.col) not in overwritten
+                    or not _same(original.sheets[w.sheet].value(w.row, w.col), w.value)]
