@@ -5,8 +5,9 @@ Word writes it, so the reader is tested against Word's own structures, not again
 
 The text file's conventions: paragraphs are separated by blank lines; consecutive lines holding
 tabs are the rows of one table (blank lines inside a table, where a row broke across a page, do
-not end it); a line that is only 'Choose an item.' is an unfilled drop-down content control;
-'MAY 1, 2026' is a filled date content control; '- ' starts a list paragraph; Markdown
+not end it); a line that is only 'Choose an item.' is an unfilled drop-down content control
+('[control: Pick a status]' one showing that prompt); 'MAY 1, 2026' is a filled date content
+control; '- ' starts a list paragraph; Markdown
 emphasis (**) and links ([text](#)) are reduced to their text.
 """
 from __future__ import annotations
@@ -66,14 +67,14 @@ def _paragraph(text: str, style: str | None = None) -> str:
     return f"<w:p>{ppr}{_run(text) if text else ''}</w:p>"
 
 
-def _dropdown(items: tuple[str, ...] = ("Draft", "Final")) -> str:
+def _dropdown(prompt: str = "Choose an item.", items: tuple[str, ...] = ("Draft", "Final")) -> str:
     """An unfilled drop-down list content control, inline in its paragraph, as Word saves it."""
     choices = "".join(f'<w:listItem w:displayText="{escape(i)}" w:value="{escape(i)}"/>' for i in items)
     return (f"<w:sdt><w:sdtPr><w:id w:val=\"{next(_sdt_ids)}\"/>"
             '<w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013438"/></w:placeholder>'
             f'<w:showingPlcHdr/><w:dropDownList><w:listItem w:value=""/>{choices}</w:dropDownList></w:sdtPr>'
             '<w:sdtEndPr/><w:sdtContent><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
-            '<w:t>Choose an item.</w:t></w:r></w:sdtContent></w:sdt>')
+            f'<w:t>{escape(prompt)}</w:t></w:r></w:sdtContent></w:sdt>')
 
 
 def _date_control(text: str) -> str:
@@ -131,13 +132,16 @@ def body_xml(text: str) -> str:
             end_paragraph()
             continue          # a blank line inside a table does not end it
         end_table()
-        if line.strip() == "Choose an item.":
+        control = re.fullmatch(r"\[control: (.*)\]", line.strip())
+        if line.strip() == "Choose an item." or control:
             end_paragraph()
-            out.append(f"<w:p>{_dropdown()}</w:p>")
+            out.append(f"<w:p>{_dropdown(control.group(1) if control else 'Choose an item.')}</w:p>")
         elif line.strip() == "MAY 1, 2026":
             end_paragraph()
             out.append(_date_control(line.strip()))
         else:
+            if line.startswith("- "):
+                end_paragraph()      # each list item is a paragraph of its own
             para.append(line.strip())
     end_paragraph()
     end_table()

@@ -1,7 +1,7 @@
 """The narrative check as text for the terminal and the ribbon."""
 from __future__ import annotations
 
-from ..checks.findings import Severity
+from ..render import findings_lines
 from .check import NarrativeReport
 from .context import WORDS_IN_ALL, WORDS_PER_QUESTION
 
@@ -19,15 +19,5 @@ def narrative_text(r: NarrativeReport) -> str:
     for q in r.questions:
         lines.append(f"  Question {q.number}  {q.words:>6,}  {_short(q.title)}")
     lines.append(f"  {'Total':10}  {r.total_words:>6,}")
-    errors, warnings, notes = (r.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    lines += ["", f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
-                  f"{notes} note{'s' * (notes != 1)}"]
-    by_section: dict[str, list] = {}
-    for f in r.findings:
-        by_section.setdefault(f.sheet or "Whole narrative", []).append(f)
-    for section, found in by_section.items():
-        lines += ["", section]
-        for f in found:
-            lines.append(f"  {f.severity.value:7} {f.code}  {f.cell or '':12} {f.message}")
-            lines.append(f"  {'':7} {'':4}  {'':12} Fix: {f.hint}")
+    lines += findings_lines(r.findings, "Whole narrative", 12)
     return "\n".join(lines)
