@@ -62,6 +62,12 @@ def test_each_answer_is_counted_with_its_tables(draft):
     assert report.questions[0].title.startswith("Please provide a short statement setting out the rationale")
 
 
+def test_guidance_in_its_own_paragraph_is_not_counted(tmp_path):
+    split = build_narrative(tmp_path / "n.docx", {"500 words). Please provide your response below:":
+                                                  "500 words).\n\nPlease provide your response below:"})
+    assert [(q.number, q.words) for q in check_narrative(split).questions] == sorted(_seed_answers().items())
+
+
 def test_a_long_answer_is_a_warning_never_an_error(draft):
     report = check_narrative(draft)
     long = codes(report, "N804")
@@ -156,12 +162,20 @@ def test_figures_the_draft_shares_with_the_2025_26_plan(draft, populated_plan):
     assert codes(report, "N805") == [] and codes(report, "N808") == []
 
 
-def test_a_slipped_digit_names_both_figures(draft, tmp_path, populated_plan):
-    swapped = build_narrative(tmp_path / "n.docx", {"£14,280": "£1,565,956"})
-    found = codes(check_narrative(swapped, [populated_plan]), "N805")
+@pytest.mark.parametrize("typed", ["£1,565,956", "£1,556,957"])      # two digits swapped, one mistyped
+def test_a_slipped_digit_names_both_figures(tmp_path, populated_plan, typed):
+    slipped = build_narrative(tmp_path / "n.docx", {"£14,280": typed})
+    found = codes(check_narrative(slipped, [populated_plan]), "N805")
     assert [(f.sheet, f.cell, f.message) for f in found] == [
-        ("Question 4", "Table 4, row 6", "£1,565,956 is close to, but not, Leicestershire's scheme 24 "
+        ("Question 4", "Table 4, row 6", f"{typed} is close to, but not, Leicestershire's scheme 24 "
                                          "'Discharge Pathway 3 Contract' (£1,556,956).")]
+
+
+def test_a_round_figure_near_a_scheme_line_is_not_reported(tmp_path, populated_plan):
+    # £45,100 is within 1% of scheme 73's £45,000 and one digit from it, but a round figure
+    # resembles some scheme line by chance too often to say anything.
+    report = check_narrative(build_narrative(tmp_path / "n.docx", {"£45,000": "£45,100"}), [populated_plan])
+    assert codes(report, "N805") == []
 
 
 def test_a_rounded_total_agrees_or_is_close(tmp_path, populated_plan):
@@ -173,6 +187,10 @@ def test_a_rounded_total_agrees_or_is_close(tmp_path, populated_plan):
                             [populated_plan])
     assert [f.message for f in codes(close, "N805")] == [
         "£84.3m is close to, but not, Leicestershire's total income (£84,413,542)."]
+    within = check_narrative(build_narrative(tmp_path / "w.docx", {"Total Spend\t£86.5": "Total Spend\t£83.9"}),
+                             [populated_plan])       # two digits apart, but within 1% of the total
+    assert [f.message for f in codes(within, "N805")] == [
+        "£83.9m is close to, but not, Leicestershire's total income (£84,413,542)."]
 
 
 def test_a_return_for_another_hwb_is_not_compared(draft, tmp_path, populated_plan):
