@@ -243,6 +243,35 @@ def _check_many(workbooks, as_json: bool) -> int:
     return worst
 
 
+@main.command("narrative")
+@click.argument("narrative", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--return", "returns", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The numerical return (.xlsx) of an HWB the narrative covers; repeatable, one per HWB.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def narrative_cmd(narrative, returns, as_json):
+    """Check the Word narrative return: details, answers, words, placeholders, and its figures
+    against the numerical return(s).
+
+    Exit code 0 when there is no error, 1 when there are errors, 2 when a file is unusable.
+
+    \b
+    Example:
+      bcf narrative "Leicestershire narrative.docx"
+      bcf narrative narrative.docx --return "Leicestershire HWB.xlsx" --json
+    """
+    from .narrative.check import check_narrative
+    from .narrative.render import narrative_text
+
+    result = check_narrative(narrative, list(returns), progress=_progress if not as_json else _silent)
+    if as_json:
+        from .jsonout import dumps
+
+        click.echo(dumps(result.to_dict()))
+    else:
+        click.echo(narrative_text(result))
+    sys.exit(result.exit_code)
+
+
 @main.command("balances")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (money in pounds, exact).")

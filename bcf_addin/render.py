@@ -48,21 +48,28 @@ def check_text(r: CheckReport) -> str:
     for s in r.sheets:
         lines.append(f"  {s.sheet:34} {'Yes' if s.complete else 'No'}")
     lines.append(f"  {'Template':34} {'Template Complete' if r.complete else 'Incomplete Template'}")
-    errors, warnings, notes = (r.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    lines += ["", f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
-              f"{notes} note{'s' * (notes != 1)}"]
-    # Grouped by sheet, in the workbook's order, so the officer can work through one sheet at a time.
-    by_sheet: dict[str, list] = {}
-    for f in r.findings:
-        by_sheet.setdefault(f.sheet or "Whole return", []).append(f)
-    for sheet, found in by_sheet.items():
-        lines += ["", f"{sheet}"]
-        for f in found:
-            lines.append(f"  {f.severity.value:7} {f.code}  {f.cell or '':8} {f.message}")
-            lines.append(f"  {'':7} {'':4}  {'':8} Fix: {f.hint}")
+    lines += findings_lines(r.findings, "Whole return", 8)
     if r.skipped:
         lines += ["", f"Not checked here (the workbook was read without what they need): {', '.join(r.skipped)}"]
     return "\n".join(lines)
+
+
+def findings_lines(findings, whole: str, width: int) -> list[str]:
+    """The count of each severity, then the findings grouped by sheet (or section), in the order
+    given, so the officer can work through one sheet at a time."""
+    counts = [sum(1 for f in findings if f.severity is s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+    errors, warnings, notes = counts
+    lines = ["", f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
+                 f"{notes} note{'s' * (notes != 1)}"]
+    by_sheet: dict[str, list] = {}
+    for f in findings:
+        by_sheet.setdefault(f.sheet or whole, []).append(f)
+    for sheet, found in by_sheet.items():
+        lines += ["", f"{sheet}"]
+        for f in found:
+            lines.append(f"  {f.severity.value:7} {f.code}  {f.cell or '':{width}} {f.message}")
+            lines.append(f"  {'':7} {'':4}  {'':{width}} Fix: {f.hint}")
+    return lines
 
 
 def _shown(value) -> str:

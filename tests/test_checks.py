@@ -71,7 +71,7 @@ def test_a_fully_answered_plan_passes(complete_plan):
 def test_every_rule_is_documented_and_codes_are_unique():
     assert len({r.code for r in RULES}) == len(RULES)
     for r in RULES:
-        assert r.code[0] in "CVMSAXY" and r.fix and r.why and r.example
+        assert r.code[0] in "CVMSAXYN" and r.fix and r.why and r.example
 
 
 # -- completeness -------------------------------------------------------------------------------

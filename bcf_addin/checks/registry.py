@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .rule import Rule
 from .rules import arithmetic, completeness, minimum_spend, money, values, year_on_year
+from .rules import narrative
 
 RULES: tuple[Rule, ...] = (
     completeness.REQUIRED_ANSWER,
@@ -26,6 +27,10 @@ RULES: tuple[Rule, ...] = (
     arithmetic.FORMULA_RESULTS,
     year_on_year.ASC_UPLIFT,
 )
+
+WORKBOOK_RULES = RULES                  # what `bcf check` runs over a return
+NARRATIVE_RULES = narrative.RULES       # what `bcf narrative` runs over a Word narrative
+RULES = WORKBOOK_RULES + NARRATIVE_RULES
 
 RETIRED: dict[str, str] = {}      # old code -> what replaced it
 

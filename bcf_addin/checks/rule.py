@@ -19,6 +19,7 @@ class Family(str, Enum):
     ARITHMETIC = "arithmetic"
     CROSS_SHEET = "cross-sheet"
     YEAR_ON_YEAR = "year on year"
+    NARRATIVE = "narrative"
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 from ..template import OpenTemplate
 from .context import CheckContext
 from .findings import Severity
-from .registry import RULES
+from .registry import WORKBOOK_RULES
 from .report import CheckReport, SheetStatus
 
 
 def check_template(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale_caches: bool = False,
-                   rules=RULES, unknown: frozenset[str] = frozenset()) -> CheckReport:
+                   rules=WORKBOOK_RULES, unknown: frozenset[str] = frozenset()) -> CheckReport:
     """`unknown`: facts the read could not get (Excel gives no formulas to some engines); the rules
     that need them are skipped and named in the report rather than reporting false findings."""
     ctx = CheckContext(tpl, previous, stale_caches)
