@@ -97,6 +97,22 @@ def _existing_out(folder, plan, monkeypatch, pid):
     full_disk(monkeypatch)
 
 
+def _no_hard_links_and_full_while_backing_up(folder, plan, monkeypatch, pid):
+    import shutil
+
+    (folder / "out.xlsx").write_bytes(plan.read_bytes())
+
+    def no_links(src, dst, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    def half_then_full(src, dst, *args):
+        dst.write(src.read(100))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(shutil, "copyfileobj", half_then_full)
+
+
 def _existing_draft(folder, plan, monkeypatch, pid):
     (folder / "Leicestershire HWB.eml").write_text("last month's draft")
 
@@ -114,6 +130,9 @@ REFUSED = [
     Case("populate -o: the disk fills, an existing OUT", lambda f, p: ["populate", p, "--schemes", SAMPLE_PLAN,
                                                                        "-o", f / "out.xlsx"], 2,
          "the disk is full", _existing_out),
+    Case("populate -o: a drive without hard links fills while the backup is copied",
+         lambda f, p: ["populate", p, "--schemes", SAMPLE_PLAN, "-o", f / "out.xlsx"], 2,
+         "cannot make a backup copy before changing it: the disk is full", _no_hard_links_and_full_while_backing_up),
     Case("populate --in-place: a read-only workbook", lambda f, p: ["populate", p, "--schemes", SAMPLE_PLAN,
                                                                      "--in-place"], 2, "read-only", _read_only),
     Case("populate --in-place: another bcf is writing it", lambda f, p: ["populate", p, "--schemes", SAMPLE_PLAN,
