@@ -182,7 +182,8 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
 
 
 @main.command("check")
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+# Folders are let through so that, among many returns, one is reported on its own line, not the whole run refused.
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="Last year's return, for the year-on-year rules.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

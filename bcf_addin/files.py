@@ -173,8 +173,12 @@ def _take_lock(real: Path, named: Path) -> None:
             continue
         except OSError as exc:
             raise _cannot_write(exc, named) from None
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(str(os.getpid()))
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(str(os.getpid()))
+        except OSError as exc:
+            _unlink(lock)
+            raise _cannot_write(exc, named) from None
         return
     raise BcfError("is being written by another bcf; wait for it to finish, then try again", file=str(named))
 

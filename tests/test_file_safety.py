@@ -113,6 +113,14 @@ def _no_hard_links_and_full_while_backing_up(folder, plan, monkeypatch, pid):
     monkeypatch.setattr(shutil, "copyfileobj", half_then_full)
 
 
+def _disk_already_full(folder, plan, monkeypatch, pid):
+    def full(fd, *args, **kwargs):
+        os.close(fd)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", full)
+
+
 def _existing_draft(folder, plan, monkeypatch, pid):
     (folder / "Leicestershire HWB.eml").write_text("last month's draft")
 
@@ -121,6 +129,8 @@ REFUSED = [
     Case("new: a .csv name", lambda f, p: ["new", "planning-2025-26", f / "plan.csv"], 2, "ending .xlsx"),
     Case("new: no such folder", lambda f, p: ["new", "planning-2025-26", f / "missing" / "plan.xlsx"], 2,
          "does not exist"),
+    Case("new: the disk is already full", lambda f, p: ["new", "planning-2025-26", f / "plan.xlsx"], 2,
+         "the disk is full", _disk_already_full),
     Case("check --report: a .csv name", lambda f, p: ["check", p, "--report", f / "findings.csv"], 2,
          "ending .xlsx"),
     Case("check --report: no such folder", lambda f, p: ["check", p, "--report", f / "missing" / "r.xlsx"], 2,
@@ -253,12 +263,15 @@ def test_a_batch_check_reports_any_failure_as_that_files_line_and_carries_on(pop
         return real(path, **kwargs)
 
     monkeypatch.setattr(api, "check", check)
-    res = run("check", populated_plan, complete_plan)
+    folder = complete_plan.parent / "returns"
+    folder.mkdir()
+    res = run("check", populated_plan, folder, complete_plan)
     assert res.exit_code == 2
     lines = res.output.strip().splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert lines[0].startswith(f"{populated_plan}: UNUSABLE: ") and "something no one foresaw" in lines[0]
-    assert lines[1].startswith(f"{complete_plan}: Leicestershire")
+    assert lines[1] == f"{folder}: UNUSABLE: {folder}: is not a file"
+    assert lines[2].startswith(f"{complete_plan}: Leicestershire")
 
 
 def test_progress_is_wiped_from_a_terminal_and_not_written_elsewhere():
