@@ -9,7 +9,7 @@ from .descriptions.loader import load
 from .descriptions.schema import TemplateDescription
 from .detect import detect
 from .errors import BcfError
-from .files import keep_backup, output_path
+from .files import claimed, output_path, xlsx_target
 from .hwb import HwbFigures, load_allocations, load_bundled
 from .locate import locate
 from .model import Workbook
@@ -68,10 +68,11 @@ def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocatio
 
     desc = load(kind)
     figures = hwb_figures(desc, hwb, allocations)
-    out = Path(out)
-    if out.exists():
-        raise BcfError("already exists; choose another name or remove it first", file=str(out))
-    build(desc, out, hwb=figures, spread=spread, shift=shift)
+    out = xlsx_target(Path(out))
+    with claimed(out):
+        if out.exists():
+            raise BcfError("already exists; choose another name or remove it first", file=str(out))
+        build(desc, out, hwb=figures, spread=spread, shift=shift)
     return out
 
 
@@ -115,18 +116,25 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
 
     src = Path(workbook)
     dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
+    if dry_run:
+        return _populate(src, registers, previous_returns, progress)
+    # Held from the first read to the last write, so a second run on the same file cannot
+    # read it before this one's change lands and then write over that change.
+    with claimed(dest):
+        result = _populate(src, registers, previous_returns, progress)
+        progress(f"Writing {result.written} cells to {dest.name}")
+        written = write_cells(src, [w for p in result.tables for w in p.writes], dest, backup=True)
+    result.out = str(dest)
+    result.backup = written.backup
+    return result
+
+
+def _populate(src: Path, registers, previous_returns, progress: Progress) -> PopulateResult:
     progress(f"Reading {src.name}")
     tpl = open_template(src)
     plans = plan_populate(tpl, registers, progress, previous_returns=previous_returns)
-    writes = [w for p in plans for w in p.writes]
-    if dry_run:
-        return PopulateResult(tpl.description.kind, tpl.hwb, str(src), "", None, plans, len(writes))
-    backup = None
-    if dest.exists():
-        backup = str(keep_backup(dest))
-    progress(f"Writing {len(writes)} cells to {dest.name}")
-    write_cells(src, writes, dest)
-    return PopulateResult(tpl.description.kind, tpl.hwb, str(src), str(dest), backup, plans, len(writes))
+    written = sum(len(p.writes) for p in plans)
+    return PopulateResult(tpl.description.kind, tpl.hwb, str(src), "", None, plans, written)
 
 
 def stale_caches(path: str | Path) -> bool:

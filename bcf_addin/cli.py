@@ -1,26 +1,40 @@
 """The `bcf` command line: the same library functions the Excel ribbon calls.
 
 Exit codes: 0 done (and, for check, no errors), 1 the return has errors, 2 the input cannot be
-used (the message names the file, sheet and cell; nothing was written).
+used (the message names the file, sheet and cell; nothing was written). Whatever goes wrong, the
+officer sees one line, never a traceback (`--debug` or BCF_DEBUG=1 shows it).
 """
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import BcfError
+from .progress import Progress
+
+
+class _Command(click.Command):
+    """Note the file a command is about, to name it should the command fail unexpectedly."""
+
+    def invoke(self, ctx):
+        p = ctx.params
+        ctx.meta["bcf.file"] = p.get("workbook") or next(iter(p.get("workbooks") or ()), None) \
+            or p.get("out") or p.get("folder")
+        return super().invoke(ctx)
 
 
 class _Group(click.Group):
-    """Turn every BcfError into one plain line and exit code 2; load heavy command groups lazily.
+    """Turn every error into one plain line and exit code 2; load heavy command groups lazily.
 
     `bcf check` must start fast, so the add-in commands (which import xlwings) are imported only
     when asked for.
     """
 
+    command_class = _Command
     lazy = {"addin": ("bcf_addin.addin.cli", "addin")}
 
     def list_commands(self, ctx):
@@ -37,18 +51,40 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except BcfError as exc:
-            click.echo(f"bcf: {exc}", err=True)
-            sys.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            _progress.clear()
+            if ctx.params.get("debug") and not isinstance(exc, BcfError):
+                import traceback
+
+                traceback.print_exc()
+            click.echo(f"bcf: {_one_line(exc, ctx.meta.get('bcf.file'))}", err=True)
+            sys.exit(getattr(exc, "exit_code", 2))
 
 
-def _progress(message: str) -> None:
-    click.echo(f"  {message}...", err=True)
+def _one_line(exc: Exception, file=None) -> str:
+    """Any error as `FILE: what happened`, on one line."""
+    if isinstance(exc, BcfError):
+        return " ".join(str(exc).split())
+    if isinstance(exc, OSError):
+        from .files import plain_os_error
+
+        file, what = exc.filename or file, plain_os_error(exc)
+    else:
+        what = (f"stopped by an unexpected error ({type(exc).__name__}: {' '.join(str(exc).split())}); "
+                "run again with --debug to see where")
+    return f"{file}: {what}" if file else what
+
+
+_progress = Progress()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bcf")
-def main():
+@click.option("--debug", is_flag=True, envvar="BCF_DEBUG",
+              help="Show the full traceback of an unexpected error (also BCF_DEBUG=1).")
+def main(debug):
     """Better Care Fund returns: build, populate, check and balance NHS England's templates.
 
     \b
@@ -66,6 +102,8 @@ def main():
               help="CSV of allocations (item,label,value) for an HWB whose figures are not bundled.")
 def new_cmd(kind, out, hwb, allocations):
     """Write a replica of an NHS England template (KIND: see `bcf kinds`).
+
+    OUT must be a new .xlsx name: an existing file is never replaced (exit code 2).
 
     \b
     Example:
@@ -131,11 +169,15 @@ def validate_cmd(descriptions):
               help="Any other table laid out like the template's (metrics, C&D capacity or demand); repeatable.")
 @click.option("--income", type=click.Path(dir_okay=False, path_type=Path),
               help="Income or contributions table (CSV or XLSX).")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the populated copy.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the populated copy; a file already there is kept as a backup copy beside it.")
 @click.option("--in-place", is_flag=True, help="Change WORKBOOK itself; a backup copy is kept beside it.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, say what would be written, write nothing.")
 def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, dry_run):
     """Write a register's lines into the template's input cells (values only).
+
+    A file replaced (OUT, or WORKBOOK with --in-place) is first kept as a backup copy beside it,
+    'NAME (backup DATE TIME).xlsx'; a read-only WORKBOOK is not changed.
 
     \b
     Example:
@@ -150,8 +192,9 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
     registers = [r for r in (schemes, income, *tables) if r]
     if not registers and not from_return:
         raise BcfError("say what to populate from: --schemes, --income, --table or --from-return")
-    result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress,
-                      previous_returns=[from_return] if from_return else [], dry_run=dry_run)
+    with _progress:
+        result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress,
+                          previous_returns=[from_return] if from_return else [], dry_run=dry_run)
     for t in result.tables:
         lines = f"{t.lines} line{'' if t.lines == 1 else 's'}"
         if t.mode == "update":
@@ -169,12 +212,14 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
 
 
 @main.command("check")
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+# Folders are let through so that, among many returns, one is reported on its own line, not the whole run refused.
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="Last year's return, for the year-on-year rules.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the findings to a workbook to work from.")
+              help="Also write the findings to a workbook (.xlsx) to work from; a report already there "
+                   "is kept as a backup copy beside it.")
 def check_cmd(workbooks, previous, as_json, report):
     """Check a return: completeness, values, money, minimum spend, arithmetic, year on year.
 
@@ -193,13 +238,18 @@ def check_cmd(workbooks, previous, as_json, report):
             raise BcfError("--previous and --report go with one return at a time")
         sys.exit(_check_many(workbooks, as_json))
     from .api import check
+    from .files import claimed, xlsx_target
     from .render import check_text
 
-    result = check(workbooks[0], previous=previous, progress=_progress if not as_json else _silent)
-    if report:
-        from .report_workbook import write_report
+    replacing = bool(report) and xlsx_target(report).exists()
+    # The report's name is claimed first, so a report that cannot be written is said before the check.
+    with claimed(report) if report else nullcontext():
+        with _progress:
+            result = check(workbooks[0], previous=previous, progress=_progress if not as_json else _silent)
+        if report:
+            from .report_workbook import write_report
 
-        write_report(result, report)
+            write_report(result, report)
     if as_json:
         from .jsonout import dumps
 
@@ -207,7 +257,8 @@ def check_cmd(workbooks, previous, as_json, report):
     else:
         click.echo(check_text(result))
         if report:
-            click.echo(f"Wrote the findings to {report}")
+            click.echo(f"Wrote the findings to {report}" + (" (the previous report kept as a backup copy)"
+                                                            if replacing else ""))
     sys.exit(result.exit_code)
 
 
@@ -217,13 +268,14 @@ def _check_many(workbooks, as_json: bool) -> int:
     from .checks.findings import Severity
 
     worst, out = 0, []
-    with click.progressbar(workbooks, label="Checking", file=sys.stderr, show_pos=True) as bar:
-        for path in bar:
+    with _progress:
+        for i, path in enumerate(workbooks, start=1):
+            _progress(f"Checking {i} of {len(workbooks)}: {Path(path).name}")
             try:
                 report = check(path)
-            except BcfError as exc:
+            except Exception as exc:        # whatever goes wrong with one file, the others are still checked
                 worst = 2
-                out.append({"file": str(path), "error": str(exc)})
+                out.append({"file": str(path), "error": _one_line(exc, path)})
                 continue
             worst = max(worst, report.exit_code)
             out.append({"file": str(path), **report.to_dict()})
@@ -299,12 +351,13 @@ def balances_cmd(workbook, as_json):
 @click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the copy (default: the workbook's own folder).")
 @click.option("--force", is_flag=True, help="Save the copy even though the check finds errors.")
-@click.option("--replace", is_flag=True, help="Replace an existing file of the submission name.")
+@click.option("--replace", is_flag=True, help="Replace an existing copy (and .eml draft), keeping each as a backup copy.")
 @click.option("--draft", is_flag=True, help="Also write an e-mail draft (.eml) to the national team with the copy attached.")
 def submit_cmd(workbook, folder, force, replace, draft):
     """Check the return, then save a copy named as NHS England asks ('Leicestershire HWB.xlsx').
 
-    Exit code 1 (and no copy) when the check finds errors, unless --force.
+    Exit code 1 (and no copy) when the check finds errors, unless --force. An existing copy or
+    draft of the same name is refused (exit code 2) unless --replace, which keeps a backup of each.
 
     \b
     Example:
@@ -314,9 +367,10 @@ def submit_cmd(workbook, folder, force, replace, draft):
     """
     from .api import check, open_template
     from .checks.findings import Severity
-    from .submission import NATIONAL_TEAM, email_draft, save_copy, submission_name
+    from .submission import NATIONAL_TEAM, save_submission, submission_name
 
-    report = check(workbook, progress=_progress)
+    with _progress:
+        report = check(workbook, progress=_progress)
     tpl = open_template(workbook)
     name = submission_name(tpl)
     errors = report.count(Severity.ERROR)
@@ -324,8 +378,12 @@ def submit_cmd(workbook, folder, force, replace, draft):
         click.echo(f"The check found {errors} error{'s' * (errors != 1)}; no copy was saved. "
                    f"Run `bcf check {workbook}` to see them, or add --force to save anyway.")
         sys.exit(1)
-    copy = save_copy(workbook, folder or Path(workbook).resolve().parent, name, overwrite=replace)
+    saved = save_submission(workbook, folder or Path(workbook).resolve().parent, name, overwrite=replace,
+                            draft_for=tpl if draft else None)
+    copy = saved.copy
     click.echo(f"Saved {copy}" + (f" ({errors} errors still in it)" if errors else ""))
+    for backup in saved.backups:
+        click.echo(f"Kept the previous file as {backup}")
     from .api import stale_caches
 
     if stale_caches(copy):
@@ -334,7 +392,7 @@ def submit_cmd(workbook, folder, force, replace, draft):
         click.echo("Before sending: open the copy in Excel and save it, so the template's own totals and "
                    "checkers are recalculated (bcf changed it outside Excel).")
     if draft:
-        click.echo(f"Wrote the e-mail draft {email_draft(copy, tpl)}: open it, add your Better Care Manager, send.")
+        click.echo(f"Wrote the e-mail draft {saved.draft}: open it, add your Better Care Manager, send.")
     else:
         click.echo(f"E-mail it to {NATIONAL_TEAM} and copy in your Better Care Manager.")
 

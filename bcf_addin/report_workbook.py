@@ -13,7 +13,7 @@ from .balances import Balances
 from .checks.findings import Severity
 from .checks.report import CheckReport
 from .descriptions.loader import load
-from .files import save_atomically
+from .files import Existing, claimed, save_atomically, xlsx_target
 from .money import pounds
 
 FILLS = {Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
@@ -108,16 +108,20 @@ def build_report(report: CheckReport, out: Path, balances: Balances | None = Non
     return wb
 
 
-def write_report(report: CheckReport, out: str | Path, balances: Balances | None = None) -> Path:
-    """Write the report workbook via a temporary file, so a failure leaves nothing half-written."""
-    out = Path(out)
+def write_report(report: CheckReport, out: str | Path, balances: Balances | None = None, *,
+                 existing: Existing = "backup") -> Path:
+    """Write the report workbook via a temporary file, so a failure leaves nothing half-written;
+    a report already there is kept as a backup copy beside it."""
+    out = xlsx_target(Path(out))
     from .errors import BcfError
 
     if out.exists() and Path(report.path).exists() and out.resolve() == Path(report.path).resolve():
         raise BcfError("is the return being checked; write the report to another file", file=str(out))
-    if balances is None:
-        from .api import balances as compute_balances
+    with claimed(out):
+        if balances is None:
+            from .api import balances as compute_balances
 
-        balances = compute_balances(report.path)
-    wb = build_report(report, out, balances)
-    return save_atomically(wb, out)
+            balances = compute_balances(report.path)
+        wb = build_report(report, out, balances)
+        save_atomically(wb, out, existing=existing)
+    return out

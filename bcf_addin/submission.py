@@ -3,17 +3,19 @@
 NHS England names each return after its Health and Wellbeing Board ("Leicestershire HWB.xlsx",
 "C&D - Leicestershire HWB.xlsx" for capacity and demand); the pattern is the description's
 `submission_name`. The copy is written next to the return, never over an existing file unless
-the caller says so, and never half-written.
+the caller says so (and then the old one is kept as a backup), and never half-written.
 """
 from __future__ import annotations
 
 import os
 import re
 import shutil
-import tempfile
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BcfError
+from .files import Replacement
 from .template import OpenTemplate
 
 # Characters Windows does not allow in a file name; HWB names do not use them, but a typed one might.
@@ -45,10 +47,25 @@ def submission_name(tpl: OpenTemplate) -> str:
 
 
 def save_copy(src: str | Path, folder: str | Path, name: str, *, overwrite: bool = False) -> Path:
-    """Copy the file `src` to `folder`/`name`; raises CopyExists rather than replace a file unasked.
+    """Copy the file `src` to `folder`/`name`; raises CopyExists rather than replace a file unasked,
+    and with `overwrite` keeps the file it replaces as a backup copy beside it."""
+    return save_submission(src, folder, name, overwrite=overwrite).copy
 
-    The copy is made under a temporary name in the same folder and then renamed, so a failure
-    part-way never leaves a damaged file under the submission name.
+
+@dataclass
+class Submission:
+    copy: Path
+    draft: Path | None = None
+    backups: list[Path] = field(default_factory=list)
+
+
+def save_submission(src: str | Path, folder: str | Path, name: str, *, overwrite: bool = False,
+                    draft_for: OpenTemplate | None = None) -> Submission:
+    """The copy `folder`/`name` of the file `src` and, given `draft_for`, the e-mail draft beside it.
+
+    Both are written in full under temporary names before either is put in place, so a refusal
+    or failure leaves neither; an existing file of either name is refused unless `overwrite`,
+    and then kept as a backup copy.
     """
     src, folder = Path(src), Path(folder)
     if not folder.is_dir():
@@ -60,19 +77,18 @@ def save_copy(src: str | Path, folder: str | Path, name: str, *, overwrite: bool
                            file=str(target), hint="save the return under another name first")
         if not overwrite:
             raise CopyExists(target)
-    fd, tmp = tempfile.mkstemp(prefix="~bcf-", suffix=target.suffix, dir=folder)
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise BcfError(f"could not be written: {exc.strerror or exc}", file=str(target),
-                       hint="if it is open in Excel, close it and try again") from None
-    return target
+    draft = target.with_suffix(".eml") if draft_for is not None else None
+    if draft is not None and draft.exists() and not overwrite:
+        raise CopyExists(draft)
+    existing = "backup" if overwrite else "refuse"
+    # The draft is entered first so that the copy, the likelier to fail (open in Excel), lands first.
+    with (Replacement(draft, existing=existing) if draft else nullcontext()) as mail, \
+            Replacement(target, existing=existing) as copy:
+        with open(src, "rb") as fh:
+            shutil.copyfileobj(fh, copy.file)
+        if mail is not None:
+            mail.file.write(bytes(_message(src.read_bytes(), target.name, draft_for)))
+    return Submission(target, draft, [r.backup for r in (copy, mail) if r is not None and r.backup])
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -85,30 +101,21 @@ def _same_file(a: Path, b: Path) -> bool:
 NATIONAL_TEAM = "england.bettercarefundteam@nhs.net"
 
 
-def email_draft(copy: str | Path, tpl: OpenTemplate, *, to: str = NATIONAL_TEAM, cc: str | None = None) -> Path:
-    """An unsent e-mail with the submission copy attached, beside it ('Leicestershire HWB.eml').
+def _message(attachment: bytes, name: str, tpl: OpenTemplate):
+    """An unsent e-mail to the national team with the submission copy attached.
 
     `X-Unsent: 1` makes Outlook open it as a new message ready to send rather than as one
-    received; the officer adds their Better Care Manager and presses Send.
-    """
+    received; the officer adds their Better Care Manager and presses Send."""
     from email.message import EmailMessage
 
-    copy = Path(copy)
     desc = tpl.description
     msg = EmailMessage()
-    msg["To"] = to
-    if cc:
-        msg["Cc"] = cc
-    msg["Subject"] = f"{copy.stem}: {desc.name}"
+    msg["To"] = NATIONAL_TEAM
+    msg["Subject"] = f"{Path(name).stem}: {desc.name}"
     msg["X-Unsent"] = "1"
     msg.set_content(
         f"Please find attached the {desc.name} (version {desc.version}) for {tpl.hwb}.\n\n"
         "(Copy in your Better Care Manager before sending.)\n")
-    msg.add_attachment(copy.read_bytes(), maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=copy.name)
-    draft = copy.with_suffix(".eml")
-    fd, tmp = tempfile.mkstemp(prefix="~bcf-", suffix=".eml", dir=copy.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(bytes(msg))
-    os.replace(tmp, draft)
-    return draft
+    msg.add_attachment(attachment, maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=name)
+    return msg

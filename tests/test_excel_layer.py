@@ -662,7 +662,9 @@ def test_save_copy_never_replaces_a_file_unasked_and_leaves_nothing_half_written
     assert save_copy(src, folder, "Leicestershire HWB.xlsx", overwrite=True).read_bytes() == b"new"
     with pytest.raises(BcfError, match="is the return itself"):
         save_copy(src, tmp_path, "return.xlsx", overwrite=True)
-    assert sorted(p.name for p in folder.iterdir()) == ["Leicestershire HWB.xlsx"]
+    backup, copy = sorted(p.name for p in folder.iterdir())
+    assert backup.startswith("Leicestershire HWB (backup ") and copy == "Leicestershire HWB.xlsx"
+    assert (folder / backup).read_bytes() == b"old"
 
 
 # -- errors, progress, help --------------------------------------------------------------------

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from bcf_addin import files as files_module
 from bcf_addin.errors import BcfError, ProtectedCell
 from bcf_addin.model import CellWrite
 from bcf_addin.xlsx import read_workbook, write_cells
@@ -348,7 +349,7 @@ def test_failure_while_writing_leaves_no_trace(template, tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writer_module, "_write_zip", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(BcfError, match="could not be written: the disk is full"):
         write_cells(template, WRITES, dest)
     assert dest.read_bytes() == b"previous contents"
     assert sorted(os.listdir(tmp_path)) == ["out.xlsx", "template.xlsx"]
@@ -360,7 +361,7 @@ def test_failure_to_replace_leaves_no_trace(template, tmp_path, monkeypatch):
     def locked(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(writer_module.os, "replace", locked)
+    monkeypatch.setattr(files_module.os, "replace", locked)
     with pytest.raises(BcfError, match="open in Excel"):
         write_cells(template, WRITES, dest)
     assert sorted(os.listdir(tmp_path)) == ["template.xlsx"]

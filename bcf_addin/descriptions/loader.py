@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from .. import paths
 from ..errors import BcfError
+from ..files import Replacement
 from .schema import ListSource, TemplateDescription
 
 
@@ -54,10 +55,9 @@ def _parsed(path: Path) -> dict:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, cached)
-    except (OSError, TypeError, ValueError):
+        with Replacement(cached) as staged:
+            staged.file.write(json.dumps(data).encode("utf-8"))
+    except (OSError, BcfError, TypeError, ValueError):
         pass
     return data
 

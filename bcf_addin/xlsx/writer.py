@@ -7,10 +7,7 @@ an edited sheet only the target <c> elements change.
 """
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import stat
 import struct
 import zipfile
 import zlib
@@ -21,6 +18,7 @@ from decimal import Decimal
 from lxml import etree
 
 from ..errors import BcfError, NotAWorkbook, ProtectedCell
+from ..files import Replacement
 from ..model import CellWrite, Value, cell_ref
 from .package import DAMAGED, CellFormat, XlsxPackage, open_package, parse_xml
 from .refs import cell_range, int_attr
@@ -52,11 +50,14 @@ class WriteResult:
     changed: int                 # cells whose stored value was replaced
     unchanged: int               # cells that already held the value asked for
     sheets: tuple[str, ...]      # sheets whose XML was rewritten, in workbook order
+    backup: str | None = None    # where the file that was at dest was kept, if it was
 
 
-def write_cells(src, writes: list[CellWrite], dest, *, recalc_on_open: bool = True) -> WriteResult:
+def write_cells(src, writes: list[CellWrite], dest, *, recalc_on_open: bool = True,
+                backup: bool = False) -> WriteResult:
     """Copy `src` to `dest` with `writes` applied. Refuses the whole job, writing nothing, if any
-    target is locked, holds a formula, or is on a sheet the workbook does not have."""
+    target is locked, holds a formula, or is on a sheet the workbook does not have. With `backup`
+    a file already at `dest` is kept as a backup copy beside it."""
     src_name = str(src)
     plan: dict[str, dict[tuple[int, int], Value]] = {}
     for w in writes:
@@ -92,8 +93,8 @@ def write_cells(src, writes: list[CellWrite], dest, *, recalc_on_open: bool = Tr
             workbook = _full_calc_on_load(pkg)
             if workbook is not None:
                 replaced[pkg.workbook_part] = workbook
-        _write_atomically(pkg, replaced, str(dest))
-    return WriteResult(changed, unchanged, tuple(touched))
+        kept = _write_atomically(pkg, replaced, str(dest), backup)
+    return WriteResult(changed, unchanged, tuple(touched), kept)
 
 
 # -- values ------------------------------------------------------------------------
@@ -450,41 +451,15 @@ def _col(ref: str) -> int:
 
 # -- the package -------------------------------------------------------------------
 
-def _write_atomically(pkg: XlsxPackage, replaced: dict[str, bytes], dest: str) -> None:
-    folder = os.path.dirname(os.path.abspath(dest))
-    base = os.path.basename(dest)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
-        while True:
-            tmp = os.path.join(folder, f".{base}.{secrets.token_hex(4)}.tmp")
-            try:
-                fd = os.open(tmp, flags, 0o666)
-                break
-            except FileExistsError:
-                continue
-    except OSError as exc:
-        raise BcfError(f"cannot be written ({exc.strerror})", file=dest) from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            _write_zip(pkg, replaced, out)
-            out.flush()
-            os.fsync(out.fileno())
-        with zipfile.ZipFile(tmp) as check:      # the central directory must read back
+def _write_atomically(pkg: XlsxPackage, replaced: dict[str, bytes], dest: str, backup: bool) -> str | None:
+    with Replacement(dest, existing="backup" if backup else "replace") as staged:
+        _write_zip(pkg, replaced, staged.file)
+        staged.file.flush()
+        with zipfile.ZipFile(staged.path) as check:      # the central directory must read back
             if len(check.infolist()) != len(pkg.infolist()):
                 raise NotAWorkbook("could not be written completely", file=dest)
-        if os.path.exists(dest):
-            os.chmod(tmp, stat.S_IMODE(os.stat(dest).st_mode))
         pkg.close()      # Windows will not replace a file that is still open
-        try:
-            os.replace(tmp, dest)
-        except OSError as exc:
-            raise BcfError(f"cannot be replaced ({exc.strerror}); is it open in Excel?", file=dest) from None
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    return str(staged.backup) if staged.backup else None
 
 
 def _write_zip(pkg: XlsxPackage, replaced: dict[str, bytes], out) -> None:
