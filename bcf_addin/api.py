@@ -205,15 +205,20 @@ def rollforward(last: str | Path, template: str | Path, *, out: str | Path | Non
 
     src = Path(template)
     dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
-    progress(f"Reading {Path(last).name}")
-    before = open_template(last)
-    progress(f"Reading {src.name}")
-    tpl = open_template(src)
-    rolled = plan_rollforward(before, tpl)
-    writes = rolled.writes
+
+    def planned():
+        progress(f"Reading {Path(last).name}")
+        before = open_template(last)
+        progress(f"Reading {src.name}")
+        tpl = open_template(src)
+        return tpl, plan_rollforward(before, tpl)
+
     if dry_run:
-        return RollForwardResult(str(last), tpl.description.kind, "", None, rolled, len(writes))
-    backup = str(keep_backup(dest)) if dest.exists() else None
-    progress(f"Writing {len(writes)} cells to {dest.name}")
-    write_cells(src, writes, dest)
+        tpl, rolled = planned()
+        return RollForwardResult(str(last), tpl.description.kind, "", None, rolled, len(rolled.writes))
+    with claimed(dest):
+        tpl, rolled = planned()
+        progress(f"Writing {len(rolled.writes)} cells to {dest.name}")
+        written = write_cells(src, rolled.writes, dest, backup=True)
+    backup, writes = written.backup, rolled.writes
     return RollForwardResult(str(last), tpl.description.kind, str(dest), backup, rolled, len(writes))

@@ -314,7 +314,8 @@ def narrative_cmd(narrative, returns, as_json):
     from .narrative.check import check_narrative
     from .narrative.render import narrative_text
 
-    result = check_narrative(narrative, list(returns), progress=_progress if not as_json else _silent)
+    with _progress:
+        result = check_narrative(narrative, list(returns), progress=_progress if not as_json else _silent)
     if as_json:
         from .jsonout import dumps
 
@@ -402,7 +403,8 @@ def submit_cmd(workbook, folder, force, replace, draft):
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the changes to a workbook, each linked to its cell.")
+              help="Also write the changes to a workbook (.xlsx), each linked to its cell; a report already "
+                   "there is kept as a backup copy beside it.")
 def diff_cmd(old, new, as_json, report):
     """What changed between two versions of the same return.
 
@@ -419,7 +421,8 @@ def diff_cmd(old, new, as_json, report):
     from .api import diff
     from .render import diff_text
 
-    result = diff(old, new, progress=_progress if not as_json else _silent)
+    with _progress:
+        result = diff(old, new, progress=_progress if not as_json else _silent)
     if report:
         from .diff_workbook import write_diff_report
 
@@ -438,7 +441,8 @@ def diff_cmd(old, new, as_json, report):
 @main.command("rollforward")
 @click.argument("last", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the new return.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the new return; a file already there is kept as a backup copy beside it.")
 @click.option("--in-place", is_flag=True, help="Change TEMPLATE itself; a backup copy is kept beside it.")
 @click.option("--dry-run", is_flag=True, help="Say what would be carried and what not; write nothing.")
 def rollforward_cmd(last, template, out, in_place, dry_run):
@@ -456,7 +460,8 @@ def rollforward_cmd(last, template, out, in_place, dry_run):
     """
     from .api import rollforward
 
-    result = rollforward(last, template, out=out, in_place=in_place, dry_run=dry_run, progress=_progress)
+    with _progress:
+        result = rollforward(last, template, out=out, in_place=in_place, dry_run=dry_run, progress=_progress)
     rolled = result.plan
     if rolled.lines is not None:
         click.echo(f"{rolled.lines.sheet}: {rolled.lines.lines} scheme lines carried from {Path(last).name}")

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from .diff import ReturnDiff
 from .errors import BcfError
-from .files import save_atomically
+from .files import claimed, save_atomically, xlsx_target
 from .report_workbook import HEADER, MONEY, _link
 
 HEADERS = ("What", "Sheet", "Cell", "Line or answer", "Field", "Old", "New", "Change (£)")
@@ -24,7 +24,8 @@ def _cell_value(v):
 
 
 def write_diff_report(d: ReturnDiff, out: str | Path) -> Path:
-    out = Path(out)
+    """The changes as a workbook; a report already there is kept as a backup copy beside it."""
+    out = xlsx_target(Path(out))
     for path in (d.old, d.new):
         if out.exists() and out.resolve() == Path(path).resolve():
             raise BcfError("is one of the returns being compared; write the report to another file", file=str(out))
@@ -62,4 +63,6 @@ def write_diff_report(d: ReturnDiff, out: str | Path) -> Path:
             if j >= 3:
                 c.number_format = MONEY
     moved.column_dimensions["A"].width = 60
-    return save_atomically(wb, out)
+    with claimed(out):
+        save_atomically(wb, out, existing="backup")
+    return out

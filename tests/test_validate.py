@@ -76,6 +76,12 @@ BROKEN = {
     "running-balance row": (PLAN, ("{id: add_la, label: Additional LA Contribution,", "{id: add_la, label: Additional LA Contributions,"),
                             "tables.running_balances.rows[3].label: running-balance row 'Additional LA Contributions' "
                             "is none of finance.sources"),
+    "carried column": (PLAN, ("columns: {activity: scheme_type,", "columns: {activty: scheme_type,"),
+                       "carry[0].columns.activty: names no column 'activty' of table schemes"),
+    "carried answer": (PLAN, ("fields: {hwb: hwb, submitted_by: completed_by,", "fields: {hwb: hwb, submited_by: completed_by,"),
+                       "carry[0].fields.submited_by: names no input field 'submited_by'"),
+    "earlier names of a list": (PLAN, ("previous: Previous scheme types (2023-25)", "previous: Previous scheme type"),
+                                "lists.activity.previous: 'Previous scheme type' is not a column of activities-2025-26.csv"),
     "unknown key": (PLAN, ("{id: area, header: Area of Spend, type: list, list: area_of_spend",
                            "{id: area, header: Area of Spend, type: list, lst: area_of_spend"),
                     "tables.schemes.columns[4].lst: Extra inputs are not permitted"),

@@ -63,6 +63,7 @@ class _References:
                 self._table(loc, item)
         if self.desc.finance is not None:
             self._finance()
+        self._carry()
 
     # -- items and lists ----------------------------------------------------------------------
     def _located_items(self) -> Iterator[tuple[Loc, Field | Table | Heading]]:
@@ -107,6 +108,8 @@ class _References:
             for old, new in src.aliases.items():
                 if new not in values:
                     self.problem(("lists", name, "aliases", old), f"maps to '{new}', which is not in the list")
+            if src.previous and (not src.file or src.previous not in (rows[0] if rows else {})):
+                self.problem(("lists", name, "previous"), f"'{src.previous}' is not a column of {src.file}")
 
     def _list(self, loc: Loc, name: str | None) -> None:
         if name and name not in self.desc.lists:
@@ -253,6 +256,22 @@ class _References:
                 self._table_named(loc + (attr,), getattr(fin, attr))
         if fin.dfg_total and not isinstance(self.items.get(fin.dfg_total), Field):
             self.problem(loc + ("dfg_total",), f"names no field '{fin.dfg_total}'")
+
+    def _carry(self) -> None:
+        """What a rollforward writes must exist here; what it reads is the earlier template's."""
+        schemes = self.items.get(self.desc.finance.schemes) if self.desc.finance else None
+        for i, carry in enumerate(self.desc.carry):
+            loc = ("carry", i)
+            for target in carry.fields:
+                item = self.items.get(target)
+                if not isinstance(item, Field) or item.role != "input":
+                    self.problem(loc + ("fields", target), f"names no input field '{target}'")
+            for key, cids in (("columns", list(carry.columns)), ("skip", carry.skip)):
+                for cid in cids:
+                    if not isinstance(schemes, Table):
+                        self.problem(loc + (key, cid), "scheme columns carry only where finance.schemes names a table")
+                    else:
+                        self._column_of(loc + (key, cid), schemes, cid)
 
     def _table_named(self, loc: Loc, name: str) -> Table | None:
         item = self.items.get(name)
