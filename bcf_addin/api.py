@@ -122,11 +122,12 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
     return PopulateResult(tpl.description.kind, tpl.hwb, str(src), str(dest), backup, plans, len(writes))
 
 
-def stale_caches(path: str | Path) -> bool:
-    """Whether the file asks to be recalculated on open: its cached formula results are then old."""
+def stale_caches(path: str | Path, data: bytes | None = None) -> bool:
+    """Whether the file (or `data`, its bytes) asks to be recalculated on open: its cached formula
+    results are then old."""
     from .xlsx.package import open_package
 
-    with open_package(str(path)) as pkg:
+    with open_package(str(path), data) as pkg:
         root = pkg.workbook_root()
     for el in root:
         if el.tag.endswith("}calcPr"):
