@@ -320,7 +320,7 @@ def diff_cmd(old, new, as_json, report):
 
 @main.command("collect")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", "outdir", required=True, type=click.Path(path_type=Path),
               help="Folder for the tables, summary.xlsx and the charts.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True,
               help="How to write the tables (parquet needs pyarrow).")

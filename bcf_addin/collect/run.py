@@ -116,10 +116,10 @@ def build_tables(sources: list[Source], unusable: list[Unusable], examined: list
         for e in examined:
             keys = {"file": e.file, "hwb": e.hwb, "kind": e.kind, "latest": versions.get(e.file, (0, False))[1]}
             records.extend({**keys, **r} for r in e.tables.get(name, ()))
-        tables[name] = T.per_return(records)
+        tables[name] = T.per_return(name, records)
     tables["missing"] = T.missing_table(tables["returns"], hwbs)
     saved = _attachment_saver(by_file, Path(outdir) / "attachments" if outdir is not None else None)
-    tables["history"] = T.per_return(history_rows(received, saved))
+    tables["history"] = T.per_return("history", history_rows(received, saved))
     return tables
 
 

@@ -22,6 +22,18 @@ PER_RETURN = ["scheme_lines", "income", "balances", "minimum_spend", "metrics", 
 RETURNS = ["file", "sender", "received", "kind", "template", "year", "hwb", "hwb_code", "region",
            "complete", "errors", "warnings", "version", "latest", "reason"]
 FORMATS = ("csv", "parquet", "xlsx")
+# The columns a table has even when no return gave it a row (scheme lines and the long tables
+# take theirs from the template's description).
+COLUMNS = {
+    "income": ["source", "item", "label", "column", "amount"],
+    "balances": ["source", "income", "expenditure", "balance", "percent_spent"],
+    "minimum_spend": ["name", "label", "minimum", "spend", "shortfall", "met"],
+    "metrics": ["table", "row", "label", "key", "column", "header", "value", "text"],
+    "capacity_demand": ["table", "row", "label", "key", "column", "header", "value", "text"],
+    "findings": ["code", "severity", "count", "sheet", "cells", "message", "hint"],
+    "contacts": ["item", "role", "field", "value"],
+    "history": ["received", "version", "previous", "changed_totals", "diff"],
+}
 
 
 def reference_hwbs() -> pd.DataFrame:
@@ -32,10 +44,10 @@ def reference_hwbs() -> pd.DataFrame:
     return frame(rows, ["hwb", "hwb_code", "region"])
 
 
-def per_return(records: list[dict]) -> pd.DataFrame:
+def per_return(name: str, records: list[dict]) -> pd.DataFrame:
     """A per-return table from its rows (each already carrying file, hwb, kind and latest)."""
     first = [*KEYS, "latest"]
-    rest = dict.fromkeys(k for r in records for k in r if k not in first)
+    rest = dict.fromkeys([*COLUMNS.get(name, ()), *(k for r in records for k in r if k not in first)])
     return frame(records, first + list(rest))
 
 
