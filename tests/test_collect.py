@@ -268,3 +268,14 @@ def test_an_output_folder_that_is_a_file_is_refused_and_nothing_written(populate
     result = CliRunner().invoke(main, ["collect", str(empty), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "found no" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_income_lines_add_up_to_each_sources_income(collected):
+    out, _ = collected
+    income, balances = read(out, "income"), read(out, "balances")
+    assert len(income)
+    for (file, source), lines in income.groupby(["file", "source"]):
+        mine = balances[(balances["file"] == file) & (balances["source"] == source)]
+        assert sum(Decimal(v) for v in lines["amount"]) == Decimal(mine["income"].iloc[0])
+    icb = income[income["item"] == "nhs_minimum"]
+    assert set(icb["label"]) == {"NHS Leicester, Leicestershire and Rutland ICB"}
