@@ -36,14 +36,17 @@ class Unusable:
     received: datetime | None = None
 
 
-def find(inputs: list[str | Path]) -> tuple[list[Source], list[Unusable]]:
-    """Sources and unusable inputs, in a stable order (folders walked, names sorted)."""
+def find(inputs: list[str | Path], exclude: Path | None = None) -> tuple[list[Source], list[Unusable]]:
+    """Sources and unusable inputs, in a stable order (folders walked, names sorted). Nothing under
+    `exclude` (the output folder, when it lies inside an input folder) is taken."""
+    skip = exclude.resolve() if exclude is not None else None
     sources: list[Source] = []
     unusable: list[Unusable] = []
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+            files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p)
+                           and not (skip and p.resolve().is_relative_to(skip)))
         elif path.exists():
             files = [path]
         else:

@@ -37,7 +37,7 @@ def collect(inputs: list[str | Path], outdir: str | Path | None = None, *, fmt: 
             progress: Progress | None = None) -> Collected:
     """Examine every return under `inputs`; with `outdir`, write the tables and summary there."""
     T.require_format(fmt)
-    sources, unusable = find(inputs)
+    sources, unusable = find(inputs, Path(outdir) if outdir is not None else None)
     if not sources and not unusable:
         raise BcfError("found no .xlsx, .xlsm, .eml or .msg files in " + ", ".join(str(i) for i in inputs))
     if outdir is not None:
