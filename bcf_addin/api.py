@@ -137,11 +137,12 @@ def _populate(src: Path, registers, previous_returns, progress: Progress) -> Pop
     return PopulateResult(tpl.description.kind, tpl.hwb, str(src), "", None, plans, written)
 
 
-def stale_caches(path: str | Path) -> bool:
-    """Whether the file asks to be recalculated on open: its cached formula results are then old."""
+def stale_caches(path: str | Path, data: bytes | None = None) -> bool:
+    """Whether the file (or `data`, its bytes) asks to be recalculated on open: its cached formula
+    results are then old."""
     from .xlsx.package import open_package
 
-    with open_package(str(path)) as pkg:
+    with open_package(str(path), data) as pkg:
         root = pkg.workbook_root()
     for el in root:
         if el.tag.endswith("}calcPr"):

@@ -479,6 +479,53 @@ def rollforward_cmd(last, template, out, in_place, dry_run):
     click.echo(f"Wrote {result.written} cells to {result.out}")
 
 
+@main.command("collect")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "outdir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the tables, summary.xlsx and the charts.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True,
+              help="How to write the tables (parquet needs pyarrow).")
+@click.option("--include-contacts", "contacts", is_flag=True,
+              help="Also collect the cover's names, e-mails and phone numbers (left out by default).")
+def collect_cmd(inputs, outdir, fmt, contacts):
+    """Check and aggregate many returns: files, folders, and the e-mails (.eml, .msg) they came in.
+
+    Each return is recognised (kind, HWB, year), checked and balanced; a file that cannot be used
+    is a row with its reason and never stops the run. Resubmissions are kept as history, the
+    latest counting. Writes the tables (returns, scheme_lines, income, balances, minimum_spend,
+    metrics, capacity_demand, findings, missing, history) and summary.xlsx to OUT.
+
+    \b
+    Example:
+      bcf collect inbox/ -o collected/
+      bcf collect returns/*.xlsx mail/*.eml -o region/ --format parquet
+    """
+    from .collect.run import collect
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Checking returns", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts, progress=progress)
+    returns = result.tables["returns"]
+    unusable = returns[returns["reason"].notna()]
+    click.echo(f"{len(returns)} files and attachments: {len(returns) - len(unusable)} returns checked, "
+               f"{int(returns['latest'].sum())} counting (the latest of each HWB), {len(unusable)} could not be used")
+    for r in unusable.itertuples():
+        click.echo(f"  {r.file}: {r.reason}")
+    click.echo(f"{len(result.tables['missing'])} Health and Wellbeing Boards sent nothing (see missing.{fmt})")
+    click.echo(f"Wrote {len(result.written)} tables and {result.summary} to {outdir}")
+    if result.pictures_note:
+        click.echo(result.pictures_note)
+
+
 @main.command("demo")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="bcf-demo")
 def demo_cmd(folder):

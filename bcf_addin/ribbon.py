@@ -59,6 +59,8 @@ COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
             "Compare the open return with an earlier version of it: lines, answers and balances that changed."),
     Command("bcfSaveForSubmission", "Save for submission...", f"{_ENGINE}:save_for_submission",
             "Save a copy of the open return that is ready to send to NHS England."),
+    Command("bcfCollectReturns", "Collect returns...", f"{_ENGINE}:collect_returns",
+            "Check and add up every return in a folder (and in saved e-mails), then open the summary workbook."),
     Command("bcfHelp", "Help", f"{_ENGINE}:help",
             "Show what each button does and what to do when something goes wrong."),
 )})

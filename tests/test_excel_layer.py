@@ -397,6 +397,34 @@ def test_what_changed_cancelled_does_nothing(populated_plan, remote):
     assert ui.opened == [] and ui.messages == []
 
 
+def test_collect_returns_asks_for_a_folder_and_opens_the_summary(populated_plan, remote, tmp_path):
+    import shutil
+
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "region"
+    folder.mkdir()
+    shutil.copy(populated_plan, folder / "Leicestershire HWB.xlsx")
+    (folder / "notes.xlsx").write_bytes(b"not a workbook")
+    book = remote(populated_plan)
+    for _ in range(2):      # a second run does not take the first run's outputs for returns
+        ui = Answers(book)
+        result = commands.collect_returns(book, ui=ui, choose_folder=lambda: folder)
+        assert result is not None, ui.messages
+        assert ui.opened == [folder / "collected" / "summary.xlsx"]
+        assert len(result.tables["returns"]) == 2
+        assert ui.messages[-1].startswith("1 returns checked, 1 could not be used")
+    returns = list(load_workbook(ui.opened[0])["returns"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[0] for r in returns) == [str(folder / "Leicestershire HWB.xlsx"), str(folder / "notes.xlsx")]
+
+
+def test_collect_returns_cancelled_does_nothing(populated_plan, remote):
+    book = remote(populated_plan)
+    ui = Answers(book)
+    assert commands.collect_returns(book, ui=ui, choose_folder=lambda: None) is None
+    assert ui.opened == [] and ui.messages == []
+
+
 # -- (d) write_cells ---------------------------------------------------------------------------
 
 def test_rectangles_of_a_full_block_is_one():

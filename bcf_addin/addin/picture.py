@@ -34,6 +34,8 @@ ICONS = {
                          '<rect x="15" y="9" width="14" height="19" fill="#fff" stroke="#2b579a"/>'
                          '<path d="M6 9h8M6 13h8M18 14h8M18 18h8M18 22h8" stroke="#999"/>'
                          '<path d="M18 18h8" stroke="#c00" stroke-width="2"/>',
+    "FileOpen": '<path d="M3 9h9l2 3h15v15H3z" fill="#e8b84a"/>'
+                '<path d="M3 14h26l-3 13H3z" fill="#f5d27a"/>',
     "FileSaveAs": '<rect x="4" y="4" width="22" height="24" rx="2" fill="#2b579a"/>'
                   '<rect x="9" y="4" width="12" height="8" fill="#dde6f3"/>'
                   '<rect x="8" y="17" width="14" height="11" fill="#fff"/>'

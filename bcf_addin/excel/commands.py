@@ -31,7 +31,8 @@ from ..template import OpenTemplate
 from .book import read_book, with_writes, write_cells
 from .ui import ExcelUi
 
-__all__ = ["populate", "check", "balances", "what_changed", "save_for_submission", "help", "log_file"]
+__all__ = ["populate", "check", "balances", "what_changed", "save_for_submission", "collect_returns", "help",
+           "log_file"]
 
 LOG_ENV = "BCF_ADDIN_LOG"
 _LOG_LIMIT = 1_000_000
@@ -386,6 +387,34 @@ def save_for_submission(book, ui: ExcelUi) -> Path | None:
         lines.append(f"The copy has {_count(errors, 'error')}: NHS England may send it back.")
     ui.message("\n".join(lines))
     return saved
+
+
+@_command
+def collect_returns(book, ui: ExcelUi, choose_folder: Callable[[], object] | None = None):
+    """Collect every return in a folder the manager picks (workbooks and saved e-mails) into a
+    `collected` folder inside it, as `bcf collect` does, and open the summary workbook."""
+    from ..collect.run import collect
+
+    picked = choose_folder() if choose_folder else ui.choose_folder(
+        "Choose the folder of returns (and saved e-mails) to collect", "bcf collect FOLDER -o OUT")
+    if picked in (None, False, ""):
+        return None
+    folder = Path(picked)
+    out = folder / "collected"
+
+    def progress(done: int, total: int) -> None:
+        ui.status(f"Better Care Fund: checking returns, {done} of {total}...")
+
+    # In-process: worker processes started from inside Excel's Python would each start a new
+    # interpreter (Windows has no fork), and the PNG pictures are for reports, not for this view.
+    result = collect([folder], out, workers=1, pictures=False, progress=progress)
+    ui.open_workbook(result.summary)
+    returns = result.tables["returns"]
+    unusable = int(returns["reason"].notna().sum())
+    ui.message(f"{len(returns) - unusable} returns checked, {unusable} could not be used "
+               f"(the summary's 'returns' sheet says why); {len(result.tables['missing'])} HWBs sent nothing.\n\n"
+               f"The tables and the summary workbook are in {out}.")
+    return result
 
 
 @_command

@@ -89,6 +89,21 @@ class ExcelUi:
         found = _paths(picked)
         return found[0] if found else None
 
+    def choose_folder(self, title: str, command_line: str) -> Path | None:
+        """Ask for a folder; None when the person cancels."""
+        if sys.platform.startswith("win"):
+            dialog = self.book.app.api.FileDialog(4)      # msoFileDialogFolderPicker
+            dialog.Title = title
+            picked = dialog.SelectedItems(1) if dialog.Show() == -1 else None
+        elif sys.platform == "darwin":
+            done = subprocess.run(["osascript", "-e", f'POSIX path of (choose folder with prompt "{title}")'],
+                                  capture_output=True, text=True)
+            picked = done.stdout.strip() if done.returncode == 0 else None
+        else:
+            raise BcfError("this Excel offers no way to choose a folder", hint=f"use the command line instead: {command_line}")
+        found = _paths(picked)
+        return found[0] if found else None
+
     def open_workbook(self, path: Path) -> None:
         if self._open_workbook is not None:
             self._open_workbook(path)

@@ -5,6 +5,7 @@ encrypted file, an old .xls, a damaged download and a zip bomb all look alike to
 """
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import zipfile
@@ -220,9 +221,14 @@ def parse_xml(data: bytes, file: str, part: str | None):
         raise NotAWorkbook(f"is damaged: its part {part} is not valid XML", file=file) from None
 
 
-def open_package(path) -> XlsxPackage:
-    """Open `path` as an .xlsx package, refusing anything that is not a sound one."""
+def open_package(path, data: bytes | None = None) -> XlsxPackage:
+    """Open `path` as an .xlsx package, refusing anything that is not a sound one.
+
+    With `data`, the package is those bytes (an e-mail attachment, say) and `path` only names it.
+    """
     name = str(path)
+    if data is not None:
+        return _open_bytes(name, data)
     fs_path = os.fspath(path)
     if not os.path.exists(fs_path):
         raise NotAWorkbook("does not exist", file=name)
@@ -233,19 +239,37 @@ def open_package(path) -> XlsxPackage:
             head = fh.read(len(OLE_MAGIC))
     except OSError as exc:
         raise BcfError(f"cannot be read ({exc.strerror})", file=name) from None
-    if not head:
-        raise NotAWorkbook("is empty, not an Excel workbook", file=name)
-    if head == OLE_MAGIC:
-        if _ole_is_encrypted(fs_path):
-            raise EncryptedWorkbook(ENCRYPTED, file=name)
-        raise NotAWorkbook("is an old .xls workbook; save it as .xlsx (Excel Workbook) and try again",
-                           file=name)
+    _check_head(head, fs_path, name)
     try:
         zf = zipfile.ZipFile(fs_path)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         raise NotAWorkbook(DAMAGED, file=name) from None
+    return _checked(zf, name, os.path.getsize(fs_path))
+
+
+def _open_bytes(name: str, data: bytes) -> XlsxPackage:
+    _check_head(data[:len(OLE_MAGIC)], data, name)
     try:
-        _check_entries(zf, name, os.path.getsize(fs_path))
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        raise NotAWorkbook(DAMAGED, file=name) from None
+    return _checked(zf, name, len(data))
+
+
+def _check_head(head: bytes, source, name: str) -> None:
+    """`source` is the file's path or its bytes, for looking inside an OLE container."""
+    if not head:
+        raise NotAWorkbook("is empty, not an Excel workbook", file=name)
+    if head == OLE_MAGIC:
+        if _ole_is_encrypted(source):
+            raise EncryptedWorkbook(ENCRYPTED, file=name)
+        raise NotAWorkbook("is an old .xls workbook; save it as .xlsx (Excel Workbook) and try again",
+                           file=name)
+
+
+def _checked(zf: zipfile.ZipFile, name: str, size: int) -> XlsxPackage:
+    try:
+        _check_entries(zf, name, size)
         return XlsxPackage(name, zf)
     except BaseException:
         zf.close()
@@ -268,7 +292,7 @@ def _check_entries(zf: zipfile.ZipFile, name: str, file_size: int) -> None:
             raise NotAWorkbook(DAMAGED, file=name)
 
 
-def _ole_is_encrypted(path: str) -> bool:
+def _ole_is_encrypted(path: str | bytes) -> bool:
     """An OLE container holding an `EncryptionInfo` stream is an encrypted OOXML file."""
     try:
         import olefile
@@ -281,6 +305,8 @@ def _ole_is_encrypted(path: str) -> bool:
         except Exception:  # a malformed container: fall back to looking for the stream name
             pass
     needle = "EncryptionInfo".encode("utf-16-le")
+    if isinstance(path, bytes):
+        return needle in path
     overlap = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):

@@ -10,6 +10,7 @@ costs several times the parse; pandas and openpyxl are not imported here at all,
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 from datetime import date, datetime, time, timedelta
@@ -27,10 +28,13 @@ XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _MAX_EXACT_INT = 2**53
 
 
-def read_workbook(path, sheets: list[str] | None = None) -> Workbook:
-    """Every worksheet (or just `sheets`) of the workbook at `path`, in workbook order."""
+def read_workbook(path, sheets: list[str] | None = None, *, data: bytes | None = None) -> Workbook:
+    """Every worksheet (or just `sheets`) of the workbook at `path`, in workbook order.
+
+    With `data`, the workbook is read from those bytes and `path` only names it in messages.
+    """
     name = str(path)
-    with open_package(path) as pkg:
+    with open_package(path, data) as pkg:
         parts = pkg.sheet_parts()
         wanted = list(parts) if sheets is None else list(dict.fromkeys(sheets))
         for sheet in wanted:
@@ -43,7 +47,7 @@ def read_workbook(path, sheets: list[str] | None = None) -> Workbook:
             scans = {s: _scan_sheet(pkg.read(parts[s]), formats, name, parts[s]) for s in ordered}
         except ValueError as exc:       # a malformed cell or range reference
             raise NotAWorkbook(f"is damaged ({exc})", file=name) from None
-    grids = _values(path, name, ordered)
+    grids = _values(path if data is None else io.BytesIO(data), name, ordered)
     return Workbook(path=name, sheets={s: _combine(s, grids[s], scans[s]) for s in ordered})
 
 
@@ -53,7 +57,8 @@ def _values(path, name: str, sheets: list[str]) -> dict[str, list[list]]:
     grids = {}
     sheet = None
     try:
-        book = CalamineWorkbook.from_path(os.fspath(path))
+        book = (CalamineWorkbook.from_filelike(path) if isinstance(path, io.BytesIO)
+                else CalamineWorkbook.from_path(os.fspath(path)))
         try:
             for sheet in sheets:
                 # With skip_empty_area=False the grid starts at A1 whatever the first used cell is.

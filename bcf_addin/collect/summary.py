@@ -1,0 +1,122 @@
+"""summary.xlsx: an overview, native Excel charts, the validation matrix (HWB x rule code, coloured
+by severity) and a sheet per table. Written in openpyxl's streaming mode: a national collection
+has tens of thousands of scheme lines."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+
+from .charts import ChartData, all_charts
+from .tables import excel_ready
+
+SEVERITY_FILLS = {"error": "F4B6B6", "warning": "FFE08A", "info": "BDD7EE"}
+CLEAR_FILL = "C6EFCE"
+CHART_DATA = "Chart data"
+
+
+def write_summary(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    wb = Workbook(write_only=True)
+    overview, charts_ws, matrix_ws = (wb.create_sheet(n) for n in ("Summary", "Charts", "Validation"))
+    table_sheets = {name: wb.create_sheet(name[:31]) for name in tables}
+    data_ws = wb.create_sheet(CHART_DATA)
+    _overview(overview, tables)
+    _matrix(matrix_ws, tables)
+    for name, ws in table_sheets.items():
+        _table(ws, tables[name])
+    _charts(charts_ws, data_ws, all_charts(tables))
+    tmp = path.with_name(path.name + ".part")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+def _overview(ws, tables: dict[str, pd.DataFrame]) -> None:
+    returns = tables["returns"]
+    usable = returns[returns["reason"].isna()]
+    ws.append(["Better Care Fund returns collected"])
+    for label, value in (("Files and attachments", len(returns)),
+                         ("Returns recognised and checked", len(usable)),
+                         ("Could not be used (see the returns sheet's reason)", int(returns["reason"].notna().sum())),
+                         ("Returns that count (the latest of each HWB and kind)", int(returns["latest"].sum())),
+                         ("Earlier versions (resubmitted since)", int((returns["reason"].isna() & ~returns["latest"]).sum())),
+                         ("Complete", int(usable["complete"].fillna(False).sum())),
+                         ("Health and Wellbeing Boards that sent nothing", len(tables["missing"]))):
+        ws.append([label, value])
+    ws.append([])
+    ws.append(["Kinds of return", "count"])
+    for kind, n in usable["kind"].value_counts().sort_index().items():
+        ws.append([kind, int(n)])
+
+
+def _matrix(ws, tables: dict[str, pd.DataFrame]) -> None:
+    """Latest returns down, rule codes across, how often each fired: red for errors, amber for
+    warnings, blue for information, green where the rule found nothing."""
+    returns = tables["returns"]
+    latest = returns[returns["latest"].fillna(False).astype(bool)]
+    findings = tables["findings"]
+    findings = findings[findings["latest"].fillna(False).astype(bool)]
+    severity = dict(zip(findings["code"], findings["severity"]))
+    codes = sorted(severity)
+    counts = {(f, c): n for f, c, n in zip(findings["file"], findings["code"], findings["count"])}
+    ws.freeze_panes = "D2"
+    ws.append(["HWB", "kind", "file", *codes])
+    ws.append(["", "", "severity", *(severity[c] for c in codes)])
+    order = latest.sort_values(["hwb", "kind"], na_position="last", kind="stable")
+    for r in order.itertuples():
+        ws.append([r.hwb, r.kind, r.file, *(int(counts.get((r.file, c), 0)) for c in codes)])
+    if not codes or not len(order):
+        return
+    last_row = len(order) + 2
+    for i, code in enumerate(codes, 4):
+        col = get_column_letter(i)
+        cells = f"{col}3:{col}{last_row}"
+        fill = PatternFill("solid", start_color=SEVERITY_FILLS.get(severity[code], "FFFFFF"))
+        ws.conditional_formatting.add(cells, CellIsRule(operator="greaterThan", formula=["0"], fill=fill))
+        ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=["0"],
+                                                        fill=PatternFill("solid", start_color=CLEAR_FILL)))
+
+
+def _table(ws, df: pd.DataFrame) -> None:
+    ws.freeze_panes = "A2"
+    ws.append(list(df.columns))
+    ready = excel_ready(df).astype(object).where(df.notna(), None)
+    for row in ready.itertuples(index=False, name=None):
+        ws.append(list(row))
+
+
+def _charts(charts_ws, data_ws, charts: list[ChartData]) -> None:
+    """Each chart's figures go on the chart-data sheet, and a bar chart drawing them on the charts sheet."""
+    row, anchor_row = 1, 1
+    for chart in charts:
+        frame = excel_ready(chart.frame)
+        data_ws.append([chart.title])
+        data_ws.append([chart.category, *chart.series])
+        header = row + 1
+        for values in frame[[chart.category, *chart.series]].itertuples(index=False, name=None):
+            data_ws.append(list(values))
+        n = len(frame)
+        data_ws.append([])
+        row = header + n + 2
+        if not n:
+            continue
+        bar = BarChart()
+        bar.title = chart.title
+        bar.y_axis.title = chart.y_title
+        many = n > 12
+        bar.type = "bar" if many else "col"      # many HWBs read better as horizontal bars
+        bar.width = 24
+        bar.height = max(8, 0.45 * n) if many else 9
+        bar.add_data(Reference(data_ws, min_col=2, max_col=1 + len(chart.series), min_row=header,
+                               max_row=header + n), titles_from_data=True)
+        bar.set_categories(Reference(data_ws, min_col=1, min_row=header + 1, max_row=header + n))
+        charts_ws.add_chart(bar, f"A{anchor_row}")
+        anchor_row += int(bar.height * 2) + 3
+    charts_ws.append(["Charts of the latest returns; the figures they draw are on the 'Chart data' sheet."])
+
+

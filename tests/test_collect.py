@@ -1,0 +1,281 @@
+"""`bcf collect` over a folder of generated returns: files and e-mails, a damaged file and a
+resubmission, checked against each return's own `bcf balances --json`."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from bcf_addin.cli import main
+from bcf_addin.jsonout import loads
+from generate_returns import email_with, generate
+from support import needs_libreoffice
+
+TABLES = ["returns", "scheme_lines", "income", "balances", "minimum_spend", "metrics", "capacity_demand",
+          "findings", "missing", "history"]
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("inbox") / "returns"
+    return generate(folder, 12, damaged=1, emails=2, resubmissions=1)
+
+
+@pytest.fixture(scope="module")
+def collected(made, tmp_path_factory):
+    out = tmp_path_factory.mktemp("collected") / "out"
+    result = CliRunner().invoke(main, ["collect", str(made.folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def read(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def test_every_file_and_attachment_is_a_row_and_the_damaged_one_says_why(made, collected):
+    out, output = collected
+    returns = read(out, "returns")
+    assert len(returns) == made.rows == 14
+    bad = returns[returns["reason"] != ""]
+    assert list(bad["file"]) == [str(p) for p in made.damaged]
+    assert "damaged" in bad["reason"].iloc[0]
+    good = returns[returns["reason"] == ""]
+    assert set(good["kind"]) == {"planning-2025-26"}
+    assert set(good["hwb"]) == set(made.hwbs)
+    assert "could not be used" in output and made.damaged[0].name in output
+
+
+def test_returns_in_e_mails_carry_the_sender_and_the_e_mail_date(made, collected):
+    out, _ = collected
+    returns = read(out, "returns").set_index("hwb")
+    for hwb, eml in made.emails.items():
+        row = returns.loc[hwb]
+        msg = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+        assert row["file"] == f"{eml} > {hwb} HWB.xlsx"
+        assert row["sender"] == msg["From"]
+        assert pd.Timestamp(row["received"]) == pd.Timestamp(msg["Date"].datetime)
+
+
+def test_a_resubmission_is_history_and_the_latest_counts(made, collected):
+    out, _ = collected
+    returns = read(out, "returns")
+    (hwb, second), = made.resubmitted.items()
+    mine = returns[returns["hwb"] == hwb].set_index("file")
+    first = str(made.folder / f"{hwb} HWB.xlsx")
+    assert mine.loc[str(second), "latest"] == "True" and mine.loc[str(second), "version"] == "2"
+    assert mine.loc[first, "latest"] == "False" and mine.loc[first, "version"] == "1"
+    assert (returns[returns["hwb"] != hwb]["latest"][returns["reason"] == ""] == "True").all()
+    history = read(out, "history")
+    assert list(history["file"]) == [first, str(second)]
+    change = history.iloc[1]
+    assert change["previous"] == first
+    assert change["diff"] == f"bcf diff '{first}' '{second}'"
+    assert "NHS Minimum Contribution expenditure" in change["changed_totals"]
+    # The diff the history points to runs and finds the changes.
+    diff = CliRunner().invoke(main, ["diff", first, str(second)])
+    assert diff.exit_code == 1, diff.output
+
+
+def _own_balances(made, tmp_path) -> dict[str, dict]:
+    """Each return's own `bcf balances --json`, an attachment saved out of its e-mail first."""
+    files = {}
+    for path in made.files:
+        if path in made.damaged:
+            continue
+        if path.suffix == ".eml":
+            msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            part = next(msg.iter_attachments())
+            saved = tmp_path / part.get_filename()
+            saved.write_bytes(part.get_payload(decode=True))
+            files[f"{path} > {part.get_filename()}"] = saved
+        else:
+            files[str(path)] = path
+    out = {}
+    for name, path in files.items():
+        result = CliRunner().invoke(main, ["balances", str(path), "--json"])
+        assert result.exit_code == 0, result.output
+        out[name] = loads(result.output)
+    return out
+
+
+def test_balances_are_each_returns_own_figures_exactly(made, collected, tmp_path):
+    out, _ = collected
+    balances = read(out, "balances")
+    own = _own_balances(made, tmp_path)
+    assert set(balances["file"]) == set(own)
+    for figure in ("income", "expenditure", "balance", "percent_spent"):
+        for file, mine in balances.groupby("file"):
+            expected = {b["source"]: b[figure] for b in own[file]["running_balances"]}
+            got = {s: (Decimal(v) if v else None) for s, v in zip(mine["source"], mine[figure])}
+            assert got == expected, (file, figure)
+    total = sum(Decimal(v) for v in balances["expenditure"])
+    assert total == sum(b["expenditure"] for r in own.values() for b in r["running_balances"])
+
+
+def test_minimum_spend_and_scheme_lines_match_the_returns(made, collected, tmp_path):
+    out, _ = collected
+    own = _own_balances(made, tmp_path)
+    minimum = read(out, "minimum_spend").set_index("file")
+    for file, figures in own.items():
+        (asc,) = figures["minimum_spend"]
+        assert Decimal(minimum.loc[file, "spend"]) == asc["spend"]
+        assert minimum.loc[file, "met"] == str(asc["met"])
+    lines = read(out, "scheme_lines")
+    assert len(lines) == 74 * len(own)
+    for file, figures in own.items():
+        spent = sum(Decimal(v) for v in lines.loc[lines["file"] == file, "expenditure"])
+        assert spent == sum(b["expenditure"] for b in figures["running_balances"])
+
+
+def test_every_table_has_file_hwb_and_kind(collected):
+    out, _ = collected
+    for name in TABLES:
+        columns = list(read(out, name).columns)
+        assert columns[:3] == ["file", "hwb", "kind"] or name == "returns", (name, columns)
+        assert {"file", "hwb", "kind"} <= set(columns), name
+    assert {"latest", "reason", "hwb_code", "sender", "complete", "errors", "warnings"} <= set(read(out, "returns"))
+    assert list(read(out, "balances").columns)[-5:] == ["source", "income", "expenditure", "balance", "percent_spent"]
+
+
+def test_hwb_codes_and_the_boards_that_sent_nothing(made, collected):
+    out, _ = collected
+    returns = read(out, "returns").set_index("hwb")
+    assert returns.loc["Barnsley", "hwb_code"] == "E08000016"
+    assert returns.loc["Barnsley", "region"] == "North East and Yorkshire"
+    missing = read(out, "missing")
+    assert len(missing) == 153 - len(made.hwbs)
+    assert not set(missing["hwb"]) & set(made.hwbs)
+    assert "Leicestershire" in set(missing["hwb"]) and set(missing["kind"]) == {"planning-2025-26"}
+
+
+def test_findings_per_hwb_and_rule_code_agree_with_bcf_check(made, collected):
+    out, _ = collected
+    findings = read(out, "findings")
+    path = made.files[5]
+    result = CliRunner().invoke(main, ["check", str(path), "--json"])
+    own = loads(result.output)["findings"]
+    mine = findings[findings["file"] == str(path)]
+    assert dict(zip(mine["code"], mine["count"].map(int))) == \
+        {c: sum(1 for f in own if f["code"] == c) for c in {f["code"] for f in own}}
+    returns = read(out, "returns").set_index("file")
+    assert int(returns.loc[str(path), "errors"]) == sum(1 for f in own if f["severity"] == "error")
+
+
+def test_summary_workbook_has_a_sheet_per_table_a_matrix_and_native_charts(collected):
+    out, _ = collected
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "summary.xlsx")
+    assert {"Summary", "Charts", "Validation", *TABLES} <= set(wb.sheetnames)
+    matrix = wb["Validation"]
+    assert matrix.conditional_formatting, "the validation matrix has no conditional colours"
+    assert matrix.max_row == 2 + 12          # the latest return of each of the 12 HWBs
+    with zipfile.ZipFile(out / "summary.xlsx") as zf:
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 4
+    assert len(list((out / "charts").glob("*.png"))) == 4
+
+
+@needs_libreoffice
+def test_libreoffice_opens_the_summary_with_its_charts(collected, tmp_path):
+    out, _ = collected
+    profile = tmp_path / "profile"
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                           "ods", "--outdir", str(tmp_path), str(out / "summary.xlsx")],
+                          capture_output=True, timeout=240)
+    ods = tmp_path / "summary.ods"
+    assert ods.exists(), done.stderr
+    with zipfile.ZipFile(ods) as zf:
+        objects = [n for n in zf.namelist() if n.startswith("Object") and n.endswith("content.xml")]
+        assert len(objects) == 4
+        assert all(b"chart:chart" in zf.read(n) for n in objects)
+
+
+def test_parquet_keeps_amounts_exact(made, tmp_path):
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "pq"
+    result = CliRunner().invoke(main, ["collect", str(made.folder), "-o", str(out), "--format", "parquet"])
+    assert result.exit_code == 0, result.output
+    balances = pd.read_parquet(out / "balances.parquet")
+    csv = read_csv_balances(made, tmp_path)
+    assert [Decimal(v) for v in balances["expenditure"]] == csv
+    assert str(pd.read_parquet(out / "returns.parquet")["errors"].dtype) in ("Int64", "int64")
+
+
+def read_csv_balances(made, tmp_path) -> list[Decimal]:
+    out = tmp_path / "csv"
+    CliRunner().invoke(main, ["collect", str(made.folder), "-o", str(out)])
+    return [Decimal(v) for v in read(out, "balances")["expenditure"]]
+
+
+def test_contacts_are_left_out_unless_asked_for(complete_plan, tmp_path):
+    without = tmp_path / "without"
+    result = CliRunner().invoke(main, ["collect", str(complete_plan), "-o", str(without)])
+    assert result.exit_code == 0, result.output
+    assert not (without / "contacts.csv").exists()
+    for path in without.glob("*.csv"):
+        assert "officer@council.gov.uk" not in path.read_text(encoding="utf-8"), path.name
+        assert "0116 305 0786" not in path.read_text(encoding="utf-8"), path.name
+    with_ = tmp_path / "with"
+    result = CliRunner().invoke(main, ["collect", str(complete_plan), "-o", str(with_), "--include-contacts"])
+    assert result.exit_code == 0, result.output
+    contacts = read(with_, "contacts")
+    assert "officer@council.gov.uk" in set(contacts["value"]) and "0116 305 0786" in set(contacts["value"])
+
+
+def test_bad_e_mails_and_other_files_are_rows_not_failures(populated_plan, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(populated_plan, inbox / "Leicestershire HWB.xlsx")
+    (inbox / "no attachment.eml").write_bytes(email_with("notes.txt", b"x", "a@b.gov.uk", made_date())
+                                              .replace(b"notes.txt", b"notes.txt"))
+    (inbox / "broken.msg").write_bytes(b"not an outlook message")
+    (inbox / "~$Leicestershire HWB.xlsx").write_bytes(b"Excel's lock file")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    returns = read(out, "returns").set_index("file")
+    assert len(returns) == 3
+    assert returns.loc[str(inbox / "no attachment.eml"), "reason"] == "has no .xlsx or .xlsm attachment"
+    assert returns.loc[str(inbox / "broken.msg"), "reason"] != ""
+    assert returns.loc[str(inbox / "Leicestershire HWB.xlsx"), "hwb"] == "Leicestershire"
+
+
+def made_date():
+    from datetime import datetime, timezone
+
+    return datetime(2025, 3, 1, tzinfo=timezone.utc)
+
+
+def test_an_output_folder_that_is_a_file_is_refused_and_nothing_written(populated_plan, tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("mine")
+    result = CliRunner().invoke(main, ["collect", str(populated_plan), "-o", str(target)])
+    assert result.exit_code == 2
+    assert str(target) in result.output and len(result.output.strip().splitlines()) == 1
+    assert target.read_text() == "mine"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(main, ["collect", str(empty), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "found no" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_income_lines_add_up_to_each_sources_income(collected):
+    out, _ = collected
+    income, balances = read(out, "income"), read(out, "balances")
+    assert len(income)
+    for (file, source), lines in income.groupby(["file", "source"]):
+        mine = balances[(balances["file"] == file) & (balances["source"] == source)]
+        assert sum(Decimal(v) for v in lines["amount"]) == Decimal(mine["income"].iloc[0])
+    icb = income[income["item"] == "nhs_minimum"]
+    assert set(icb["label"]) == {"NHS Leicester, Leicestershire and Rutland ICB"}
