@@ -42,7 +42,8 @@ def read_register(path: str | Path) -> Register:
         return _read_xlsx(path)
     if suffix in (".csv", ".txt", ""):
         return _read_csv(path)
-    raise RegisterError("is neither a CSV nor an Excel (.xlsx) file", file=str(path))
+    from .xlsx.package import OTHER_FORMATS
+    raise RegisterError(OTHER_FORMATS.get(suffix, "is neither a CSV nor an Excel (.xlsx) file"), file=str(path))
 
 
 def _read_csv(path: Path) -> Register:
