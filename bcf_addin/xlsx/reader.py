@@ -199,14 +199,18 @@ class _Scan:
 
     def set_extent(self, keys: list[tuple[int, int]]) -> None:
         if not keys:
+            self.extent = self.far_cell = None
             return
-        rows = [r for r, _ in keys]
-        cols = [c for _, c in keys]
+        rows, cols = zip(*keys)
         r1, r2, c1, c2 = min(rows), max(rows), min(cols), max(cols)
         self.extent = (r1, c1, r2, c2)
         # Tall or wide: name the cell at the far end of the longer side.
         far = max(keys) if r2 - r1 >= c2 - c1 else max(keys, key=lambda k: (k[1], k[0]))
         self.far_cell = cell_ref(*far)
+
+
+# Below this the extent of every cell is close enough to that of the cells with content.
+_EXACT_EXTENT = 100_000
 
 
 class OutsideSheet(ValueError):
@@ -268,9 +272,12 @@ def _scan_sheet(root, formats: list[CellFormat], max_cells: int = MAX_CELLS) -> 
             cells = scan.cells
             for ref, style in zip(refs, styles):
                 cells[_split_ref(ref)] = (None, int_attr(style), None)
-            for ref in unstyled:            # not kept, but a position past the sheet is damage
-                _split_ref(ref)
-            scan.set_extent([_split_ref(ref) for ref in queries.content_refs(sheet_data)])
+            # Unstyled cells are not kept, but a position past the sheet is damage all the same.
+            keys = [*cells, *map(_split_ref, unstyled)]
+            scan.set_extent(keys)
+            if scan.grid_size() > _EXACT_EXTENT:
+                # Empty cells do not count towards the value grid: take the extent of the rest.
+                scan.set_extent(list(map(_split_ref, queries.content_refs(sheet_data))))
             shared: dict[str, tuple[int, int, str]] = {}      # si -> master row, col, formula
             # Masters first: a dependent shared formula is written relative to its master.
             f_tag = f"{{{ns}}}f"
