@@ -55,7 +55,8 @@ def read_register(path: str | Path) -> Register:
         return _read_xlsx(path)
     if suffix in (".csv", ".txt", ".tsv", ""):
         return _read_csv(path)
-    raise RegisterError("is neither a CSV nor an Excel (.xlsx) file", file=str(path))
+    from .xlsx.package import OTHER_FORMATS
+    raise RegisterError(OTHER_FORMATS.get(suffix, "is neither a CSV nor an Excel (.xlsx) file"), file=str(path))
 
 
 Grid = dict[int, dict[int, object]]      # line -> column -> a value that is not blank

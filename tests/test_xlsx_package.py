@@ -7,8 +7,8 @@ import zipfile
 import pytest
 
 from bcf_addin.errors import EncryptedWorkbook, NotAWorkbook
-from bcf_addin.xlsx.package import MAX_ENTRIES, OLE_MAGIC, open_package
-from xlsx_fixtures import build_raw, build_template
+from bcf_addin.xlsx.package import MAX_ENTRIES, OLE_MAGIC, RATIO_FLOOR, open_package
+from xlsx_fixtures import build_raw, build_template, office_package
 
 
 @pytest.fixture(scope="module")
@@ -139,9 +139,9 @@ def test_zip_bomb_by_compression_ratio(tmp_path):
 def test_compressible_but_small_parts_are_fine(tmp_path):
     path = build_raw(tmp_path / "small.xlsx", {"One": "<sheetData/>"})
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr("xl/media/padding.bin", bytes(2 * 2**20))         # high ratio, but small
+        zf.writestr("xl/media/padding.bin", bytes(RATIO_FLOOR // 2))   # high ratio, but small
     with open_package(path) as pkg:
-        assert len(pkg.read("xl/media/padding.bin")) == 2 * 2**20
+        assert len(pkg.read("xl/media/padding.bin")) == RATIO_FLOOR // 2
 
 
 def test_too_many_entries(tmp_path):
@@ -177,14 +177,7 @@ def test_old_xls_workbook(tmp_path):
 
 
 def test_word_document_is_not_a_workbook(tmp_path):
-    path = tmp_path / "letter.xlsx"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("_rels/.rels", (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="word/document.xml"/></Relationships>'))
-        zf.writestr("word/document.xml", "<document/>")
+    path = office_package(tmp_path / "letter.xlsx", "word/document.xml", "<document/>")
     _refused(path, words=["not an Excel workbook"])
 
 

@@ -196,3 +196,13 @@ def test_malformed_cell_reference_is_damage(tmp_path):
     with pytest.raises(NotAWorkbook, match="'1A' is not a cell reference") as info:
         read_workbook(path)
     assert str(path) in str(info.value)
+
+
+def test_a_far_empty_styled_cell_is_kept_without_a_grid_to_it(tmp_path):
+    # Only cells with content make the value grid: a styled empty cell far out costs nothing.
+    path = build_raw(tmp_path / "far.xlsx", {"S": (
+        f'<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+        f'<row r="1048576"><c r="XFD1048576" s="{UNLOCKED}"/></row></sheetData>')})
+    s = read_workbook(path).sheet("S")
+    assert s.value(1, 1) == 1 and not s.get(1_048_576, 16_384).locked
+    assert (s.max_row, s.max_col) == (1_048_576, 16_384)

@@ -187,3 +187,14 @@ def build_raw(path: Path, sheets: dict[str, str], *, styles: str = DEFAULT_STYLE
             zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 5, 1, 9, 30, 0)), (decl + xml).encode(),
                         compress_type=zipfile.ZIP_DEFLATED)
     return path
+
+
+def office_package(path: Path, main_part: str, content: bytes | str) -> Path:
+    """A zip whose package relationship names `main_part` as its main document, holding `content`."""
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("_rels/.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="{main_part}"/></Relationships>'))
+        zf.writestr(main_part, content)
+    return path

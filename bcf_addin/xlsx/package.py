@@ -18,12 +18,26 @@ from lxml import etree
 from ..errors import BcfError, EncryptedWorkbook, NotAWorkbook
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-MAX_TOTAL_SIZE = 512 * 2**20      # a real template expands to a few MB
-MAX_RATIO = 200                   # XML compresses ~10-30x; far beyond that is a bomb
-RATIO_FLOOR = 10 * 2**20          # small parts may be compressible without being dangerous
+# A real template is a few MB on disk and tens of MB expanded. The limits below keep any file
+# of up to 10 MB to seconds of work and well under 1 GB of memory, or refuse it.
+MAX_TOTAL_SIZE = 100 * 2**20      # every part expanded
+MAX_RATIO = 100                   # XML compresses ~10-30x; far beyond that is a bomb
+RATIO_FLOOR = 2**20               # below this, a part (or the whole file) may compress as well as it likes
 MAX_ENTRIES = 10_000
+# Tags and attributes in one XML part. A parsed node costs ~150 bytes, so this bounds the
+# memory of one parse; a large real sheet has a few hundred thousand.
+MAX_MARKUP = 4_000_000
+MAX_BOOK_MARKUP = 10_000_000      # the same over every part parsed from one file: bounds the time
 
 DAMAGED = "is damaged or not an Excel workbook"
+WONT_OPEN = "is not a workbook this tool will open: {} (a damaged or malicious file)"
+TOO_LARGE = WONT_OPEN.format("it would expand to an unreasonable size")
+SAVE_AS = "open it in Excel and save it as Excel Workbook (.xlsx) (File > Save As), then try again"
+OTHER_FORMATS = {
+    ".ods": "is an OpenDocument spreadsheet (.ods), not an Excel workbook: " + SAVE_AS,
+    ".xlsb": "is an Excel binary workbook (.xlsb), which this tool cannot read: " + SAVE_AS,
+}
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 ENCRYPTED = ("is password-encrypted: open it in Excel, remove the password to open "
              "(File > Info > Protect Workbook > Encrypt with Password), save, and try again")
 
@@ -46,6 +60,7 @@ class XlsxPackage:
         self._names = {info.filename.lower(): info for info in zf.infolist()}
         self._rels_cache: dict[str, list[tuple[str, str, str]]] = {}
         self._workbook_root = None
+        self._markup_left = MAX_BOOK_MARKUP
         self.workbook_part = self._find_workbook_part()
 
     # -- context manager -------------------------------------------------
@@ -91,7 +106,11 @@ class XlsxPackage:
         return data
 
     def parse(self, part: str):
-        return parse_xml(self.read(part), self.path, part)
+        data = self.read(part)
+        self._markup_left -= markup(data)
+        if self._markup_left < 0:
+            raise NotAWorkbook(TOO_LARGE, file=self.path)
+        return parse_xml(data, self.path, part)
 
     # -- relationships -----------------------------------------------------
     def relationships(self, part: str) -> list[tuple[str, str, str]]:
@@ -170,10 +189,10 @@ class XlsxPackage:
 
     def cell_formats(self) -> list[CellFormat]:
         """One entry per cellXfs index: a cell's `s` attribute points here."""
-        data = self.styles_xml()
-        if data is None:
+        part = self.styles_part()
+        if part is None:
             return []
-        root = parse_xml(data, self.path, self.styles_part())
+        root = self.parse(part)
         ns = _ns(root)
         fills = []
         fills_el = root.find(f"{{{ns}}}fills")
@@ -212,7 +231,15 @@ def _ns(el) -> str:
     return etree.QName(el).namespace or ""
 
 
+def markup(data: bytes) -> int:
+    """At least the number of elements and attributes in an XML text, counted without parsing it."""
+    return data.count(b"<") + data.count(b"=")
+
+
 def parse_xml(data: bytes, file: str, part: str | None):
+    # Counted before parsing: the tree can take 30 times the memory of the text.
+    if markup(data) > MAX_MARKUP:
+        raise NotAWorkbook(WONT_OPEN.format(f"its part {part} is far larger than any template's"), file=file)
     # No entity expansion or network access: a workbook is untrusted input.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
@@ -270,6 +297,7 @@ def _check_head(head: bytes, source, name: str) -> None:
 def _checked(zf: zipfile.ZipFile, name: str, size: int) -> XlsxPackage:
     try:
         _check_entries(zf, name, size)
+        _refuse_other_formats(zf, name)
         return XlsxPackage(name, zf)
     except BaseException:
         zf.close()
@@ -278,18 +306,37 @@ def _checked(zf: zipfile.ZipFile, name: str, size: int) -> XlsxPackage:
 
 def _check_entries(zf: zipfile.ZipFile, name: str, file_size: int) -> None:
     infos = zf.infolist()
-    bomb = "is not a workbook this tool will open: it would expand to an unreasonable size " \
-           "(a damaged or malicious file)"
     if len(infos) > MAX_ENTRIES:
-        raise NotAWorkbook(bomb, file=name)
-    if sum(info.file_size for info in infos) > MAX_TOTAL_SIZE:
-        raise NotAWorkbook(bomb, file=name)
+        raise NotAWorkbook(TOO_LARGE, file=name)
+    total = sum(info.file_size for info in infos)
+    # Many parts each too small to look suspicious can still add up to a bomb.
+    if total > MAX_TOTAL_SIZE or _too_compressed(total, file_size):
+        raise NotAWorkbook(TOO_LARGE, file=name)
     for info in infos:
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise NotAWorkbook(bomb, file=name)
+        if _too_compressed(info.file_size, info.compress_size):
+            raise NotAWorkbook(TOO_LARGE, file=name)
         # An entry running past the end of the file means a truncated download.
         if info.header_offset + info.compress_size > file_size or info.flag_bits & 0x1:
             raise NotAWorkbook(DAMAGED, file=name)
+
+
+def _too_compressed(size: int, stored: int) -> bool:
+    return size > RATIO_FLOOR and size > MAX_RATIO * max(stored, 1)
+
+
+def _refuse_other_formats(zf: zipfile.ZipFile, name: str) -> None:
+    """OpenDocument and binary Excel files are zips too; say what they are rather than 'damaged'."""
+    names = {info.filename.lower(): info for info in zf.infolist()}
+    mimetype = names.get("mimetype")
+    if mimetype is not None and mimetype.file_size < 200:
+        try:
+            is_ods = zf.read(mimetype).strip() == ODS_MIMETYPE
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+            raise NotAWorkbook(DAMAGED, file=name) from None
+        if is_ods:
+            raise NotAWorkbook(OTHER_FORMATS[".ods"], file=name)
+    if "xl/workbook.bin" in names:
+        raise NotAWorkbook(OTHER_FORMATS[".xlsb"], file=name)
 
 
 def _ole_is_encrypted(path: str | bytes) -> bool:

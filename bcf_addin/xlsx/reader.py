@@ -19,13 +19,21 @@ from decimal import Decimal
 from lxml import etree
 
 from ..errors import BcfError, NotAWorkbook
-from ..model import Cell, Sheet, Value, Workbook, column_index, column_letter
-from .package import CellFormat, open_package, parse_xml
-from .refs import cell_range, int_attr
+from ..model import Cell, Sheet, Value, Workbook, cell_ref, column_index, column_letter
+from .package import WONT_OPEN, CellFormat, open_package
+from .refs import MAX_COL, MAX_ROW, cell_range, int_attr
 
 X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _MAX_EXACT_INT = 2**53
+
+
+# Cells written in the file, over every sheet read: a large real template has tens of thousands,
+# and each costs the reader some microseconds and hundreds of bytes.
+MAX_CELLS = 400_000
+# Cells from each sheet's first value to its last, over every sheet read: the value reader
+# (calamine) allocates all of them, filled or not, so one stray far-out value would cost gigabytes.
+MAX_GRID = 4_000_000
 
 
 def read_workbook(path, sheets: list[str] | None = None, *, data: bytes | None = None) -> Workbook:
@@ -43,15 +51,41 @@ def read_workbook(path, sheets: list[str] | None = None, *, data: bytes | None =
                                hint="its sheets are: " + ", ".join(f"'{s}'" for s in parts))
         formats = pkg.cell_formats()
         ordered = [s for s in parts if s in wanted]
-        try:
-            scans = {s: _scan_sheet(pkg.read(parts[s]), formats, name, parts[s]) for s in ordered}
-        except ValueError as exc:       # a malformed cell or range reference
-            raise NotAWorkbook(f"is damaged ({exc})", file=name) from None
+        scans: dict[str, _Scan] = {}
+        cells_left, grid_left = MAX_CELLS, MAX_GRID
+        for sheet in ordered:
+            scans[sheet] = scan = _scan_part(pkg, parts[sheet], formats, name, sheet, cells_left)
+            cells_left -= scan.count
+            grid_left -= scan.grid_size()
+            if grid_left < 0:
+                raise _far_out(scan, name, sheet)
     grids = _values(path if data is None else io.BytesIO(data), name, ordered)
-    return Workbook(path=name, sheets={s: _combine(s, grids[s], scans[s]) for s in ordered})
+    return Workbook(path=name, sheets={s: _combine(s, *grids.pop(s), scans.pop(s)) for s in ordered})
 
 
-def _values(path, name: str, sheets: list[str]) -> dict[str, list[list]]:
+def _scan_part(pkg, part: str, formats: list[CellFormat], name: str, sheet: str, max_cells: int) -> _Scan:
+    try:
+        return _scan_sheet(pkg.parse(part), formats, max_cells)
+    except OutsideSheet as exc:
+        raise NotAWorkbook(f"is damaged: the cell is outside the sheet (Excel's last row is "
+                           f"{MAX_ROW:,} and its last column XFD)", file=name, sheet=sheet, cell=exc.ref) from None
+    except TooManyCells:
+        raise NotAWorkbook(WONT_OPEN.format(f"it has more than {MAX_CELLS:,} cells, far more than any "
+                                            "template"), file=name, sheet=sheet) from None
+    except ValueError as exc:       # a malformed cell or range reference
+        raise NotAWorkbook(f"is damaged ({exc})", file=name, sheet=sheet) from None
+
+
+def _far_out(scan: _Scan, name: str, sheet: str) -> NotAWorkbook:
+    r1, c1, r2, c2 = scan.extent
+    return NotAWorkbook(
+        f"holds a value far from the rest of the sheet: reading {cell_ref(r1, c1)}:{cell_ref(r2, c2)} "
+        f"would take {scan.grid_size():,} cells, more than this tool reads", file=name, sheet=sheet,
+        cell=scan.far_cell, hint="clear that cell, save, and try again")
+
+
+def _values(path, name: str, sheets: list[str]) -> dict[str, tuple[list[list], tuple[int, int]]]:
+    """Each sheet's values from its first used cell to its last, and where that block starts."""
     from python_calamine import CalamineWorkbook
 
     grids = {}
@@ -61,24 +95,28 @@ def _values(path, name: str, sheets: list[str]) -> dict[str, list[list]]:
                 else CalamineWorkbook.from_path(os.fspath(path)))
         try:
             for sheet in sheets:
-                # With skip_empty_area=False the grid starts at A1 whatever the first used cell is.
-                grids[sheet] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                # Only the used block: a grid padded from A1 to one far-out value would be enormous.
+                values = book.get_sheet_by_name(sheet)
+                grids[sheet] = (values.to_python(skip_empty_area=True), values.start or (0, 0))
         finally:
             book.close()
-    except Exception as exc:  # calamine raises its own error types for damaged content
+    except BaseException as exc:  # calamine raises its own error types, and a panic, for damaged content
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         raise NotAWorkbook(f"is damaged and cannot be read ({exc})", file=name, sheet=sheet) from None
     return grids
 
 
-def _combine(name: str, grid: list[list], scan: _Scan) -> Sheet:
+def _combine(name: str, grid: list[list], start: tuple[int, int], scan: _Scan) -> Sheet:
     cells: dict[tuple[int, int], Cell] = {}
     meta = scan.cells
     formats = scan.formats
     blank_meta = (None, 0, None)
-    for r, row in enumerate(grid, 1):
+    first_col = start[1] + 1
+    for r, row in enumerate(grid, start[0] + 1):
         if row.count("") == len(row):
             continue
-        for c, raw in enumerate(row, 1):
+        for c, raw in enumerate(row, first_col):
             cls = raw.__class__
             if cls is str:
                 if not raw:
@@ -154,6 +192,42 @@ class _Scan:
         self.merges: list[tuple[int, int, int, int]] = []
         self.validations: list[tuple[str, str]] = []
         self.protected = False
+        self.count = 0                                          # <c> elements
+        self.extent: tuple[int, int, int, int] | None = None    # corners of the cells with content
+        self.far_cell: str | None = None                        # the cell that stretches it most
+
+    def grid_size(self) -> int:
+        if self.extent is None:
+            return 0
+        r1, c1, r2, c2 = self.extent
+        return (r2 - r1 + 1) * (c2 - c1 + 1)
+
+    def set_extent(self, keys: list[tuple[int, int]]) -> None:
+        if not keys:
+            self.extent = self.far_cell = None
+            return
+        rows, cols = zip(*keys)
+        r1, r2, c1, c2 = min(rows), max(rows), min(cols), max(cols)
+        self.extent = (r1, c1, r2, c2)
+        # Tall or wide: name the cell at the far end of the longer side.
+        far = max(keys) if r2 - r1 >= c2 - c1 else max(keys, key=lambda k: (k[1], k[0]))
+        self.far_cell = cell_ref(*far)
+
+
+# Below this the extent of every cell is close enough to that of the cells with content.
+_EXACT_EXTENT = 100_000
+
+
+class OutsideSheet(ValueError):
+    """A cell reference past Excel's last row or column: no spreadsheet program writes one."""
+
+    def __init__(self, ref: str):
+        super().__init__(f"{ref} is outside the sheet")
+        self.ref = ref
+
+
+class TooManyCells(ValueError):
+    pass
 
 
 _DEFAULT_FORMAT = (True, None)
@@ -172,6 +246,9 @@ class _Queries:
         self.styled_refs = xp("m:row/m:c[@s]/@r", smart=False)
         self.styles = xp("m:row/m:c[@s]/@s", smart=False)
         self.special = xp("m:row/m:c[m:f or @t='e']")
+        self.unstyled_refs = xp("m:row/m:c[not(@s)]/@r", smart=False)
+        self.content_refs = xp("m:row/m:c[*]/@r", smart=False)      # a value, formula or inline text
+        self.count = xp("count(m:row/m:c)")
 
     @classmethod
     def get(cls, ns: str) -> _Queries:
@@ -180,22 +257,32 @@ class _Queries:
         return cls._cache[ns]
 
 
-def _scan_sheet(data: bytes, formats: list[CellFormat], file: str = "", part: str = "") -> _Scan:
+def _scan_sheet(root, formats: list[CellFormat], max_cells: int = MAX_CELLS) -> _Scan:
     scan = _Scan(formats)
-    root = parse_xml(data, file, part)
     ns = etree.QName(root).namespace or ""
     sheet_data = root.find(f"{{{ns}}}sheetData")
     if sheet_data is not None:
         queries = _Queries.get(ns)
+        # Counted in C before any cell is visited from Python.
+        scan.count = int(queries.count(sheet_data))
+        if scan.count > max_cells:
+            raise TooManyCells()
         refs = queries.styled_refs(sheet_data)
         styles = queries.styles(sheet_data)
         special = queries.special(sheet_data)
-        if len(refs) != len(styles) or any(c.get("r") is None for c in special):
+        unstyled = queries.unstyled_refs(sheet_data)
+        if len(refs) + len(unstyled) != scan.count or any(c.get("r") is None for c in special):
             _scan_cells_slowly(sheet_data, ns, scan)
         else:
             cells = scan.cells
             for ref, style in zip(refs, styles):
                 cells[_split_ref(ref)] = (None, int_attr(style), None)
+            # Unstyled cells are not kept, but a position past the sheet is damage all the same.
+            keys = [*cells, *map(_split_ref, unstyled)]
+            scan.set_extent(keys)
+            if scan.grid_size() > _EXACT_EXTENT:
+                # Empty cells do not count towards the value grid: take the extent of the rest.
+                scan.set_extent(list(map(_split_ref, queries.content_refs(sheet_data))))
             shared: dict[str, tuple[int, int, str]] = {}      # si -> master row, col, formula
             # Masters first: a dependent shared formula is written relative to its master.
             f_tag = f"{{{ns}}}f"
@@ -227,6 +314,7 @@ def _is_shared_master(f) -> bool:
 def _scan_cells_slowly(sheet_data, ns: str, scan: _Scan) -> None:
     """For files whose rows or cells omit `r`, leaving positions implied by order."""
     shared: dict[str, tuple[int, int, str]] = {}
+    with_content = []
     row_no = 0
     for row in sheet_data.iterchildren(f"{{{ns}}}row"):
         row_no = int_attr(row.get("r"), row_no + 1)
@@ -234,10 +322,15 @@ def _scan_cells_slowly(sheet_data, ns: str, scan: _Scan) -> None:
         for c in row.iterchildren(f"{{{ns}}}c"):
             ref = c.get("r")
             row_no, col_no = _split_ref(ref) if ref else (row_no, col_no + 1)
+            if not (0 < row_no <= MAX_ROW and 0 < col_no <= MAX_COL):
+                raise OutsideSheet(cell_ref(row_no, col_no) if 0 < col_no else f"R{row_no}C{col_no}")
+            if len(c):
+                with_content.append((row_no, col_no))
             f = c.find(f"{{{ns}}}f")
             formula = _formula(f, row_no, col_no, shared, scan.arrays) if f is not None else None
             error = c.findtext(f"{{{ns}}}v") if c.get("t") == "e" else None
             scan.cells[(row_no, col_no)] = (formula, int_attr(c.get("s")), error)
+    scan.set_extent(with_content)
 
 
 def _add_validation(scan: _Scan, el) -> None:
@@ -333,9 +426,14 @@ def _split_ref(ref: str) -> tuple[int, int]:
         col = 0
         for ch in bare:
             col = col * 26 + ord(ch) - 64
+        if col > MAX_COL:
+            raise OutsideSheet(ref)
         _COLUMNS[letters] = col
     if not digits:
         raise ValueError(f"{ref!r} is not a cell reference")
-    return int(digits), col
+    row = int(digits)
+    if not 0 < row <= MAX_ROW:
+        raise OutsideSheet(ref)
+    return row, col
 
 

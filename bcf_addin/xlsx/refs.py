@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from ..model import parse_ref
 
+MAX_ROW = 1_048_576                    # Excel's last row and column (XFD)
+MAX_COL = 16_384
+
 
 def cell_range(ref: str) -> tuple[int, int, int, int] | None:
     """'B2:D4' -> (2, 2, 4, 4), corners in either order; None for anything that is not a range."""

@@ -21,10 +21,8 @@ from ..errors import BcfError, NotAWorkbook, ProtectedCell
 from ..files import Replacement
 from ..model import CellWrite, Value, cell_ref
 from .package import DAMAGED, CellFormat, XlsxPackage, open_package, parse_xml
-from .refs import cell_range, int_attr
+from .refs import MAX_COL, MAX_ROW, cell_range, int_attr
 
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
 MAX_TEXT = 32_767                      # Excel's limit on the characters in one cell
 MAX_NUMBER = Decimal("9.99999999999999E+307")
 MIN_NUMBER = Decimal("2.2250738585072E-308")
