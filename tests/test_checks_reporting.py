@@ -158,3 +158,20 @@ def test_M306_a_discontinued_scheme_with_spend(complete, tmp_path):
     found = codes(check(broken), "M306")
     assert len(found) == 1 and found[0].severity is Severity.WARNING and "£490,000" in found[0].message
     assert not codes(check(complete["eoy-2024-25"]), "M306")
+
+
+def test_X602_quiet_where_the_template_itself_leaves_sheets_unprotected(complete, tmp_path):
+    from openpyxl import load_workbook
+
+    # NHS England's C&D template is unlocked for editing: none of its sheets is protected.
+    cd = complete["cd-2025-26"]
+    tpl = open_template(cd)
+    assert not any(tpl.workbook.sheets[s.name].protected for s in tpl.description.sheets)
+    assert not codes(check(cd), "X602")
+    # The year-end template protects its sheets: the same state there is reported, sheet by sheet.
+    wb = load_workbook(complete["eoy-2024-25"])
+    for ws in wb.worksheets[:2]:
+        ws.protection.sheet = False
+    opened = tmp_path / "opened.xlsx"
+    wb.save(opened)
+    assert [f.sheet for f in codes(check(opened), "X602")] == [ws.title for ws in wb.worksheets[:2]]
