@@ -175,3 +175,23 @@ def test_X602_quiet_where_the_template_itself_leaves_sheets_unprotected(complete
     opened = tmp_path / "opened.xlsx"
     wb.save(opened)
     assert [f.sheet for f in codes(check(opened), "X602")] == [ws.title for ws in wb.worksheets[:2]]
+
+
+def test_an_unfilled_capacity_and_demand_return_is_incomplete(tmp_path):
+    from bcf_addin.model import cell_ref
+
+    empty = new_replica("cd-2025-26", tmp_path / "cd.xlsx", hwb="Leicestershire")
+    report = check(empty)
+    assert report.exit_code == 1 and not report.complete
+    missing = {(f.sheet, f.cell) for f in codes(report, "C101")}
+    # Contact details and sign-off, then each row's twelve monthly figures (spot purchasing optional).
+    want = {("2. Cover", c) for c in ("C8", "C9", "C10", "C11")}
+    tpl = open_template(empty)
+    for table, first, last in (("step_down_capacity", "cap_apr", "cap_mar"), ("step_up_capacity", "apr", "mar"),
+                               ("step_up_demand", "apr", "mar")):
+        at = tpl.layout.tables[table]
+        want |= {(at.sheet, f"{cell_ref(r, at.columns[first])}:{cell_ref(r, at.columns[last])}") for r in at.rows}
+    assert missing == want
+    res = CliRunner().invoke(main, ["check", str(empty)])
+    assert res.exit_code == 1 and "Incomplete Template" in res.output
+
