@@ -195,3 +195,16 @@ def test_an_unfilled_capacity_and_demand_return_is_incomplete(tmp_path):
     res = CliRunner().invoke(main, ["check", str(empty)])
     assert res.exit_code == 1 and "Incomplete Template" in res.output
 
+
+def test_icb_is_not_taken_for_the_ibcf_running_balance(complete, tmp_path):
+    from bcf_addin.api import plan_populate
+    from bcf_addin.errors import BcfError
+
+    eoy = open_template(complete["eoy-2024-25"])
+    reasons = tmp_path / "reasons.csv"
+    reasons.write_text('Running Balances,"If underspent, please provide reasons"\nICB,Invoices arrived late\n')
+    with pytest.raises(BcfError):             # ICB Discharge Funding, or the NHS minimum: not the iBCF
+        plan_populate(eoy, [reasons])
+    reasons.write_text('Running Balances,"If underspent, please provide reasons"\niBCF,Invoices arrived late\n')
+    (written,) = [w for p in plan_populate(eoy, [reasons]) for w in p.writes]
+    assert (written.row, written.col) == eoy.layout.tables["running_balances"].cell("ibcf", "underspend_reasons")
