@@ -72,7 +72,7 @@ def hwb_figures(desc: TemplateDescription, hwb: str | None, allocations: str | P
     if allocations:
         if not hwb:
             raise BcfError("--allocations needs --hwb NAME to say whose allocations they are")
-        return load_allocations(Path(allocations), hwb)
+        return load_allocations(Path(allocations), hwb, desc)
     if not hwb:
         return None
     figures = load_bundled(hwb, desc.kind)
