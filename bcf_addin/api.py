@@ -8,7 +8,7 @@ from typing import Callable
 from .descriptions.loader import load
 from .descriptions.schema import TemplateDescription
 from .detect import detect
-from .errors import BcfError
+from .errors import BcfError, WrongTemplate
 from .files import keep_backup, output_path
 from .hwb import HwbFigures, load_allocations, load_bundled
 from .locate import locate
@@ -140,9 +140,20 @@ def check(workbook: str | Path, *, previous: str | Path | None = None, progress:
 
     progress(f"Reading {Path(workbook).name}")
     tpl = open_template(workbook)
-    prev = open_template(previous) if previous else None
+    prev = last_years(tpl, open_template(previous)) if previous else None
     progress("Checking")
     return check_template(tpl, prev, stale_caches=stale_caches(workbook))
+
+
+def last_years(tpl: OpenTemplate, previous: OpenTemplate) -> OpenTemplate:
+    """`previous`, when it is a return of a kind this one's description names as its previous
+    year; anything else (this year's, another kind's) is refused rather than compared."""
+    want, got = tpl.description.previous_year, previous.description
+    if got.kind not in want:
+        expected = " or ".join(want) if want else "none: this kind of return has no previous-year checks"
+        raise WrongTemplate(f"is a {got.name} ({got.kind}, {got.year}), but --previous takes last year's "
+                            f"return for a {tpl.description.name}: {expected}", file=previous.workbook.path)
+    return previous
 
 
 def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale_caches: bool = False):
@@ -151,6 +162,7 @@ def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale
     from .checks.run import check_template
 
     unknown = getattr(tpl.workbook, "unknown", frozenset())
+    previous = last_years(tpl, previous) if previous else None
     return check_template(tpl, previous, stale_caches=stale_caches, unknown=unknown)
 
 

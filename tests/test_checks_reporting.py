@@ -143,6 +143,35 @@ def test_Y701_plan_against_last_years_actual_asc_spend(complete, populated_plan)
     assert "£31,387,704" in found[0].message and "£32,579,512" in found[0].message and "3.80%" in found[0].message
 
 
+@pytest.mark.parametrize("given, what", [
+    ("plan", "is a Better Care Fund 2025-26 Planning Template (planning-2025-26, 2025-26)"),   # this year's
+    ("cd-2025-26", "is a Better Care Fund 2025-26 Capacity & Demand Template (cd-2025-26, 2025-26)"),
+    ("quarterly-2024-25", "is a Better Care Fund 2024-25 Q2 Reporting Template (quarterly-2024-25, 2024-25)"),
+])
+def test_previous_must_be_last_years_return_of_a_kind_the_description_names(complete, populated_plan, given, what):
+    previous = populated_plan if given == "plan" else complete[given]
+    res = CliRunner().invoke(main, ["check", str(populated_plan), "--previous", str(previous)])
+    assert res.exit_code == 2
+    (line,) = [ln for ln in res.output.splitlines() if ln.startswith("bcf:")]
+    assert f"{previous}: {what}" in line
+    assert line.endswith("--previous takes last year's return for a Better Care Fund 2025-26 Planning Template: "
+                         "planning-2024-25 or eoy-2024-25")
+
+
+def test_previous_year_kinds_are_a_year_before():
+    from bcf_addin.descriptions.loader import all_descriptions, available_kinds, load
+
+    def start(year: str) -> int:
+        return int(year.split("-")[0])
+
+    for desc in all_descriptions():
+        assert desc.previous_year, desc.kind
+        for kind in desc.previous_year:
+            assert start(kind.rsplit("-", 2)[-2]) == start(desc.year) - 1, (desc.kind, kind)
+            if kind in available_kinds():
+                assert start(load(kind).year) == start(desc.year) - 1
+
+
 def test_year_end_populated_from_the_quarterly_return(complete, tmp_path):
     eoy = new_replica("eoy-2024-25", tmp_path / "eoy.xlsx", hwb="Leicestershire")
     result = populate(eoy, [], previous_returns=[complete["quarterly-2024-25"]], out=tmp_path / "eoy-from-q2.xlsx")
