@@ -146,10 +146,11 @@ def _verdict(checked: Checked) -> str:
             text += "\nSheets still incomplete: " + ", ".join(todo) + "."
     if checked.skipped:
         unread = sorted({_UNREAD.get(n, n) for code in checked.skipped for n in rule(code).needs})
-        which = ("rule " if len(checked.skipped) == 1 else "rules ") + ", ".join(checked.skipped)
+        one = len(checked.skipped) == 1
+        which = ("rule " if one else "rules ") + ", ".join(checked.skipped)
         text += (f"\n{' and '.join(unread).capitalize()} cannot be read from this Excel, so {which} "
-                 f"{'was' if len(checked.skipped) == 1 else 'were'} not applied (bcf check on the saved "
-                 "file applies them).")
+                 f"{'was' if one else 'were'} not applied (bcf check on the saved file applies "
+                 f"{'it' if one else 'them'}).")
     return text
 
 
