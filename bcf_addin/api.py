@@ -8,7 +8,7 @@ from typing import Callable
 from .descriptions.loader import load
 from .descriptions.schema import TemplateDescription
 from .detect import detect
-from .errors import BcfError, WrongTemplate
+from .errors import BcfError
 from .files import keep_backup, output_path
 from .hwb import HwbFigures, load_allocations, load_bundled
 from .locate import locate
@@ -148,6 +148,8 @@ def check(workbook: str | Path, *, previous: str | Path | None = None, progress:
 def last_years(tpl: OpenTemplate, previous: OpenTemplate) -> OpenTemplate:
     """`previous`, when it is a return of a kind this one's description names as its previous
     year; anything else (this year's, another kind's) is refused rather than compared."""
+    from .errors import WrongTemplate
+
     want, got = tpl.description.previous_year, previous.description
     if got.kind not in want:
         expected = " or ".join(want) if want else "none: this kind of return has no previous-year checks"

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .rule import Rule
-from .rules import arithmetic, completeness, minimum_spend, money, tampering, values, year_on_year
+from .rules import tampering  # signs the template has been altered
+from .rules import arithmetic, completeness, minimum_spend, money, values, year_on_year
 
 RULES: tuple[Rule, ...] = (
     completeness.REQUIRED_ANSWER,
