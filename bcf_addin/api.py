@@ -80,7 +80,7 @@ def hwb_figures(desc: TemplateDescription, hwb: str | None, allocations: str | P
     if allocations:
         if not hwb:
             raise BcfError("--allocations needs --hwb NAME to say whose allocations they are")
-        return load_allocations(Path(allocations), hwb)
+        return load_allocations(Path(allocations), hwb, desc)
     if not hwb:
         return None
     figures = load_bundled(hwb, desc.kind)
@@ -156,9 +156,22 @@ def check(workbook: str | Path, *, previous: str | Path | None = None, progress:
 
     progress(f"Reading {Path(workbook).name}")
     tpl = open_template(workbook)
-    prev = open_template(previous) if previous else None
+    prev = last_years(tpl, open_template(previous)) if previous else None
     progress("Checking")
     return check_template(tpl, prev, stale_caches=stale_caches(workbook))
+
+
+def last_years(tpl: OpenTemplate, previous: OpenTemplate) -> OpenTemplate:
+    """`previous`, when it is a return of a kind this one's description names as its previous
+    year; anything else (this year's, another kind's) is refused rather than compared."""
+    from .errors import WrongTemplate
+
+    want, got = tpl.description.previous_year, previous.description
+    if got.kind not in want:
+        expected = " or ".join(want) if want else "none: this kind of return has no previous-year checks"
+        raise WrongTemplate(f"is a {got.name} ({got.kind}, {got.year}), but --previous takes last year's "
+                            f"return for a {tpl.description.name}: {expected}", file=previous.workbook.path)
+    return previous
 
 
 def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale_caches: bool = False):
@@ -167,6 +180,7 @@ def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale
     from .checks.run import check_template
 
     unknown = getattr(tpl.workbook, "unknown", frozenset())
+    previous = last_years(tpl, previous) if previous else None
     return check_template(tpl, previous, stale_caches=stale_caches, unknown=unknown)
 
 

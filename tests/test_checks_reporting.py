@@ -143,6 +143,35 @@ def test_Y701_plan_against_last_years_actual_asc_spend(complete, populated_plan)
     assert "£31,387,704" in found[0].message and "£32,579,512" in found[0].message and "3.80%" in found[0].message
 
 
+@pytest.mark.parametrize("given, what", [
+    ("plan", "is a Better Care Fund 2025-26 Planning Template (planning-2025-26, 2025-26)"),   # this year's
+    ("cd-2025-26", "is a Better Care Fund 2025-26 Capacity & Demand Template (cd-2025-26, 2025-26)"),
+    ("quarterly-2024-25", "is a Better Care Fund 2024-25 Q2 Reporting Template (quarterly-2024-25, 2024-25)"),
+])
+def test_previous_must_be_last_years_return_of_a_kind_the_description_names(complete, populated_plan, given, what):
+    previous = populated_plan if given == "plan" else complete[given]
+    res = CliRunner().invoke(main, ["check", str(populated_plan), "--previous", str(previous)])
+    assert res.exit_code == 2
+    (line,) = [ln for ln in res.output.splitlines() if ln.startswith("bcf:")]
+    assert f"{previous}: {what}" in line
+    assert line.endswith("--previous takes last year's return for a Better Care Fund 2025-26 Planning Template: "
+                         "planning-2024-25 or eoy-2024-25")
+
+
+def test_previous_year_kinds_are_a_year_before():
+    from bcf_addin.descriptions.loader import all_descriptions, available_kinds, load
+
+    def start(year: str) -> int:
+        return int(year.split("-")[0])
+
+    for desc in all_descriptions():
+        assert desc.previous_year, desc.kind
+        for kind in desc.previous_year:
+            assert start(kind.rsplit("-", 2)[-2]) == start(desc.year) - 1, (desc.kind, kind)
+            if kind in available_kinds():
+                assert start(load(kind).year) == start(desc.year) - 1
+
+
 def test_year_end_populated_from_the_quarterly_return(complete, tmp_path):
     eoy = new_replica("eoy-2024-25", tmp_path / "eoy.xlsx", hwb="Leicestershire")
     result = populate(eoy, [], previous_returns=[complete["quarterly-2024-25"]], out=tmp_path / "eoy-from-q2.xlsx")
@@ -158,3 +187,53 @@ def test_M306_a_discontinued_scheme_with_spend(complete, tmp_path):
     found = codes(check(broken), "M306")
     assert len(found) == 1 and found[0].severity is Severity.WARNING and "£490,000" in found[0].message
     assert not codes(check(complete["eoy-2024-25"]), "M306")
+
+
+def test_X602_quiet_where_the_template_itself_leaves_sheets_unprotected(complete, tmp_path):
+    from openpyxl import load_workbook
+
+    # NHS England's C&D template is unlocked for editing: none of its sheets is protected.
+    cd = complete["cd-2025-26"]
+    tpl = open_template(cd)
+    assert not any(tpl.workbook.sheets[s.name].protected for s in tpl.description.sheets)
+    assert not codes(check(cd), "X602")
+    # The year-end template protects its sheets: the same state there is reported, sheet by sheet.
+    wb = load_workbook(complete["eoy-2024-25"])
+    for ws in wb.worksheets[:2]:
+        ws.protection.sheet = False
+    opened = tmp_path / "opened.xlsx"
+    wb.save(opened)
+    assert [f.sheet for f in codes(check(opened), "X602")] == [ws.title for ws in wb.worksheets[:2]]
+
+
+def test_an_unfilled_capacity_and_demand_return_is_incomplete(tmp_path):
+    from bcf_addin.model import cell_ref
+
+    empty = new_replica("cd-2025-26", tmp_path / "cd.xlsx", hwb="Leicestershire")
+    report = check(empty)
+    assert report.exit_code == 1 and not report.complete
+    missing = {(f.sheet, f.cell) for f in codes(report, "C101")}
+    # Contact details and sign-off, then each row's twelve monthly figures (spot purchasing optional).
+    want = {("2. Cover", c) for c in ("C8", "C9", "C10", "C11")}
+    tpl = open_template(empty)
+    for table, first, last in (("step_down_capacity", "cap_apr", "cap_mar"), ("step_up_capacity", "apr", "mar"),
+                               ("step_up_demand", "apr", "mar")):
+        at = tpl.layout.tables[table]
+        want |= {(at.sheet, f"{cell_ref(r, at.columns[first])}:{cell_ref(r, at.columns[last])}") for r in at.rows}
+    assert missing == want
+    res = CliRunner().invoke(main, ["check", str(empty)])
+    assert res.exit_code == 1 and "Incomplete Template" in res.output
+
+
+def test_icb_is_not_taken_for_the_ibcf_running_balance(complete, tmp_path):
+    from bcf_addin.api import plan_populate
+    from bcf_addin.errors import BcfError
+
+    eoy = open_template(complete["eoy-2024-25"])
+    reasons = tmp_path / "reasons.csv"
+    reasons.write_text('Running Balances,"If underspent, please provide reasons"\nICB,Invoices arrived late\n')
+    with pytest.raises(BcfError):             # ICB Discharge Funding, or the NHS minimum: not the iBCF
+        plan_populate(eoy, [reasons])
+    reasons.write_text('Running Balances,"If underspent, please provide reasons"\niBCF,Invoices arrived late\n')
+    (written,) = [w for p in plan_populate(eoy, [reasons]) for w in p.writes]
+    assert (written.row, written.col) == eoy.layout.tables["running_balances"].cell("ibcf", "underspend_reasons")

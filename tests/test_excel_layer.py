@@ -159,11 +159,15 @@ def test_check_read_through_xlwings_equals_bcf_check_on_the_file_except_formula_
     assert "formulas" in wb.unknown and {"locked", "merges"} <= wb.unknown
     from_excel = api.check_open(api.recognise(wb))
     from_file = api.check(populated_plan)
-    # Without formulas every template formula would look pasted over: the rule that needs them
-    # is skipped, and says so, rather than reporting false findings.
-    assert from_excel.skipped == ["X601"] and from_file.skipped == []
+    # Without formulas every template formula would look pasted over, and without protection every
+    # sheet unprotected: the rules that need them are skipped, and say so, rather than reporting
+    # false findings.
+    assert from_excel.skipped == ["X601", "X602", "X603"] and from_file.skipped == []
     assert len(findings(from_file)) == 47 and findings(from_file) == findings(from_excel)
-    assert commands._check(api.recognise(wb)).skipped == ["X601"]
+    checked = commands._check(api.recognise(wb))
+    assert checked.skipped == ["X601", "X602", "X603"]
+    assert ("Sheet protection and the template's own formulas cannot be read from this Excel, so rules "
+            "X601, X602, X603 were not applied") in commands._verdict(checked)
     assert findings(commands._check(api.recognise(wb)).report) == findings(from_file)
 
 
@@ -216,7 +220,9 @@ def test_desktop_excel_formulas_are_read_in_one_call_per_sheet_and_x601_is_then_
     sheet, row, col = DesktopBook.TEXT_AT
     assert wb.sheets[sheet].get(row, col) == Cell("=see below")
     report = commands._check(api.recognise(wb))
-    assert report.skipped == []
+    # Excel gives no sheet protection to any engine: the unprotected-sheet rule is left to the file.
+    assert report.skipped == ["X602"]
+    assert "Sheet protection cannot be read from this Excel, so rule X602 was not applied" in commands._verdict(report)
     assert findings(report.report) == findings(api.check(populated_plan))
 
 

@@ -84,15 +84,20 @@ class CheckContext:
         return self.description.parameters.get(name)
 
     # -- walking the inputs ---------------------------------------------------------------------
-    def inputs(self) -> list[InputCell]:
-        """Every input cell the description declares, with its requirement, in sheet order."""
-        return self._inputs
+    def inputs(self, every_line: bool = False) -> list[InputCell]:
+        """Every input cell the description declares, with its requirement, in sheet order.
+        Open tables give their lines in use, or with `every_line` every line the template has."""
+        return self._every_input if every_line else self._inputs
 
     @cached_property
     def _inputs(self) -> list[InputCell]:
-        return list(self._walk_inputs())
+        return list(self._walk_inputs(False))
 
-    def _walk_inputs(self) -> Iterator[InputCell]:
+    @cached_property
+    def _every_input(self) -> list[InputCell]:
+        return list(self._walk_inputs(True))
+
+    def _walk_inputs(self, every_line: bool) -> Iterator[InputCell]:
         tpl = self.template
         for sheet in self.description.sheets:
             if sheet.name not in tpl.layout.sheets:
@@ -106,15 +111,16 @@ class CheckContext:
                                     item.type, item.list, item.required, f"'{_short(item.label.rstrip(':'))}'",
                                     field=item)
                 elif isinstance(item, Table):
-                    yield from self._table_inputs(item, sheet.name, wb_sheet, values)
+                    yield from self._table_inputs(item, sheet.name, wb_sheet, values, every_line)
 
-    def _table_inputs(self, table: Table, desc_sheet: str, wb_sheet: str, values) -> Iterator[InputCell]:
+    def _table_inputs(self, table: Table, desc_sheet: str, wb_sheet: str, values,
+                      every_line: bool) -> Iterator[InputCell]:
         at = self.template.layout.tables[table.id]
         fixed = table.rows is not None
-        in_use = {ln.row for ln in self.template.lines(table.id)} if not fixed else None
+        in_use = {ln.row for ln in self.template.lines(table.id)} if not (fixed or every_line) else None
         for i, r in enumerate(at.rows):
             row = table.rows[i] if fixed and i < len(table.rows) else None
-            if not fixed and r not in in_use:
+            if in_use is not None and r not in in_use:
                 continue
             for column in table.columns:
                 role = table.role(row, column)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .rule import Rule
+from .rules import tampering  # signs the template has been altered
 from .rules import arithmetic, completeness, minimum_spend, money, values, year_on_year
 from .rules import narrative
 
@@ -25,6 +26,8 @@ RULES: tuple[Rule, ...] = (
     arithmetic.DFG_BREAKDOWN,
     arithmetic.TOTAL_ROWS,
     arithmetic.FORMULA_RESULTS,
+    tampering.SHEET_UNPROTECTED,
+    tampering.FORMULA_IN_INPUT,
     year_on_year.ASC_UPLIFT,
 )
 

@@ -345,6 +345,7 @@ class TemplateDescription(Strict):
     family: Literal["planning", "quarterly", "eoy", "cd"]
     name: str
     year: str
+    previous_year: List[str] = []    # kinds of return that are this one's previous year (check --previous)
     version: str
     identity: Identity
     submission_name: str = "{hwb} HWB"

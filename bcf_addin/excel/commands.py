@@ -22,6 +22,7 @@ from typing import Callable, Sequence
 from ..api import check_open, plan_populate, recognise
 from ..balances import Balances, compute
 from ..checks.findings import Severity
+from ..checks.registry import rule
 from ..checks.report import CheckReport
 from ..errors import BcfError
 from ..money import pounds
@@ -145,9 +146,17 @@ def _verdict(checked: Checked) -> str:
         if todo:
             text += "\nSheets still incomplete: " + ", ".join(todo) + "."
     if checked.skipped:
-        text += ("\nThe template's own formulas could not be read from this Excel, so they were not "
-                 "checked (" + ", ".join(checked.skipped) + ").")
+        unread = sorted({_UNREAD.get(n, n) for code in checked.skipped for n in rule(code).needs})
+        one = len(checked.skipped) == 1
+        which = ("rule " if one else "rules ") + ", ".join(checked.skipped)
+        text += (f"\n{' and '.join(unread).capitalize()} cannot be read from this Excel, so {which} "
+                 f"{'was' if one else 'were'} not applied (bcf check on the saved file applies "
+                 f"{'it' if one else 'them'}).")
     return text
+
+
+# What a read through Excel may lack, as the officer would name it.
+_UNREAD = {"formulas": "the template's own formulas", "protection": "sheet protection"}
 
 
 def _unallocated(b: Balances) -> str:

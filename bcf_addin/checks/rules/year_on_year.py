@@ -41,7 +41,8 @@ ASC_UPLIFT = Rule(
     "With --previous LAST_YEAR.xlsx: this year's adult social care spend from the NHS minimum "
     "contribution is at least last year's times (1 + the year's uplift), the rate held in the "
     "template description (3.9% for 2025-26). An error when this year's minimum is not met either; "
-    "a warning when it is.",
+    "a warning when it is. Last year's return is last year's plan or year-end return (the kinds the "
+    "template description names as its previous year); any other return is refused.",
     "The NHS minimum contribution to adult social care must be maintained in real terms, rising by at "
     "least the published uplift each year.",
     "£31,000,000 last year and £31,500,000 this year: a 1.61% rise against 3.9%.",
