@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..files import Replacement
 from .charts import all_charts
 
 MISSING = "PNG charts skipped: they need matplotlib (pip install 'bcf-addin[charts]'); summary.xlsx has the same charts"
@@ -35,7 +36,8 @@ def write_pictures(tables: dict[str, pd.DataFrame], folder: Path) -> tuple[list[
         ax.ticklabel_format(axis="x" if many else "y", style="plain")
         fig.tight_layout()
         path = folder / f"{i:02d}-{_slug(chart.title)}.png"
-        fig.savefig(path, dpi=110)
+        with Replacement(path, existing="backup") as staged:
+            fig.savefig(staged.file, dpi=110, format="png")
         plt.close(fig)
         written.append(path)
     return written, None

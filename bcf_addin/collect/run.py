@@ -13,6 +13,7 @@ from typing import Callable
 import pandas as pd
 
 from ..errors import BcfError
+from ..files import Replacement
 from . import tables as T
 from .examine import Examined, examine
 from .history import Received, history_rows, latest_and_versions
@@ -133,7 +134,8 @@ def _attachment_saver(by_file: dict[str, Source], folder: Path | None):
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{Path(source.path).stem} - {Path(file.rsplit(' > ', 1)[-1]).name}"
         dest = folder / name
-        dest.write_bytes(source.data)
+        with Replacement(dest, existing="backup") as staged:
+            staged.file.write(source.data)
         return str(dest)
 
     return path_for

@@ -12,6 +12,8 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..files import save_atomically
+
 from .charts import ChartData, all_charts
 from .tables import excel_ready
 
@@ -30,9 +32,7 @@ def write_summary(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     for name, ws in table_sheets.items():
         _table(ws, tables[name])
     _charts(charts_ws, data_ws, all_charts(tables))
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    save_atomically(wb, path, existing="backup")
     return path
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import paths
 from ..errors import BcfError
+from ..files import Replacement
 from ..folding import fold
 
 KEYS = ["file", "hwb", "kind"]
@@ -102,12 +103,14 @@ def write_tables(tables: dict[str, pd.DataFrame], outdir: Path, fmt: str) -> lis
     written = []
     for name, df in tables.items():
         path = outdir / f"{name}.{fmt}"
-        if fmt == "csv":
-            df.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
-        elif fmt == "parquet":
-            df.to_parquet(path, index=False)
-        else:
-            excel_ready(df).to_excel(path, index=False, sheet_name=name[:31])
+        # Last run's tables are kept as backups beside the new ones, never silently replaced.
+        with Replacement(path, existing="backup") as staged:
+            if fmt == "csv":
+                df.to_csv(staged.file, index=False, date_format="%Y-%m-%dT%H:%M:%S%z", encoding="utf-8")
+            elif fmt == "parquet":
+                df.to_parquet(staged.file, index=False)
+            else:
+                excel_ready(df).to_excel(staged.file, index=False, sheet_name=name[:31])
         written.append(path)
     return written
 
