@@ -20,7 +20,7 @@ from answers import answer_everything, change
 S = paths.samples()
 REGISTERS = {
     "eoy-2024-25": ["leicestershire-2024-25-eoy-schemes.csv", "leicestershire-2024-25-eoy-income.csv"],
-    "quarterly-2024-25": ["leicestershire-2024-25-q2-schemes.csv"],
+    "quarterly-2024-25-q2": ["leicestershire-2024-25-q2-schemes.csv"],
     "cd-2025-26": [f"leicestershire-2025-26-cd-{n}.csv" for n in
                    ("step-down-capacity", "step-down-demand", "step-up", "step-up-demand")],
 }
@@ -56,7 +56,7 @@ def test_a_fully_answered_return_passes(complete, kind):
 
 
 def test_quarterly_minimum_spend_so_far_is_a_note_not_an_error(complete):
-    notes = codes(check(complete["quarterly-2024-25"]), "S401")
+    notes = codes(check(complete["quarterly-2024-25-q2"]), "S401")
     assert [f.severity for f in notes] == [Severity.INFO, Severity.INFO]
     assert "spent so far" in notes[1].message and "£30,774,296" in notes[1].message
 
@@ -145,8 +145,8 @@ def test_Y701_plan_against_last_years_actual_asc_spend(complete, populated_plan)
 
 def test_year_end_populated_from_the_quarterly_return(complete, tmp_path):
     eoy = new_replica("eoy-2024-25", tmp_path / "eoy.xlsx", hwb="Leicestershire")
-    result = populate(eoy, [], previous_returns=[complete["quarterly-2024-25"]], out=tmp_path / "eoy-from-q2.xlsx")
-    q2 = open_template(complete["quarterly-2024-25"]).lines("schemes")
+    result = populate(eoy, [], previous_returns=[complete["quarterly-2024-25-q2"]], out=tmp_path / "eoy-from-q2.xlsx")
+    q2 = open_template(complete["quarterly-2024-25-q2"]).lines("schemes")
     lines = open_template(result.out).lines("schemes")
     assert len(lines) == len(q2) > 0
     assert [ln.values["scheme_name"] for ln in lines] == [ln.values["scheme_name"] for ln in q2]

@@ -338,6 +338,7 @@ class Identity(Strict):
     sheet: str
     title: str
     version: str
+    aliases: List[str] = []          # other spellings of the title the same template is known by
 
 
 class TemplateDescription(Strict):
@@ -348,6 +349,9 @@ class TemplateDescription(Strict):
     version: str
     identity: Identity
     submission_name: str = "{hwb} HWB"
+    # Where the description comes from: which parts follow a published return and which are
+    # inferred (from another template of the year), so nobody mistakes one for the other.
+    provenance: str = ""
     lists: dict[str, ListSource] = {}
     parameters: dict[str, Decimal] = {}
     finance: Finance | None = None
