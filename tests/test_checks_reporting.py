@@ -153,8 +153,22 @@ def test_year_end_populated_from_the_quarterly_return(complete, tmp_path):
     assert [ln.values["source"] for ln in lines] == [ln.values["source"] for ln in q2]
 
 
-def test_M306_a_discontinued_scheme_with_spend(complete, tmp_path):
-    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("schemes", 1, "discontinue"): "Yes"})
-    found = codes(check(broken), "M306")
+@pytest.mark.parametrize("marked", ["discontinue", "Yes"])
+def test_M306_a_discontinued_scheme_with_spend(complete, tmp_path, marked):
+    """The published year-end return marks a stopped scheme with the word 'discontinue'."""
+    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("schemes", 1, "discontinue"): marked})
+    report = check(broken)
+    found = codes(report, "M306")
     assert len(found) == 1 and found[0].severity is Severity.WARNING and "£490,000" in found[0].message
     assert not codes(check(complete["eoy-2024-25"]), "M306")
+    # The Discontinue column is no Yes/No list: the published word is not a wrong list value.
+    assert not [f for f in report.findings if f.severity is Severity.ERROR]
+
+
+def test_year_end_cd_question_4_may_be_left_blank(complete, tmp_path):
+    """The published year-end return leaves question 4 of '5.1 C&D Guidance & Assumptions'
+    blank, and its cover shows every sheet complete: NHS England's checker passed it."""
+    blank = change(complete["eoy-2024-25"], tmp_path / "q4.xlsx", {"cd_support": None})
+    assert not [f for f in check(blank).findings if f.severity is Severity.ERROR]
+    required = change(complete["eoy-2024-25"], tmp_path / "q3.xlsx", {"cd_approach": None})
+    assert [f for f in check(required).findings if f.severity is Severity.ERROR]

@@ -302,7 +302,7 @@ class Finance(Strict):
     area: str | None = None
     commissioner: str | None = None
     joint_shares: List[str] = []               # the % NHS and % LA columns of a joint line
-    discontinued: str | None = None            # a Yes/No column: the scheme stopped, so no spend
+    discontinued: str | None = None            # a column marking a stopped scheme ('discontinue'): no spend
     sources: List[FundingSource]
     running_balances: str | None = None        # the template's own running-balance table
     balance_column: str = "balance"
