@@ -332,6 +332,33 @@ class Carry(Strict):
     amounts: str | None = None       # what carried amounts are, for the officer to update
 
 
+class MetricRate(Strict):
+    """A metric a plan sets, computed from its inputs column by column (`bcf balances`).
+
+    `rate`: of / by x per (admissions per 100,000 people aged 65+); `delay`: (1 - of) x by
+    (the share not discharged on the discharge ready date times their average days of delay).
+    """
+
+    name: str
+    label: str
+    table: str
+    row: str                         # the row holding the template's own figure (its formula columns)
+    calculation: Literal["rate", "delay"] = "rate"
+    of: str                          # row ids of the inputs
+    by: str
+    per: Decimal = Decimal(1)
+    decimals: int = 1                # as the template shows it
+
+    def problems(self, desc: "TemplateDescription") -> list[str]:
+        try:
+            _, table = desc.item(self.table)
+        except KeyError:
+            return [f"metric {self.name}: names no table '{self.table}'"]
+        ids = {r.id for r in (table.rows or []) if isinstance(table, Table)}
+        return [f"metric {self.name}: table {self.table} has no row '{rid}'"
+                for rid in (self.row, self.of, self.by) if rid not in ids]
+
+
 class Identity(Strict):
     """How the tool recognises this template in a workbook: its own title and version cells."""
 
@@ -356,6 +383,7 @@ class TemplateDescription(Strict):
     parameters: dict[str, Decimal] = {}
     finance: Finance | None = None
     carry: List[Carry] = []
+    metrics: List[MetricRate] = []
     sheets: List[SheetDescription]
 
     @field_validator("kind")
@@ -371,7 +399,8 @@ class TemplateDescription(Strict):
         them reported at once, each at its YAML path."""
         from .references import problems
 
-        found = problems(self)
+        found = problems(self) + [(("metrics", i), message) for i, m in enumerate(self.metrics)
+                                  for message in m.problems(self)]
         if found:
             raise ValidationError.from_exception_data(type(self).__name__, [
                 InitErrorDetails(type=PydanticCustomError("reference", "{problem}", {"problem": message}),
