@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .descriptions.schema import Finance, FundingSource, LineFilter, Row, Table
 from .folding import fold
+from .metric_rates import MetricResult, compute_metrics
 from .money import percent
 from .template import Line, OpenTemplate, amount
 
@@ -55,6 +56,7 @@ class Balances:
     running_balances: list[SourceBalance] = field(default_factory=list)
     minimum_spend: list[MinimumSpendResult] = field(default_factory=list)
     unmatched_lines: list[Line] = field(default_factory=list)   # lines whose source is no known source
+    metrics: list[MetricResult] = field(default_factory=list)   # a plan's metrics, from their inputs
 
     @property
     def total(self) -> SourceBalance:
@@ -72,12 +74,13 @@ class Balances:
     def to_dict(self) -> dict:
         return {"template": self.template, "hwb": self.hwb,
                 "running_balances": [b.to_dict() for b in self.running_balances],
-                "minimum_spend": [m.to_dict() for m in self.minimum_spend]}
+                "minimum_spend": [m.to_dict() for m in self.minimum_spend],
+                "metrics": [m.to_dict() for m in self.metrics]}
 
 
 def compute(tpl: OpenTemplate) -> Balances:
     fin = tpl.description.finance
-    result = Balances(tpl.description.kind, tpl.hwb)
+    result = Balances(tpl.description.kind, tpl.hwb, metrics=compute_metrics(tpl))
     if fin is None:
         return result
     lines = tpl.lines(fin.schemes)

@@ -117,16 +117,20 @@ def new_cmd(kind, out, hwb, allocations):
 
 @main.command("kinds")
 def kinds_cmd():
-    """List the templates this tool knows.
+    """List the templates this tool knows, and where each description comes from.
 
     \b
     Example:
       bcf kinds
     """
+    import textwrap
+
     from .descriptions.loader import all_descriptions
 
     for d in all_descriptions():
         click.echo(f"{d.kind:20} {d.name} (Version {d.version})")
+        if d.provenance:
+            click.echo(textwrap.fill(d.provenance, width=100, initial_indent=" " * 21, subsequent_indent=" " * 21))
 
 
 @main.command("validate")

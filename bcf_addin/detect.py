@@ -20,7 +20,8 @@ def _top_texts(wb: Workbook, sheet_name: str) -> list[str]:
 def identify(wb: Workbook) -> TemplateDescription | None:
     for desc in all_descriptions():
         texts = _top_texts(wb, desc.identity.sheet)
-        if fold(desc.identity.title) in texts and fold(desc.identity.version) in texts:
+        titles = [desc.identity.title, *desc.identity.aliases]
+        if any(fold(t) in texts for t in titles) and fold(desc.identity.version) in texts:
             return desc
     return None
 

@@ -39,6 +39,11 @@ def balances_text(b: Balances) -> str:
         for m in b.minimum_spend:
             verdict = "met" if m.met else f"NOT met: {_money(m.shortfall)} short"
             lines.append(f"  {m.label}: {_money(m.spend)} against a minimum of {_money(m.minimum)} ({verdict})")
+    if b.metrics:
+        lines += ["", "Metrics (computed from their inputs)"]
+        for m in b.metrics:
+            lines.append(f"  {m.label}")
+            lines += [f"    {f.column:24} {'-' if f.value is None else f'{f.value:,}':>12}" for f in m.figures]
     return "\n".join(lines)
 
 

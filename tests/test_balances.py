@@ -2,6 +2,7 @@
 it, and the text and JSON of `bcf balances` always showing the same figures."""
 from __future__ import annotations
 
+import csv
 import re
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from bcf_addin.cli import main
 from bcf_addin.jsonout import loads
 
 from answers import change
+from support import FIGURES
 
 S = paths.samples()
 EOY_REGISTERS = [S / "leicestershire-2024-25-eoy-schemes.csv", S / "leicestershire-2024-25-eoy-income.csv"]
@@ -114,3 +116,50 @@ def test_a_source_named_by_its_running_balance_alias_is_checked_not_crashed(eoy,
     m303 = [f for f in loads(res.output)["findings"] if f["code"] == "M303"]
     assert [(f["sheet"], f["cell"]) for f in m303] == [("7b. Expenditure", "G9")]
     assert m303[0]["message"].startswith("Disabled Facilities Grant is underspent by £1,047,439")
+
+
+# -- the plan's metrics, computed from their inputs ----------------------------------------------
+
+METRIC_INPUTS = {   # figure in the published return -> (table, row index)
+    "8.1 Number of Admissions 65+": ("emergency_admissions", 1),
+    "8.1 Population of 65+": ("emergency_admissions", 2),
+    "8.2 Proportion discharged on their discharge ready date": ("discharge_delays", 1),
+    "8.2 Average days from discharge ready date to discharge": ("discharge_delays", 2),
+    "8.3 Number of admissions": ("residential_admissions", 1),
+}
+METRIC_RATES = {"8.1 Rate": "emergency_admissions", "8.2 Average length of discharge delay": "discharge_delay",
+                "8.3 Rate": "residential_admissions"}
+
+
+def _published_metrics() -> list[dict]:
+    with open(FIGURES, newline="", encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh) if r["Return"] == "Planning" and r["Figure"][:3] in ("8.1", "8.2", "8.3")]
+
+
+def test_plan_metrics_are_computed_from_their_inputs_as_published(populated_plan, tmp_path):
+    """Leicestershire's published 2025-26 inputs give the rates its plan and Summary print."""
+    tpl = open_template(populated_plan)
+    writes = {}
+    for r in _published_metrics():
+        if r["Figure"] in METRIC_INPUTS:
+            table, index = METRIC_INPUTS[r["Figure"]]
+            column = next((c.id for c in tpl.table(table)[0].columns if c.header == r["Funding source or item"]), None)
+            if column is not None:
+                writes[(table, index, column)] = Decimal(r["Value"])
+    filled = change(populated_plan, tmp_path / "metrics.xlsx", writes)
+    text, data = both_outputs(filled)
+    computed = {(m["name"], f["column"]): f["value"] for m in data["metrics"] for f in m["figures"]}
+    expected = {(METRIC_RATES[r["Figure"]], r["Funding source or item"]): Decimal(r["Value"])
+                for r in _published_metrics() if r["Figure"] in METRIC_RATES}
+    shown = {k: v for k, v in expected.items() if k in computed}
+    assert len(shown) == 12 + 12 + 5
+    assert {k: Decimal(str(computed[k])) for k in shown} == shown
+    assert "Metrics (computed from their inputs)" in text
+    assert "    Apr 25 Plan                     1,516" in text.splitlines()
+    assert "    2024-25 Estimated               587.1" in text.splitlines()
+
+
+def test_a_metric_with_an_input_missing_is_not_computed(populated_plan):
+    _, data = both_outputs(populated_plan)
+    rates = {m["name"]: m["figures"] for m in data["metrics"]}
+    assert all(f["value"] is None for f in rates["emergency_admissions"])

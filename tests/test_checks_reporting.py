@@ -2,6 +2,7 @@
 the money rules of the reporting templates fire on the Leicestershire 2024-25 year end."""
 from __future__ import annotations
 
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from answers import answer_everything, change
 S = paths.samples()
 REGISTERS = {
     "eoy-2024-25": ["leicestershire-2024-25-eoy-schemes.csv", "leicestershire-2024-25-eoy-income.csv"],
-    "quarterly-2024-25": ["leicestershire-2024-25-q2-schemes.csv"],
+    "quarterly-2024-25-q2": ["leicestershire-2024-25-q2-schemes.csv"],
     "cd-2025-26": [f"leicestershire-2025-26-cd-{n}.csv" for n in
                    ("step-down-capacity", "step-down-demand", "step-up", "step-up-demand")],
 }
@@ -56,7 +57,7 @@ def test_a_fully_answered_return_passes(complete, kind):
 
 
 def test_quarterly_minimum_spend_so_far_is_a_note_not_an_error(complete):
-    notes = codes(check(complete["quarterly-2024-25"]), "S401")
+    notes = codes(check(complete["quarterly-2024-25-q2"]), "S401")
     assert [f.severity for f in notes] == [Severity.INFO, Severity.INFO]
     assert "spent so far" in notes[1].message and "£30,774,296" in notes[1].message
 
@@ -146,7 +147,7 @@ def test_Y701_plan_against_last_years_actual_asc_spend(complete, populated_plan)
 @pytest.mark.parametrize("given, what", [
     ("plan", "is a Better Care Fund 2025-26 Planning Template (planning-2025-26, 2025-26)"),   # this year's
     ("cd-2025-26", "is a Better Care Fund 2025-26 Capacity & Demand Template (cd-2025-26, 2025-26)"),
-    ("quarterly-2024-25", "is a Better Care Fund 2024-25 Q2 Reporting Template (quarterly-2024-25, 2024-25)"),
+    ("quarterly-2024-25-q2", "is a Better Care Fund 2024-25 Q2 Reporting 1 Template (quarterly-2024-25-q2, 2024-25)"),
 ])
 def test_previous_must_be_last_years_return_of_a_kind_the_description_names(complete, populated_plan, given, what):
     previous = populated_plan if given == "plan" else complete[given]
@@ -167,24 +168,27 @@ def test_previous_year_kinds_are_a_year_before():
     for desc in all_descriptions():
         assert desc.previous_year, desc.kind
         for kind in desc.previous_year:
-            assert start(kind.rsplit("-", 2)[-2]) == start(desc.year) - 1, (desc.kind, kind)
+            assert start(re.search(r"\d{4}-\d{2}", kind).group()) == start(desc.year) - 1, (desc.kind, kind)
             if kind in available_kinds():
                 assert start(load(kind).year) == start(desc.year) - 1
 
 
 def test_year_end_populated_from_the_quarterly_return(complete, tmp_path):
     eoy = new_replica("eoy-2024-25", tmp_path / "eoy.xlsx", hwb="Leicestershire")
-    result = populate(eoy, [], previous_returns=[complete["quarterly-2024-25"]], out=tmp_path / "eoy-from-q2.xlsx")
-    q2 = open_template(complete["quarterly-2024-25"]).lines("schemes")
+    result = populate(eoy, [], previous_returns=[complete["quarterly-2024-25-q2"]], out=tmp_path / "eoy-from-q2.xlsx")
+    q2 = open_template(complete["quarterly-2024-25-q2"]).lines("schemes")
     lines = open_template(result.out).lines("schemes")
     assert len(lines) == len(q2) > 0
     assert [ln.values["scheme_name"] for ln in lines] == [ln.values["scheme_name"] for ln in q2]
     assert [ln.values["source"] for ln in lines] == [ln.values["source"] for ln in q2]
 
 
-def test_M306_a_discontinued_scheme_with_spend(complete, tmp_path):
-    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("schemes", 1, "discontinue"): "Yes"})
-    found = codes(check(broken), "M306")
+@pytest.mark.parametrize("marked", ["discontinue", "Yes"])
+def test_M306_a_discontinued_scheme_with_spend(complete, tmp_path, marked):
+    """The published year-end return marks a stopped scheme with the word 'discontinue'."""
+    broken = change(complete["eoy-2024-25"], tmp_path / "b.xlsx", {("schemes", 1, "discontinue"): marked})
+    report = check(broken)
+    found = codes(report, "M306")
     assert len(found) == 1 and found[0].severity is Severity.WARNING and "£490,000" in found[0].message
     assert not codes(check(complete["eoy-2024-25"]), "M306")
 
@@ -237,3 +241,14 @@ def test_icb_is_not_taken_for_the_ibcf_running_balance(complete, tmp_path):
     reasons.write_text('Running Balances,"If underspent, please provide reasons"\niBCF,Invoices arrived late\n')
     (written,) = [w for p in plan_populate(eoy, [reasons]) for w in p.writes]
     assert (written.row, written.col) == eoy.layout.tables["running_balances"].cell("ibcf", "underspend_reasons")
+    # The Discontinue column is no Yes/No list: the published word is not a wrong list value.
+    assert not [f for f in report.findings if f.severity is Severity.ERROR]
+
+
+def test_year_end_cd_question_4_may_be_left_blank(complete, tmp_path):
+    """The published year-end return leaves question 4 of '5.1 C&D Guidance & Assumptions'
+    blank, and its cover shows every sheet complete: NHS England's checker passed it."""
+    blank = change(complete["eoy-2024-25"], tmp_path / "q4.xlsx", {"cd_support": None})
+    assert not [f for f in check(blank).findings if f.severity is Severity.ERROR]
+    required = change(complete["eoy-2024-25"], tmp_path / "q3.xlsx", {"cd_approach": None})
+    assert [f for f in check(required).findings if f.severity is Severity.ERROR]

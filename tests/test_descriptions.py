@@ -22,7 +22,7 @@ from bcf_addin.replica.builder import build
 from bcf_addin.xlsx.reader import read_workbook
 from support import FIGURES, needs_libreoffice
 
-BUNDLED = ["planning-2025-26", "eoy-2024-25", "quarterly-2024-25", "cd-2025-26"]
+BUNDLED = ["planning-2025-26", "eoy-2024-25", "quarterly-2024-25-q2", "cd-2025-26"]
 KINDS = available_kinds()           # a new description is covered by these tests as soon as it is added
 SAMPLES = paths.samples()
 
@@ -157,12 +157,12 @@ def _published(year: str, ret: str, figure: str, item: str) -> Decimal:
     ("eoy-2024-25", "planned_dfg", ("2024-25", "Year end", "Planned income", "DFG")),
     ("eoy-2024-25", "ooh_minimum", ("2024-25", "Q2 reporting", "Minimum required spend",
                                     "NHS Commissioned Out of Hospital spend from the minimum ICB allocation")),
-    ("quarterly-2024-25", "income_dfg", ("2024-25", "Q2 reporting", "Income", "DFG")),
-    ("quarterly-2024-25", "income_nhs_min", ("2024-25", "Q2 reporting", "Income", "Minimum NHS Contribution")),
-    ("quarterly-2024-25", "income_ibcf", ("2024-25", "Q2 reporting", "Income", "iBCF")),
-    ("quarterly-2024-25", "income_la_discharge", ("2024-25", "Q2 reporting", "Income", "Local Authority Discharge Funding")),
-    ("quarterly-2024-25", "income_icb_discharge", ("2024-25", "Q2 reporting", "Income", "ICB Discharge Funding")),
-    ("quarterly-2024-25", "asc_minimum", ("2024-25", "Q2 reporting", "Minimum required spend",
+    ("quarterly-2024-25-q2", "income_dfg", ("2024-25", "Q2 reporting", "Income", "DFG")),
+    ("quarterly-2024-25-q2", "income_nhs_min", ("2024-25", "Q2 reporting", "Income", "Minimum NHS Contribution")),
+    ("quarterly-2024-25-q2", "income_ibcf", ("2024-25", "Q2 reporting", "Income", "iBCF")),
+    ("quarterly-2024-25-q2", "income_la_discharge", ("2024-25", "Q2 reporting", "Income", "Local Authority Discharge Funding")),
+    ("quarterly-2024-25-q2", "income_icb_discharge", ("2024-25", "Q2 reporting", "Income", "ICB Discharge Funding")),
+    ("quarterly-2024-25-q2", "asc_minimum", ("2024-25", "Q2 reporting", "Minimum required spend",
                                          "Adult Social Care services spend from the minimum ICB allocations")),
 ])
 def test_bundled_figures_are_the_published_ones(kind, key, published):
@@ -225,7 +225,7 @@ def test_eoy_balances_reproduce_the_published_return(eoy_populated):
 
 
 def test_quarterly_register_fills_expenditure_to_date(tmp_path):
-    template = new_replica("quarterly-2024-25", tmp_path / "q2.xlsx", hwb="Leicestershire")
+    template = new_replica("quarterly-2024-25-q2", tmp_path / "q2.xlsx", hwb="Leicestershire")
     result = populate(template, [sample("leicestershire-2024-25-q2-schemes.csv")], out=tmp_path / "q2-populated.xlsx")
     out = Path(result.out)
     assert _value(out, "schemes", 0, "expenditure") == Decimal("1615311")
@@ -234,7 +234,7 @@ def test_quarterly_register_fills_expenditure_to_date(tmp_path):
 
 
 def test_a_year_end_register_does_not_fill_a_quarter(tmp_path):
-    template = new_replica("quarterly-2024-25", tmp_path / "q2.xlsx", hwb="Leicestershire")
+    template = new_replica("quarterly-2024-25-q2", tmp_path / "q2.xlsx", hwb="Leicestershire")
     with pytest.raises(RegisterError, match="Expenditure to date"):
         populate(template, [sample("leicestershire-2024-25-eoy-schemes.csv")], out=tmp_path / "x.xlsx")
 

@@ -36,13 +36,13 @@ def returns(tmp_path_factory):
     signed = next(r for r in range(1, 30) if str(cover.cell(r, 2).value).startswith("Has this report been signed off"))
     cover.cell(signed, 3).value = "Yes"
     wb.save(folder / "eoy-answered.xlsx")
-    q2 = api.new_replica("quarterly-2024-25", folder / "q2.xlsx", hwb="Leicestershire")
+    q2 = api.new_replica("quarterly-2024-25-q2", folder / "q2.xlsx", hwb="Leicestershire")
     api.populate(q2, [SAMPLES / "leicestershire-2024-25-q2-schemes.csv"], out=folder / "q2-filled.xlsx")
     return {
         "eoy": folder / "eoy-answered.xlsx",
         "q2": folder / "q2-filled.xlsx",
         "plan": api.new_replica("planning-2025-26", folder / "plan.xlsx", hwb="Leicestershire"),
-        "quarter": api.new_replica("quarterly-2024-25", folder / "q3.xlsx", hwb="Leicestershire"),
+        "quarter": api.new_replica("quarterly-2024-25-q3", folder / "q3.xlsx", hwb="Leicestershire"),
         "year_end": api.new_replica("eoy-2024-25", folder / "eoy-new.xlsx", hwb="Leicestershire"),
     }
 

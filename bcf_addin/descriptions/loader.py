@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from .. import paths
 from ..errors import BcfError
 from ..files import Replacement
+from .extends import resolve
 from .schema import ListSource, TemplateDescription
 
 
@@ -74,15 +75,32 @@ class DescriptionError(BcfError):
         return "\n".join(f"{self.file}: {p}" for p in self.problems)
 
 
-def load_file(path: Path) -> TemplateDescription:
+def _read(path: Path) -> dict:
     try:
-        data = _parsed(path)
+        return _parsed(path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise DescriptionError(path, [f"{where}{getattr(exc, 'problem', None) or exc}"]) from exc
     except OSError as exc:
         raise BcfError(f"cannot read the template description: {exc.strerror or exc}", file=str(path)) from exc
+
+
+def _extended(path: Path, kind: str) -> dict:
+    """The description a file extends: the YAML file of that kind beside it."""
+    parent = path.parent / f"{kind}.yaml"
+    if not isinstance(kind, str) or not parent.is_file():
+        raise ValueError(f"no description {parent.name} beside {path.name}")
+    try:
+        return _read(parent)
+    except BcfError as exc:
+        raise ValueError(str(exc).replace("\n", "; ")) from None
+
+
+def load_file(path: Path) -> TemplateDescription:
+    data, problems = resolve(_read(path), lambda kind: _extended(path, kind))
+    if problems:
+        raise DescriptionError(path, [f"{where}: {message}" for where, message in problems])
     try:
         return TemplateDescription.model_validate(data)
     except ValidationError as exc:

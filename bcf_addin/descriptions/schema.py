@@ -302,7 +302,7 @@ class Finance(Strict):
     area: str | None = None
     commissioner: str | None = None
     joint_shares: List[str] = []               # the % NHS and % LA columns of a joint line
-    discontinued: str | None = None            # a Yes/No column: the scheme stopped, so no spend
+    discontinued: str | None = None            # a column marking a stopped scheme ('discontinue'): no spend
     sources: List[FundingSource]
     running_balances: str | None = None        # the template's own running-balance table
     balance_column: str = "balance"
@@ -332,12 +332,40 @@ class Carry(Strict):
     amounts: str | None = None       # what carried amounts are, for the officer to update
 
 
+class MetricRate(Strict):
+    """A metric a plan sets, computed from its inputs column by column (`bcf balances`).
+
+    `rate`: of / by x per (admissions per 100,000 people aged 65+); `delay`: (1 - of) x by
+    (the share not discharged on the discharge ready date times their average days of delay).
+    """
+
+    name: str
+    label: str
+    table: str
+    row: str                         # the row holding the template's own figure (its formula columns)
+    calculation: Literal["rate", "delay"] = "rate"
+    of: str                          # row ids of the inputs
+    by: str
+    per: Decimal = Decimal(1)
+    decimals: int = 1                # as the template shows it
+
+    def problems(self, desc: "TemplateDescription") -> list[str]:
+        try:
+            _, table = desc.item(self.table)
+        except KeyError:
+            return [f"metric {self.name}: names no table '{self.table}'"]
+        ids = {r.id for r in (table.rows or []) if isinstance(table, Table)}
+        return [f"metric {self.name}: table {self.table} has no row '{rid}'"
+                for rid in (self.row, self.of, self.by) if rid not in ids]
+
+
 class Identity(Strict):
     """How the tool recognises this template in a workbook: its own title and version cells."""
 
     sheet: str
     title: str
     version: str
+    aliases: List[str] = []          # other spellings of the title the same template is known by
 
 
 class TemplateDescription(Strict):
@@ -349,10 +377,14 @@ class TemplateDescription(Strict):
     version: str
     identity: Identity
     submission_name: str = "{hwb} HWB"
+    # Where the description comes from: which parts follow a published return and which are
+    # inferred (from another template of the year), so nobody mistakes one for the other.
+    provenance: str = ""
     lists: dict[str, ListSource] = {}
     parameters: dict[str, Decimal] = {}
     finance: Finance | None = None
     carry: List[Carry] = []
+    metrics: List[MetricRate] = []
     sheets: List[SheetDescription]
 
     @field_validator("kind")
@@ -368,7 +400,8 @@ class TemplateDescription(Strict):
         them reported at once, each at its YAML path."""
         from .references import problems
 
-        found = problems(self)
+        found = problems(self) + [(("metrics", i), message) for i, m in enumerate(self.metrics)
+                                  for message in m.problems(self)]
         if found:
             raise ValidationError.from_exception_data(type(self).__name__, [
                 InitErrorDetails(type=PydanticCustomError("reference", "{problem}", {"problem": message}),

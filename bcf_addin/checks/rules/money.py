@@ -110,19 +110,23 @@ def _unknown_source(ctx, rule):
                            "Choose the source of funding from the drop-down list.")
 
 
+# How a scheme is marked as stopped: the published year-end return writes 'discontinue'.
+DISCONTINUED = {"discontinue", "discontinued", "yes"}
+
+
 def _discontinued_with_spend(ctx, rule):
     fin = ctx.description.finance
     if not fin or not fin.discontinued:
         return
     for line in ctx.template.lines(fin.schemes):
         amount = line.values.get(fin.spend)
-        if fold(line.values.get(fin.discontinued)) == "yes" and isinstance(amount, Decimal) and amount != 0:
+        if fold(line.values.get(fin.discontinued)) in DISCONTINUED and isinstance(amount, Decimal) and amount != 0:
             at = ctx.template.located(fin.schemes, line.row, fin.discontinued)
             yield rule.finding(at.sheet, at.cell,
                                f"Scheme line {line.index + 1} is marked as discontinued but has {pounds(amount)} "
                                "spent.",
-                               "A discontinued scheme is one on which no money was or will be spent: set "
-                               "'Discontinue' to No, or move the spend to the line that carries on.")
+                               "A discontinued scheme is one on which no money was or will be spent: clear "
+                               "'Discontinue', or move the spend to the line that carries on.")
 
 
 UNALLOCATED = Rule(
@@ -179,11 +183,11 @@ UNKNOWN_SOURCE = Rule(
 DISCONTINUED_WITH_SPEND = Rule(
     "M306", "discontinued-with-spend", Family.MONEY, Severity.WARNING,
     "A scheme marked as discontinued has spend against it",
-    "In year-end returns, lines whose 'Discontinue' answer is Yes have no actual spend.",
+    "In year-end returns, lines marked 'discontinue' (or Yes) in the 'Discontinue' column have no actual spend.",
     "The template defines a discontinued scheme as one on which no money has been or will be spent; "
     "spend on it is either a wrong answer or spend that belongs to another line.",
-    "Discontinue 'Yes' on a line with Actual Spend £120,000.",
-    "Set 'Discontinue' to No, or move the spend to the line that carries on.",
+    "Discontinue 'discontinue' on a line with Actual Spend £120,000.",
+    "Clear 'Discontinue', or move the spend to the line that carries on.",
     _discontinued_with_spend)
 
 RULES = (UNALLOCATED, OVERSPENT, UNDERSPEND_REASON, NO_UNDERSPEND, UNKNOWN_SOURCE, DISCONTINUED_WITH_SPEND)
