@@ -340,6 +340,13 @@ class Identity(Strict):
     version: str
 
 
+class ToConfirm(Strict):
+    """Something `bcf learn` could not decide from the file: where, and what to look at."""
+
+    at: str                          # a YAML path (tables.schemes.columns[3]) or a sheet
+    why: str
+
+
 class TemplateDescription(Strict):
     kind: str
     family: Literal["planning", "quarterly", "eoy", "cd"]
@@ -353,6 +360,7 @@ class TemplateDescription(Strict):
     finance: Finance | None = None
     carry: List[Carry] = []
     sheets: List[SheetDescription]
+    to_confirm: List[ToConfirm] = []   # left by `bcf learn`; `bcf validate` lists them until removed
 
     @field_validator("kind")
     @classmethod

@@ -13,14 +13,17 @@ from ..folding import fold
 from .blocks import learn_sheet
 from .cells import grid_of, prepopulated_fills
 from .facts import read_facts
+from .like import carry
 from .lists import learn_lists
+from .output import made_valid
 from .verify import found_again
 
 TOP_ROWS = 30
 
 
 def learn(path: str | Path, *, kind: str, like=None) -> dict:
-    """The description data learned from the workbook at `path` (see docs/descriptions.md)."""
+    """The description data learned from the workbook at `path` (see docs/descriptions.md), ready
+    to write: it passes the schema, and `to_confirm` lists what a person must decide."""
     facts = read_facts(path)
     lists = learn_lists(facts)
     ids: set[str] = set()
@@ -43,8 +46,51 @@ def learn(path: str | Path, *, kind: str, like=None) -> dict:
     desc = {"kind": kind, **_identity(facts), "lists": {k: {"values": v} for k, v in lists.lists.items()},
             "sheets": sheets}
     confirm += [(f"lists.{k}", why) for k, why in lists.confirm.items()]
-    desc["to_confirm"] = confirm
-    return desc
+    if like is not None:
+        carry(desc, like, confirm)
+    elif not desc["_family_known"]:
+        confirm.append(("family", "the title does not say which kind of return this is"))
+    if like is None:
+        confirm.append(("finance", "which column is the funding source, the area of spend and the amount, which "
+                                   "sources each running balance counts and the minimum spends are not decided; "
+                                   "learn again with --like KIND, or write the finance section by hand"))
+    confirm += _unwritten_formulas(facts, desc)
+    return made_valid(desc, confirm)
+
+
+def _unwritten_formulas(facts, desc: dict) -> list[tuple[str, str]]:
+    """Formula cells whose formula is not yet written over item names: shown for a person to write.
+
+    Until then such a cell is read (role label), never recalculated, so no check trusts a guess."""
+    marks = []
+    for sheet in desc["sheets"]:
+        cells = facts.workbook.sheets[sheet["name"]]
+        for item in sheet["items"]:
+            at = item["_at"]
+            if item["kind"] == "field":
+                if item.get("role") == "formula" and not item.get("formula"):
+                    item["role"] = "label"
+                    marks.append((f"fields.{item['id']}", _shown(cells, at["row"], at["col"])))
+                continue
+            for n, column in enumerate(item["columns"]):
+                if column.get("role") == "formula" and not column.get("formula") and not _rows_give(item, column):
+                    column["role"] = "label"
+                    first = at["rows"][0] if at["rows"] else at["header_row"] + 1
+                    marks.append((f"tables.{item['id']}.columns[{n}]",
+                                  _shown(cells, first, at["columns"][column["id"]])))
+    return marks
+
+
+def _rows_give(table: dict, column: dict) -> bool:
+    rows = table.get("rows")
+    return bool(rows) and all(column["id"] in r.get("values", {}) for r in rows)
+
+
+def _shown(sheet, row: int, col: int) -> str:
+    from ..model import cell_ref
+
+    return (f"the template's formula at {cell_ref(row, col)} is ={sheet.get(row, col).formula or ''}; "
+            "write it over item names (see 'Formulas') and set role: formula")
 
 
 def _identity(facts) -> dict:

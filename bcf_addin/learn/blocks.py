@@ -51,7 +51,7 @@ def _bands(grid: Grid, rows: dict[int, dict[int, str]]) -> list[list[int]]:
 def _describe(grid, band, rows, lists, formats, ids, out: Learned) -> None:
     cols = sorted(rows[band[0]])
     cols, label_cols = _label_lookups(grid, band, rows, cols)
-    head = _headings(grid, band[0] - 1, cols, rows)
+    head = _headings(grid, band[0] - 1, cols, rows, label_cols)
     if head is None:
         _questions(grid, band, rows, lists, formats, ids, out)
         return
@@ -67,7 +67,7 @@ def _label_lookups(grid: Grid, band, rows, cols: list[int]):
     return cols, []
 
 
-def _headings(grid: Grid, h: int, cols: list[int], rows) -> dict | None:
+def _headings(grid: Grid, h: int, cols: list[int], rows, label_cols=()) -> dict | None:
     """Each column's heading from the row(s) above a block, or None when the block has none.
 
     Returns {'row': top heading row, 'depth': 1 or 2, 'text': {col: heading}, 'above': {col: group}}.
@@ -80,7 +80,7 @@ def _headings(grid: Grid, h: int, cols: list[int], rows) -> dict | None:
         merge = grid.sheet.merge_at(h, c)
         # A heading merged wider than the block is a title over the sheet, not a column's heading.
         bottom[c] = "" if merge and (merge[3] > extent or merge[1] < min(cols) and merge[0] == merge[2]) else grid.text(h, c)
-    if not any(bottom.values()):
+    if not any(bottom.values()) and not (label_cols and grid.text(h, label_cols[0])):
         return None
     above_is_values = h - 1 in rows and any(k != "spanned" for k in rows[h - 1].values())
     text, above, depth = {}, {}, 1
