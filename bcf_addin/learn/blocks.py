@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..folding import fold
-from .cells import FORMULA, INPUT, PREPOP, TEXT, Grid, value_rows
-from .lists import Lists, slug
+from .cells import FORMULA, INPUT, PREPOP, Grid, value_rows
+from .lists import Lists, slug, unique
 
 SCAN_LEFT = 8           # how far left of its answer a label may stand (the locator looks as far right)
 
@@ -273,14 +273,6 @@ def _typed(item: dict, grid: Grid, r: int, c: int, lists: Lists, formats: list[s
         item["type"] = "date"
     elif code not in ("general", "@") and "0" in code:
         item["type"] = "number"
-
-
-def unique(base: str, taken: set[str]) -> str:
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(name)
-    return name
 
 
 def _letter(c: int) -> str:

@@ -22,7 +22,7 @@ def carry(desc: dict, known: TemplateDescription, confirm: list[tuple[str, str]]
     desc["submission_name"] = known.submission_name
     if known.parameters:
         desc["parameters"] = {k: str(v) for k, v in known.parameters.items()}
-    renamed = _lists(desc, known)
+    _lists(desc, known)
     taken = {i["id"] for s in desc["sheets"] for i in s["items"]}
     matched: set[str] = set()
     for sheet in desc["sheets"]:
@@ -35,11 +35,11 @@ def carry(desc: dict, known: TemplateDescription, confirm: list[tuple[str, str]]
                 match = next((k for k in candidates if isinstance(k, Field) and k.id not in matched
                               and _label_matches(item["label"], k.label, [], k.prefix)), None)
                 if match is not None:
-                    _carry_field(item, match, renamed)
+                    _carry_field(item, match)
             else:
                 match = _best_table(item, [k for k in candidates if isinstance(k, Table) and k.id not in matched])
                 if match is not None:
-                    _carry_table(item, match, renamed)
+                    _carry_table(item, match)
             if match is not None:
                 matched.add(match.id)
                 if match.id not in taken:
@@ -116,7 +116,7 @@ def _best_table(item: dict, known: list[Table]) -> Table | None:
     return best
 
 
-def _carry_field(item: dict, known: Field, renamed: dict) -> None:
+def _carry_field(item: dict, known: Field) -> None:
     for key in _FIELD_KEYS:
         value = getattr(known, key)
         if key == "list" and item.get("list"):
@@ -129,14 +129,11 @@ def _carry_field(item: dict, known: Field, renamed: dict) -> None:
         item["role"] = "prepopulated"
 
 
-def _carry_table(item: dict, known: Table, renamed: dict) -> None:
-    item["_known"] = known.id
+def _carry_table(item: dict, known: Table) -> None:
     for key in _TABLE_KEYS:
         value = getattr(known, key)
         if value not in (None, 0) and value != Table.model_fields[key].default:
             item[key] = value.model_dump(exclude_defaults=True) if hasattr(value, "model_dump") else value
-    if known.total and item.get("total"):
-        item["total"] = item["total"]
     ids = {c["id"] for c in item["columns"]}
     for column in item["columns"]:
         kc = next((k for k in known.columns if _label_matches(column["header"], k.header, k.aliases, k.prefix)), None)
@@ -154,9 +151,8 @@ def _carry_table(item: dict, known: Table, renamed: dict) -> None:
         if kc.id not in ids:
             ids.discard(column["id"])
             for row in item.get("rows", []):
-                for part in ("roles",):
-                    if column["id"] in row.get(part, {}):
-                        row[part][kc.id] = row[part].pop(column["id"])
+                if column["id"] in row.get("roles", {}):
+                    row["roles"][kc.id] = row["roles"].pop(column["id"])
             item["_at"]["columns"][kc.id] = item["_at"]["columns"].pop(column["id"])
             column["id"] = kc.id
             ids.add(kc.id)

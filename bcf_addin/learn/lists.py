@@ -35,7 +35,7 @@ def learn_lists(facts: Facts) -> Lists:
                 if found is None:
                     continue
                 list_id, values, source, why = found
-                list_id = _unique(list_id, out.lists)
+                list_id = unique(list_id, set(out.lists))
                 out.lists[list_id], out.sources[list_id] = values, source
                 if why:
                     out.confirm[list_id] = why
@@ -104,8 +104,10 @@ def slug(text: str) -> str:
     return s[:40].rstrip("_") or "item"
 
 
-def _unique(base: str, taken) -> str:
+def unique(base: str, taken: set[str]) -> str:
+    """`base`, or base_2, base_3 .. when taken; the name is then taken."""
     name, n = base, 2
     while name in taken:
         name, n = f"{base}_{n}", n + 1
+    taken.add(name)
     return name
