@@ -139,7 +139,8 @@ def validate_cmd(descriptions):
     """Check template descriptions whole: every id, list, condition, formula and source they name.
 
     DESCRIPTIONS are YAML files (or bundled kinds); none means every bundled description. Exit
-    code 0 when all are valid, 2 with one line per problem, named by its YAML path.
+    code 0 when all are valid, 2 with one line per problem, named by its YAML path; 1 when one
+    is valid but still lists marks to confirm (left by `bcf learn`), one line per mark.
 
     \b
     Example:
@@ -148,7 +149,7 @@ def validate_cmd(descriptions):
     """
     from .descriptions.loader import available_kinds, load, load_file
 
-    failed = False
+    failed = unconfirmed = False
     for name in descriptions or available_kinds():
         is_file = Path(name).is_file() or Path(name).suffix.lower() in (".yaml", ".yml")
         try:
@@ -158,8 +159,34 @@ def validate_cmd(descriptions):
             click.echo(str(exc), err=True)
             continue
         click.echo(f"valid: {desc.kind} ({desc.name}, Version {desc.version})")
+        for mark in desc.to_confirm:
+            unconfirmed = True
+            click.echo(f"{name}: to confirm: {mark.at}: {mark.why}")
     if failed:
         sys.exit(2)
+    if unconfirmed:
+        sys.exit(1)
+
+
+@main.command("learn")
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The description to write (NAME.yaml; NAME becomes its kind). An existing file is not replaced.")
+@click.option("--like", "like", help="A known kind (see `bcf kinds`) whose meaning to carry over by matching labels.")
+def learn_cmd(template, out, like):
+    """Write a description of any NHS England-style template, learned from the file itself.
+
+    What cannot be decided from the file is listed under `to_confirm` in the YAML; `bcf validate`
+    shows each mark and exits 1 until they are resolved and removed.
+
+    \b
+    Example:
+      bcf learn "BCF Planning Template 2026-27.xlsx" -o planning-2026-27.yaml --like planning-2025-26
+    """
+    from .learn.cli import learn_to_file
+
+    marks = learn_to_file(template, out, like)
+    click.echo(f"Wrote {out}" + (f" ({marks} marks to confirm: bcf validate {out})" if marks else ""))
 
 
 @main.command("populate")

@@ -368,6 +368,13 @@ class Identity(Strict):
     aliases: List[str] = []          # other spellings of the title the same template is known by
 
 
+class ToConfirm(Strict):
+    """Something `bcf learn` could not decide from the file: where, and what to look at."""
+
+    at: str                          # a YAML path (tables.schemes.columns[3]) or a sheet
+    why: str
+
+
 class TemplateDescription(Strict):
     kind: str
     family: Literal["planning", "quarterly", "eoy", "cd"]
@@ -386,6 +393,7 @@ class TemplateDescription(Strict):
     carry: List[Carry] = []
     metrics: List[MetricRate] = []
     sheets: List[SheetDescription]
+    to_confirm: List[ToConfirm] = []   # left by `bcf learn`; `bcf validate` lists them until removed
 
     @field_validator("kind")
     @classmethod
