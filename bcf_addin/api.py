@@ -107,7 +107,7 @@ class PopulateResult:
 
 def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Path | None = None,
              in_place: bool = False, previous_returns: list[str | Path] = (), dry_run: bool = False,
-             progress: Progress = _quiet) -> PopulateResult:
+             progress: Progress = _quiet, kind: str | None = None) -> PopulateResult:
     """Write each register's lines into the template's input cells; nothing else changes.
 
     With `dry_run` everything is read and checked as usual but no file is written.
@@ -117,11 +117,11 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
     src = Path(workbook)
     dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
     if dry_run:
-        return _populate(src, registers, previous_returns, progress)
+        return _populate(src, registers, previous_returns, progress, kind)
     # Held from the first read to the last write, so a second run on the same file cannot
     # read it before this one's change lands and then write over that change.
     with claimed(dest):
-        result = _populate(src, registers, previous_returns, progress)
+        result = _populate(src, registers, previous_returns, progress, kind)
         progress(f"Writing {result.written} cells to {dest.name}")
         written = write_cells(src, [w for p in result.tables for w in p.writes], dest, backup=True)
     result.out = str(dest)
@@ -129,9 +129,9 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
     return result
 
 
-def _populate(src: Path, registers, previous_returns, progress: Progress) -> PopulateResult:
+def _populate(src: Path, registers, previous_returns, progress: Progress, kind: str | None) -> PopulateResult:
     progress(f"Reading {src.name}")
-    tpl = open_template(src)
+    tpl = open_template(src, kind)
     plans = plan_populate(tpl, registers, progress, previous_returns=previous_returns)
     written = sum(len(p.writes) for p in plans)
     return PopulateResult(tpl.description.kind, tpl.hwb, str(src), "", None, plans, written)
@@ -150,12 +150,13 @@ def stale_caches(path: str | Path, data: bytes | None = None) -> bool:
     return False
 
 
-def check(workbook: str | Path, *, previous: str | Path | None = None, progress: Progress = _quiet):
+def check(workbook: str | Path, *, previous: str | Path | None = None, progress: Progress = _quiet,
+          kind: str | None = None):
     """Every rule over the return (and last year's, for the year-on-year rules): a CheckReport."""
     from .checks.run import check_template
 
     progress(f"Reading {Path(workbook).name}")
-    tpl = open_template(workbook)
+    tpl = open_template(workbook, kind)
     prev = last_years(tpl, open_template(previous)) if previous else None
     progress("Checking")
     return check_template(tpl, prev, stale_caches=stale_caches(workbook))
@@ -184,11 +185,11 @@ def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale
     return check_template(tpl, previous, stale_caches=stale_caches, unknown=unknown)
 
 
-def balances(workbook: str | Path):
+def balances(workbook: str | Path, kind: str | None = None):
     """Running balances and minimum-spend tests computed from the scheme lines and income."""
     from .balances import compute
 
-    return compute(open_template(workbook))
+    return compute(open_template(workbook, kind))
 
 
 def diff(old: str | Path, new: str | Path, *, progress: Progress = _quiet):
@@ -210,6 +211,14 @@ class RollForwardResult:
     backup: str | None
     plan: object                     # rollforward.RollForward
     written: int = 0
+
+
+def inspect(workbook: str | Path, kind: str | None = None):
+    """What the tool finds in a workbook and where, what it does not and why: an Inspection."""
+    from .inspection import inspect_workbook
+    from .xlsx.reader import read_workbook
+
+    return inspect_workbook(read_workbook(str(workbook)), kind)
 
 
 def rollforward(last: str | Path, template: str | Path, *, out: str | Path | None = None, in_place: bool = False,

@@ -6,6 +6,7 @@ officer sees one line, never a traceback (`--debug` or BCF_DEBUG=1 shows it).
 """
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BcfError
+from .errors import BcfError, WrongTemplate
 from .progress import Progress
 
 
@@ -53,6 +54,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader of the output (`| head`) has what it wanted: nothing went wrong here.
+            sys.stderr = sys.stdout = open(os.devnull, "w")
+            sys.exit(0)
         except Exception as exc:
             _progress.clear()
             if ctx.params.get("debug") and not isinstance(exc, BcfError):
@@ -60,6 +65,10 @@ class _Group(click.Group):
 
                 traceback.print_exc()
             click.echo(f"bcf: {_one_line(exc, ctx.meta.get('bcf.file'))}", err=True)
+            if isinstance(exc, WrongTemplate) and exc.file and ctx.invoked_subcommand in _RECOGNISING:
+                click.echo(f'bcf: run `bcf inspect "{exc.file}"` to see what was found in it and what was not, '
+                           f'or `bcf learn "{exc.file}"` to describe a template or year this tool does not know',
+                           err=True)
             sys.exit(getattr(exc, "exit_code", 2))
 
 
@@ -78,6 +87,23 @@ def _one_line(exc: Exception, file=None) -> str:
 
 
 _progress = Progress()
+# Commands on one return, which end a failed recognition with where to look next.
+_RECOGNISING = ("populate", "check", "balances", "submit")
+
+
+def _description_option(command):
+    return click.option(
+        "--description", type=click.Path(dir_okay=False, path_type=Path),
+        help="A template description (.yaml) to use, for a template or year this tool does not know yet "
+             "(`bcf learn` writes one).")(command)
+
+
+def _use_description(description: Path | None) -> str | None:
+    """Use the named description for the rest of the command; its kind, to hold the workbook to it."""
+    from .descriptions.sources import named
+
+    desc = click.get_current_context().with_resource(named(description))
+    return desc.kind if desc else None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,12 +151,15 @@ def kinds_cmd():
     """
     import textwrap
 
-    from .descriptions.loader import all_descriptions
+    from .descriptions.sources import all_sources, user_folder
 
-    for d in all_descriptions():
-        click.echo(f"{d.kind:20} {d.name} (Version {d.version})")
+    for s in sorted(all_sources(), key=lambda s: s.kind):
+        d = s.description
+        where = "bundled" if s.origin == "bundled" else f"{s.path}" + (", in place of the bundled one" if s.replaces else "")
+        click.echo(f"{d.kind:20} {d.name} (Version {d.version})  [{where}]")
         if d.provenance:
             click.echo(textwrap.fill(d.provenance, width=100, initial_indent=" " * 21, subsequent_indent=" " * 21))
+    click.echo(f"\nYour own descriptions are read from {user_folder()}")
 
 
 @main.command("validate")
@@ -204,7 +233,8 @@ def learn_cmd(template, out, like):
               help="Where to write the populated copy; a file already there is kept as a backup copy beside it.")
 @click.option("--in-place", is_flag=True, help="Change WORKBOOK itself; a backup copy is kept beside it.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, say what would be written, write nothing.")
-def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, dry_run):
+@_description_option
+def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, dry_run, description):
     """Write a register's lines into the template's input cells (values only).
 
     A file replaced (OUT, or WORKBOOK with --in-place) is first kept as a backup copy beside it,
@@ -223,9 +253,10 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
     registers = [r for r in (schemes, income, *tables) if r]
     if not registers and not from_return:
         raise BcfError("say what to populate from: --schemes, --income, --table or --from-return")
+    kind = _use_description(description)
     with _progress:
         result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress,
-                          previous_returns=[from_return] if from_return else [], dry_run=dry_run)
+                          previous_returns=[from_return] if from_return else [], dry_run=dry_run, kind=kind)
     for t in result.tables:
         lines = f"{t.lines} line{'' if t.lines == 1 else 's'}"
         if t.mode == "update":
@@ -251,7 +282,8 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the findings to a workbook (.xlsx) to work from; a report already there "
                    "is kept as a backup copy beside it.")
-def check_cmd(workbooks, previous, as_json, report):
+@_description_option
+def check_cmd(workbooks, previous, as_json, report, description):
     """Check a return: completeness, values, money, minimum spend, arithmetic, year on year.
 
     Exit code 0 when there is no error, 1 when there are errors, 2 when the file is unusable.
@@ -264,10 +296,11 @@ def check_cmd(workbooks, previous, as_json, report):
       bcf check plan.xlsx --previous last-year.xlsx --report findings.xlsx
       bcf check returns/*.xlsx --json > region.json
     """
+    kind = _use_description(description)
     if len(workbooks) > 1:
         if previous or report:
             raise BcfError("--previous and --report go with one return at a time")
-        sys.exit(_check_many(workbooks, as_json))
+        sys.exit(_check_many(workbooks, as_json, kind))
     from .api import check
     from .files import claimed, xlsx_target
     from .render import check_text
@@ -276,7 +309,7 @@ def check_cmd(workbooks, previous, as_json, report):
     # The report's name is claimed first, so a report that cannot be written is said before the check.
     with claimed(report) if report else nullcontext():
         with _progress:
-            result = check(workbooks[0], previous=previous, progress=_progress if not as_json else _silent)
+            result = check(workbooks[0], previous=previous, progress=_progress if not as_json else _silent, kind=kind)
         if report:
             from .report_workbook import write_report
 
@@ -293,7 +326,7 @@ def check_cmd(workbooks, previous, as_json, report):
     sys.exit(result.exit_code)
 
 
-def _check_many(workbooks, as_json: bool) -> int:
+def _check_many(workbooks, as_json: bool, kind: str | None = None) -> int:
     """Check each return in turn; an unusable file is reported and the others still checked."""
     from .api import check
     from .checks.findings import Severity
@@ -303,7 +336,7 @@ def _check_many(workbooks, as_json: bool) -> int:
         for i, path in enumerate(workbooks, start=1):
             _progress(f"Checking {i} of {len(workbooks)}: {Path(path).name}")
             try:
-                report = check(path)
+                report = check(path, kind=kind)
             except Exception as exc:        # whatever goes wrong with one file, the others are still checked
                 worst = 2
                 out.append({"file": str(path), "error": _one_line(exc, path)})
@@ -331,7 +364,8 @@ def _check_many(workbooks, as_json: bool) -> int:
 @click.option("--return", "returns", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The numerical return (.xlsx) of an HWB the narrative covers; repeatable, one per HWB.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def narrative_cmd(narrative, returns, as_json):
+@_description_option
+def narrative_cmd(narrative, returns, as_json, description):
     """Check the Word narrative return: details, answers, words, placeholders, and its figures
     against the numerical return(s).
 
@@ -345,6 +379,7 @@ def narrative_cmd(narrative, returns, as_json):
     from .narrative.check import check_narrative
     from .narrative.render import narrative_text
 
+    _use_description(description)
     with _progress:
         result = check_narrative(narrative, list(returns), progress=_progress if not as_json else _silent)
     if as_json:
@@ -359,7 +394,8 @@ def narrative_cmd(narrative, returns, as_json):
 @main.command("balances")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (money in pounds, exact).")
-def balances_cmd(workbook, as_json):
+@_description_option
+def balances_cmd(workbook, as_json, description):
     """Running balances and minimum-spend tests, computed from the scheme lines and income.
 
     \b
@@ -369,7 +405,7 @@ def balances_cmd(workbook, as_json):
     from .api import balances
     from .render import balances_text
 
-    result = balances(workbook)
+    result = balances(workbook, _use_description(description))
     if as_json:
         from .jsonout import dumps
 
@@ -385,7 +421,8 @@ def balances_cmd(workbook, as_json):
 @click.option("--force", is_flag=True, help="Save the copy even though the check finds errors.")
 @click.option("--replace", is_flag=True, help="Replace an existing copy (and .eml draft), keeping each as a backup copy.")
 @click.option("--draft", is_flag=True, help="Also write an e-mail draft (.eml) to the national team with the copy attached.")
-def submit_cmd(workbook, folder, force, replace, draft):
+@_description_option
+def submit_cmd(workbook, folder, force, replace, draft, description):
     """Check the return, then save a copy named as NHS England asks ('Leicestershire HWB.xlsx').
 
     Exit code 1 (and no copy) when the check finds errors, unless --force. An existing copy or
@@ -401,9 +438,10 @@ def submit_cmd(workbook, folder, force, replace, draft):
     from .checks.findings import Severity
     from .submission import NATIONAL_TEAM, save_submission, submission_name
 
+    kind = _use_description(description)
     with _progress:
-        report = check(workbook, progress=_progress)
-    tpl = open_template(workbook)
+        report = check(workbook, progress=_progress, kind=kind)
+    tpl = open_template(workbook, kind)
     name = submission_name(tpl)
     errors = report.count(Severity.ERROR)
     if errors and not force:
@@ -436,7 +474,8 @@ def submit_cmd(workbook, folder, force, replace, draft):
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the changes to a workbook (.xlsx), each linked to its cell; a report already "
                    "there is kept as a backup copy beside it.")
-def diff_cmd(old, new, as_json, report):
+@_description_option
+def diff_cmd(old, new, as_json, report, description):
     """What changed between two versions of the same return.
 
     Every input cell that differs; scheme lines matched by Scheme ID (and funding source or
@@ -452,6 +491,7 @@ def diff_cmd(old, new, as_json, report):
     from .api import diff
     from .render import diff_text
 
+    _use_description(description)
     with _progress:
         result = diff(old, new, progress=_progress if not as_json else _silent)
     if report:
@@ -476,7 +516,8 @@ def diff_cmd(old, new, as_json, report):
               help="Where to write the new return; a file already there is kept as a backup copy beside it.")
 @click.option("--in-place", is_flag=True, help="Change TEMPLATE itself; a backup copy is kept beside it.")
 @click.option("--dry-run", is_flag=True, help="Say what would be carried and what not; write nothing.")
-def rollforward_cmd(last, template, out, in_place, dry_run):
+@_description_option
+def rollforward_cmd(last, template, out, in_place, dry_run, description):
     """Start this period's return from the last one: its scheme lines and contact details.
 
     Quarter to quarter, last quarter to year end, and year end to next year's plan (2023-25 scheme
@@ -491,6 +532,7 @@ def rollforward_cmd(last, template, out, in_place, dry_run):
     """
     from .api import rollforward
 
+    _use_description(description)
     with _progress:
         result = rollforward(last, template, out=out, in_place=in_place, dry_run=dry_run, progress=_progress)
     rolled = result.plan
@@ -555,6 +597,40 @@ def collect_cmd(inputs, outdir, fmt, contacts):
     click.echo(f"Wrote {len(result.written)} tables and {result.summary} to {outdir}")
     if result.pictures_note:
         click.echo(result.pictures_note)
+
+
+@main.command("inspect")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", help="Inspect it as this template (see `bcf kinds`), whatever its title says.")
+@_description_option
+@click.option("--json", "as_json", is_flag=True, help="Print everything found and not found as JSON.")
+def inspect_cmd(workbook, kind, description, as_json):
+    """What the tool finds in a workbook, and where: the first thing to run when a file does not work.
+
+    Each field, table, column, list and formula with its sheet and cell; each label or heading not
+    found, with the nearest text on the sheet; a label found twice; a heading with no input rows
+    under it; and how sure the recognition is. Exit code 0 when the workbook is recognised and
+    everything is found, 1 when not, 2 when the file cannot be read.
+
+    \b
+    Example:
+      bcf inspect "Leicestershire HWB.xlsx"
+      bcf inspect new-template.xlsx --kind planning-2025-26
+      bcf inspect new-template.xlsx --description planning-2026-27.yaml --json
+    """
+    from .api import inspect
+    from .inspection import inspection_text
+
+    if kind and description:
+        raise BcfError("give --kind or --description, not both")
+    result = inspect(workbook, kind or _use_description(description))
+    if as_json:
+        from .jsonout import dumps
+
+        click.echo(dumps(result.to_dict()))
+    else:
+        click.echo(inspection_text(result))
+    sys.exit(result.exit_code)
 
 
 @main.command("demo")

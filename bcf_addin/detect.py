@@ -10,7 +10,7 @@ from .model import Workbook
 TOP_ROWS = 30          # title and version stand at the top of the cover
 
 
-def _top_texts(wb: Workbook, sheet_name: str) -> list[str]:
+def top_texts(wb: Workbook, sheet_name: str) -> list[str]:
     for name, sheet in wb.sheets.items():
         if fold(name) == fold(sheet_name):
             return [fold(c.value) for (r, _), c in sheet.cells.items() if r <= TOP_ROWS and isinstance(c.value, str)]
@@ -19,7 +19,7 @@ def _top_texts(wb: Workbook, sheet_name: str) -> list[str]:
 
 def identify(wb: Workbook) -> TemplateDescription | None:
     for desc in all_descriptions():
-        texts = _top_texts(wb, desc.identity.sheet)
+        texts = top_texts(wb, desc.identity.sheet)
         titles = [desc.identity.title, *desc.identity.aliases]
         if any(fold(t) in texts for t in titles) and fold(desc.identity.version) in texts:
             return desc

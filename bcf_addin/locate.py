@@ -2,12 +2,15 @@
 
 Nothing here trusts a cell address: a template whose rows or columns have moved, whose headers
 are split over two rows or merged, or whose labels differ in case, spacing or dashes is found
-all the same. What cannot be found is reported by name, with the sheet.
+all the same. What cannot be found is reported by name, with the sheet: the first such thing
+stops `locate`, while `bcf inspect` passes a recorder and is told of every one.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import datetime
+from typing import Protocol
 
 from .descriptions.schema import Field, Heading, SheetDescription, Table, TemplateDescription
 from .errors import WrongTemplate
@@ -17,9 +20,10 @@ from .model import Sheet, Workbook
 
 SCAN_RIGHT = 8          # how far right of a label its answer may sit
 ROW_SLACK = 40          # how far below a header a fixed row may sit beyond its expected place
+NEAR = 0.6              # how alike a sheet's text must be to a label to be offered as the nearest
 
 
-class _Index:
+class Index:
     """Folded text of every text cell of one sheet, for quick look-ups."""
 
     def __init__(self, sheet: Sheet):
@@ -47,21 +51,61 @@ class _Index:
     def at(self, r: int, c: int) -> str:
         return self.text.get((r, c), "")
 
+    def nearest(self, label: str, *, prefix: bool = False, rows: range | None = None) -> tuple[int, int] | None:
+        """The cell whose text is most like `label` (a renamed heading, a reworded label), if any is close."""
+        want = fold(label)
+        texts: dict[str, tuple[int, int]] = {}
+        for (r, c), got in sorted(self.text.items()):
+            if rows is None or r in rows:
+                texts.setdefault(got[:len(want) + 10] if prefix else got, (r, c))
+        found = difflib.get_close_matches(want, list(texts), n=1, cutoff=NEAR)
+        return texts[found[0]] if found else None
 
-def locate(wb: Workbook, desc: TemplateDescription) -> Layout:
+
+class NotFound(WrongTemplate):
+    """An item the locator cannot find, with what `bcf inspect` says about it."""
+
+    def __init__(self, path: str, sheet: str, what: str, *, label: str = "", index: Index | None = None,
+                 prefix: bool = False, rows: range | None = None):
+        super().__init__(f"cannot find {what}; is this the right template and year?", file=path, sheet=sheet)
+        self.what, self.label, self._index, self._prefix, self._rows = what, label, index, prefix, rows
+
+    def nearest(self) -> tuple[str, int, int] | None:
+        """(text, row, col) of the sheet's text most like the label looked for; worked out only when asked."""
+        if not self.label or self._index is None:
+            return None
+        at = self._index.nearest(self.label, prefix=self._prefix, rows=self._rows)
+        return (str(self._index.sheet.value(*at)).strip(), *at) if at else None
+
+
+class Recorder(Protocol):
+    """Told of every item not found, or found more than once, instead of stopping at the first."""
+
+    def missing(self, sheet: SheetDescription, item: Field | Table | None, problem: NotFound) -> None: ...
+
+    def twice(self, sheet: str, item: Field | Table, places: list[tuple[int, int]]) -> None: ...
+
+
+def locate(wb: Workbook, desc: TemplateDescription, record: Recorder | None = None) -> Layout:
+    """Where every item of `desc` is in `wb`. The first item not found raises NotFound, unless a
+    recorder is given: then it is told of each, and the layout holds what was found."""
     layout = Layout(kind=desc.kind)
     for sheet_desc in desc.sheets:
-        name = _sheet_name(wb, sheet_desc)
+        name = sheet_name(wb, sheet_desc)
         if name is None:
             if any(not isinstance(i, Heading) for i in sheet_desc.items):
-                raise WrongTemplate(f"has no sheet '{sheet_desc.name}', which a {desc.name} has", file=wb.path)
+                problem = NotFound(wb.path, "", f"the sheet '{sheet_desc.name}'")
+                problem.message = f"has no sheet '{sheet_desc.name}', which a {desc.name} has"
+                if record is None:
+                    raise problem
+                record.missing(sheet_desc, None, problem)
             continue
         layout.sheet_names[sheet_desc.name] = name
-        _locate_sheet(wb.sheets[name], sheet_desc, layout, wb.path)
+        _locate_sheet(wb.sheets[name], sheet_desc, layout, wb.path, record)
     return layout
 
 
-def _sheet_name(wb: Workbook, sheet: SheetDescription) -> str | None:
+def sheet_name(wb: Workbook, sheet: SheetDescription) -> str | None:
     wanted = {fold(n) for n in [sheet.name, *sheet.aliases]}
     for name in wb.sheets:
         if fold(name) in wanted:
@@ -69,36 +113,49 @@ def _sheet_name(wb: Workbook, sheet: SheetDescription) -> str | None:
     return None
 
 
-def _locate_sheet(sheet: Sheet, desc: SheetDescription, layout: Layout, path: str) -> None:
-    index = _Index(sheet)
+def _locate_sheet(sheet: Sheet, desc: SheetDescription, layout: Layout, path: str, record: Recorder | None) -> None:
+    index = Index(sheet)
     checklist = _locate_checklist(index, desc.name)
     taken: set[tuple[int, int]] = set()
     # The sheet's own 'Complete:' is no table's heading, though the cover's checklist shares it.
     not_headers = {(checklist.complete[0] - 1, checklist.complete[1])} if checklist.complete else set()
     for item in desc.items:
         if isinstance(item, Table):
-            at = _locate_table(index, item, desc.name, path, not_headers)
+            try:
+                at = _locate_table(index, item, desc.name, path, not_headers)
+            except NotFound as problem:
+                if record is None:
+                    raise
+                record.missing(desc, item, problem)
+                continue
             layout.tables[item.id] = at
             taken.update((at.header_row, c) for c in at.columns.values())
             if at.label_col:
                 taken.add((at.header_row, at.label_col))
     for item in desc.items:
         if isinstance(item, Field):
-            layout.fields[item.id] = _locate_field(index, item, desc.name, taken, path)
+            try:
+                layout.fields[item.id] = _locate_field(index, item, desc.name, taken, path, record)
+            except NotFound as problem:
+                if record is None:
+                    raise
+                record.missing(desc, item, problem)
     layout.sheets[desc.name] = checklist
 
 
-def _fail(path: str, sheet: str, what: str) -> WrongTemplate:
-    return WrongTemplate(f"cannot find {what}; is this the right template and year?", file=path, sheet=sheet)
+def _fail(path: str, sheet: str, what: str, index: Index | None = None, label: str = "", **near) -> NotFound:
+    return NotFound(path, sheet, what, label=label, index=index, **near)
 
 
-def _locate_field(index: _Index, f: Field, sheet: str, taken, path: str) -> FieldAt:
+def _locate_field(index: Index, f: Field, sheet: str, taken, path: str, record: Recorder | None = None) -> FieldAt:
     hits = [h for h in index.find(f.label, prefix=f.prefix) if h not in taken]
     if not hits:
         shown = _showing_own_result(index, f)
         if shown:
             return FieldAt(f.id, sheet, *shown, *shown)
-        raise _fail(path, sheet, f"the label '{f.label}'")
+        raise _fail(path, sheet, f"the label '{f.label}'", index, f.label, prefix=f.prefix)
+    if record is not None and len(hits) > 1:
+        record.twice(sheet, f, hits)
     r, c = hits[0]
     taken.add((r, c))
     merge = index.sheet.merge_at(r, c)
@@ -107,7 +164,7 @@ def _locate_field(index: _Index, f: Field, sheet: str, taken, path: str) -> Fiel
     return FieldAt(f.id, sheet, r, col, r, c)
 
 
-def _showing_own_result(index: _Index, f: Field) -> tuple[int, int] | None:
+def _showing_own_result(index: Index, f: Field) -> tuple[int, int] | None:
     """A formula cell with no label beside it, known by what it shows.
 
     NHS England's cover has no label for its status cell under the title: the cell is found as
@@ -146,12 +203,12 @@ def _header_matches(text: str, header: str, aliases: list[str], prefix: bool) ->
     return False
 
 
-def _locate_table(index: _Index, t: Table, sheet: str, path: str, not_headers=frozenset()) -> TableAt:
+def _locate_table(index: Index, t: Table, sheet: str, path: str, not_headers=frozenset()) -> TableAt:
     start = 0
     if t.title:
         titles = index.find(t.title)
         if not titles:
-            raise _fail(path, sheet, f"the heading '{t.title}'")
+            raise _fail(path, sheet, f"the heading '{t.title}'", index, t.title)
         start = titles[0][0]
     # The same heading can stand elsewhere on the sheet ('Complete:'): take the first candidate
     # under which the table's rows are found.
@@ -161,10 +218,42 @@ def _locate_table(index: _Index, t: Table, sheet: str, path: str, not_headers=fr
             return _table_at(index, t, sheet, path, header_row, columns, depth)
         except WrongTemplate as exc:
             error = error or exc
-    raise error or _fail(path, sheet, f"the table headed '{t.columns[0].header}'")
+    raise error or _missing_heading(index, t, start, path, sheet)
 
 
-def _unheaded(index: _Index, t: Table, start: int):
+def headings_found(index: Index, t: Table, start: int = 0) -> tuple[set[str], int]:
+    """The ids of the table's columns whose headings stand on the row (or pair of rows, for split
+    headings) that has most of them, at or after `start`, and that row."""
+    best, best_row = set(), start
+    for r in sorted(index.by_row):
+        if r < start:
+            continue
+        texts = []
+        for c in {*index.by_row[r], *index.by_row.get(r + 1, [])}:
+            top, below = index.at(r, c), index.at(r + 1, c)
+            texts += [top, below, f"{top} {below}"]
+        found = {col.id for col in t.columns
+                 if any(_header_matches(text, col.header, col.aliases, col.prefix) for text in texts if text.strip())}
+        if len(found) > len(best):
+            best, best_row = found, r
+    return best, best_row
+
+
+def _missing_heading(index: Index, t: Table, start: int, path: str, sheet: str) -> NotFound:
+    """The heading that stops a table being found: the first one missing from the row that has
+    the most of the table's headings (a renamed heading among ones found)."""
+    best, best_row = headings_found(index, t, start)
+    # A required heading is what stops the table; an optional one missing besides it is not.
+    missing = sorted((col for col in t.columns if col.id not in best),
+                     key=lambda col: col.role == "input" and col.required is False)
+    if not best or not missing:
+        return _fail(path, sheet, f"the table headed '{t.columns[0].header}'", index, t.columns[0].header)
+    col, more = missing[0], len(missing) - 1
+    return _fail(path, sheet, f"the heading '{col.header}' of the table {t.id}" + (f" (and {more} more)" if more else ""),
+                 index, col.header, prefix=col.prefix, rows=range(best_row, best_row + 2))
+
+
+def _unheaded(index: Index, t: Table, start: int):
     """A one-column table whose value column has no heading: its values stand right of the label heading.
 
     NHS England's 2025-26 income sheet heads its DFG breakdown 'DFG breakdown for two-tier areas
@@ -177,7 +266,7 @@ def _unheaded(index: _Index, t: Table, start: int):
         yield r, {t.columns[0].id: (merge[3] if merge else c) + 1}, 1
 
 
-def _table_at(index: _Index, t: Table, sheet: str, path: str, header_row: int, columns: dict, depth: int) -> TableAt:
+def _table_at(index: Index, t: Table, sheet: str, path: str, header_row: int, columns: dict, depth: int) -> TableAt:
     first_data_col = min(columns.values())
     label_col = key_col = None
     if t.label_header:
@@ -211,7 +300,7 @@ def _table_at(index: _Index, t: Table, sheet: str, path: str, header_row: int, c
     return TableAt(t.id, sheet, header_row, columns, rows, row_ids, label_col, key_col, total_row, checker_row)
 
 
-def _header_rows(index: _Index, t: Table, start: int, not_headers=frozenset()):
+def _header_rows(index: Index, t: Table, start: int, not_headers=frozenset()):
     """Rows (at or after `start`) carrying every column's heading, top first.
 
     A heading may be split over two rows ("Scheme" / "ID"): those are joined before matching,
@@ -289,7 +378,7 @@ def _answers_beside(sheet: Sheet, t: Table, columns: dict[str, int], data_start:
     return columns
 
 
-def _heading_above(index: _Index, column, start: int, row: int, cols: dict[str, int]) -> int | None:
+def _heading_above(index: Index, column, start: int, row: int, cols: dict[str, int]) -> int | None:
     """A heading on a row above, between the table's title and its header row, right of its columns.
 
     NHS England's metrics stack the plan under the actuals, and one rationale cell, merged down
@@ -302,7 +391,7 @@ def _heading_above(index: _Index, column, start: int, row: int, cols: dict[str, 
     return None
 
 
-def _fixed_rows(index: _Index, t: Table, data_start: int, first_data_col: int, label_col, key_col, path, sheet):
+def _fixed_rows(index: Index, t: Table, data_start: int, first_data_col: int, label_col, key_col, path, sheet):
     rows, row_ids = [], {}
     last = data_start - 1
     limit = data_start + len(t.rows) + ROW_SLACK
@@ -328,7 +417,8 @@ def _fixed_rows(index: _Index, t: Table, data_start: int, first_data_col: int, l
                 found = r
                 break
         if found is None:
-            raise _fail(path, sheet, f"the row '{row.label or row.key}'")
+            raise _fail(path, sheet, f"the row '{row.label or row.key}'", index, row.label or row.key,
+                        prefix=not row.label, rows=range(last + 1, limit))
         if label_col is None and row.label:
             label_col = next(c for c in label_cols if _header_matches(index.at(found, c), row.label, row.aliases, False))
         if key_col is None and row.key:
@@ -362,7 +452,7 @@ def _open_rows(sheet: Sheet, t: Table, data_start: int, columns: dict[str, int],
     return rows or list(range(data_start, data_start + t.capacity))
 
 
-def _locate_checklist(index: _Index, sheet: str) -> SheetAt:
+def _locate_checklist(index: Index, sheet: str) -> SheetAt:
     """The sheet's own 'Complete:' cell near the top, and so its checker column."""
     for (r, c) in sorted(index.text):
         if r > 8:

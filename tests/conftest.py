@@ -9,6 +9,22 @@ import pytest
 from support import SAMPLE_PLAN
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_descriptions(tmp_path_factory):
+    """The officer's own descriptions folder (~/.config/bcf-addin/descriptions) is not the tests' business."""
+    import os
+
+    from bcf_addin.descriptions.sources import USER_ENV
+
+    before = os.environ.get(USER_ENV)
+    os.environ[USER_ENV] = str(tmp_path_factory.mktemp("no-user-descriptions"))
+    yield
+    if before is None:
+        os.environ.pop(USER_ENV, None)
+    else:
+        os.environ[USER_ENV] = before
+
+
 @pytest.fixture(scope="session")
 def _plan_template(tmp_path_factory) -> Path:
     from bcf_addin.api import new_replica

@@ -24,7 +24,8 @@ def run_populate(workbook: Path, register: Path, out: Path):
 
 def assert_refused(res, out: Path, *fragments: str):
     assert res.exit_code == 2, res.output
-    message = res.output.strip().splitlines()[-1]
+    # The error is the first line; a template not recognised is followed by where to look next.
+    message = res.output.strip().splitlines()[0]
     assert message.startswith("bcf: ")
     for fragment in fragments:
         assert fragment in message, message

@@ -605,6 +605,20 @@ def test_an_error_the_officer_can_act_on_reads_as_a_sentence():
     assert plain(BcfError("say where to write the result")) == "Say where to write the result."
 
 
+def test_a_workbook_not_recognised_says_to_run_bcf_inspect_on_it(remote, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "Household budget 2025"
+    path = tmp_path / "budget.xlsx"
+    wb.save(path)
+    book = remote(path)
+    ui = Answers(book)
+    commands.check(book, ui=ui)
+    assert "is not a template this tool knows" in ui.messages[-1]
+    assert ui.messages[-1].endswith(f'run in Command Prompt: bcf inspect "{book.fullname}".')
+
+
 def test_numbers_read_exactly():
     assert engine_value(0.1 + 0.2) == Decimal("0.30000000000000004")
     assert engine_value(0.45) == Decimal("0.45") and engine_value(57070979.0) == Decimal(57070979)

@@ -19,15 +19,29 @@ from .schema import ListSource, TemplateDescription
 
 
 def available_kinds() -> list[str]:
-    return sorted(p.stem for p in paths.descriptions().glob("*.yaml"))
+    """The kinds known: bundled, in the user's folder, or named with --description (see sources)."""
+    from .sources import bundled_kinds, extra_sources
+
+    return sorted({*bundled_kinds(), *(s.kind for s in extra_sources())})
+
+
+def load(kind: str) -> TemplateDescription:
+    """The description of `kind`: a named or user description of that kind before the bundled one."""
+    from .sources import overriding
+
+    return overriding(kind) or load_bundled(kind)
 
 
 @lru_cache(maxsize=None)
-def load(kind: str) -> TemplateDescription:
+def load_bundled(kind: str) -> TemplateDescription:
     path = paths.descriptions() / f"{kind}.yaml"
     if not path.is_file():
         raise BcfError(f"unknown template kind '{kind}'; known kinds: {', '.join(available_kinds())}")
     return load_file(path)
+
+
+# Tests that swap the bundled folder clear what was read from the old one.
+load.cache_clear = load_bundled.cache_clear
 
 
 # libyaml parses the descriptions several times faster than pure Python; fall back where absent.
@@ -137,7 +151,10 @@ def _message(error: dict) -> str:
 
 
 def all_descriptions() -> list[TemplateDescription]:
-    return [load(k) for k in available_kinds()]
+    """Every description in use, in the order recognition tries them (see sources.all_sources)."""
+    from .sources import all_sources
+
+    return [s.description for s in all_sources()]
 
 
 @lru_cache(maxsize=None)

@@ -24,7 +24,7 @@ from ..balances import Balances, compute
 from ..checks.findings import Severity
 from ..checks.registry import rule
 from ..checks.report import CheckReport
-from ..errors import BcfError
+from ..errors import BcfError, WrongTemplate
 from ..money import pounds
 from ..populate import TablePlan
 from ..submission import save_copy, submission_name
@@ -36,6 +36,8 @@ __all__ = ["populate", "check", "balances", "what_changed", "save_for_submission
            "log_file"]
 
 LOG_ENV = "BCF_ADDIN_LOG"
+INSPECT_ADVICE = ("To see what the tools found in it and what not (a renamed heading, another year's template), "
+                  "run bcf inspect with the return's file in Command Prompt.")
 _LOG_LIMIT = 1_000_000
 
 
@@ -109,7 +111,12 @@ def _command(func):
 
 def _read(book, ui: ExcelUi) -> OpenTemplate:
     ui.status("Better Care Fund: reading the return...")
-    return recognise(read_book(book))
+    wb = read_book(book)
+    try:
+        return recognise(wb)
+    except WrongTemplate as exc:
+        exc.hint = exc.hint or f'to see what the tools found in it and what not, run in Command Prompt: bcf inspect "{wb.path}"'
+        raise
 
 
 @dataclass
@@ -440,7 +447,8 @@ def help(book, ui: ExcelUi) -> str:      # named after its button; shadows the b
         return url
     from ..ribbon import COMMANDS
 
-    ui.message("\n\n".join(f"{c.label}\n{c.description}" for c in COMMANDS.values()))
+    ui.message("\n\n".join([*(f"{c.label}\n{c.description}" for c in COMMANDS.values()),
+                             f"When the return is not recognised\n{INSPECT_ADVICE}"]))
     return ""
 
 
