@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BcfError, WrongTemplate
+from .errors import BcfError, NotRecognised
 from .progress import Progress
 
 
@@ -65,7 +65,7 @@ class _Group(click.Group):
 
                 traceback.print_exc()
             click.echo(f"bcf: {_one_line(exc, ctx.meta.get('bcf.file'))}", err=True)
-            if isinstance(exc, WrongTemplate) and exc.file and ctx.invoked_subcommand in _RECOGNISING:
+            if isinstance(exc, NotRecognised) and exc.file and ctx.invoked_subcommand in _RECOGNISING:
                 click.echo(f'bcf: run `bcf inspect "{exc.file}"` to see what was found in it and what was not, '
                            f'or `bcf learn "{exc.file}"` to describe a template or year this tool does not know',
                            err=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .descriptions.loader import all_descriptions, load
 from .descriptions.schema import TemplateDescription
-from .errors import WrongTemplate
+from .errors import NotRecognised, WrongTemplate
 from .folding import fold
 from .model import Workbook
 
@@ -33,7 +33,7 @@ def detect(wb: Workbook, expected: str | None = None) -> TemplateDescription:
         seen = _seen_title(wb)
         what = f"'{seen}'" if seen else "no BCF template title on its cover"
         known = ", ".join(d.name + " v" + d.version for d in all_descriptions())
-        raise WrongTemplate(f"is not a template this tool knows (found {what}); it knows: {known}", file=wb.path)
+        raise NotRecognised(f"is not a template this tool knows (found {what}); it knows: {known}", file=wb.path)
     if expected and desc.kind != expected:
         want = load(expected)
         raise WrongTemplate(f"is a {desc.name} (v{desc.version}), not a {want.name} (v{want.version})", file=wb.path)

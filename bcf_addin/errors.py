@@ -39,6 +39,11 @@ class WrongTemplate(BcfError):
     """A workbook, but not the template kind or year asked for."""
 
 
+class NotRecognised(WrongTemplate):
+    """A workbook, or an item in it, that no description's labels and headings account for:
+    `bcf inspect` shows what was found, `bcf learn` describes a template not known yet."""
+
+
 class RegisterError(BcfError):
     """The scheme register, income file or C&D table cannot be used."""
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from .descriptions.schema import Field, Heading, SheetDescription, Table, TemplateDescription
-from .errors import WrongTemplate
+from .errors import NotRecognised, WrongTemplate
 from .folding import fold
 from .layout import FieldAt, Layout, SheetAt, TableAt
 from .model import Sheet, Workbook
@@ -62,7 +62,7 @@ class Index:
         return texts[found[0]] if found else None
 
 
-class NotFound(WrongTemplate):
+class NotFound(NotRecognised):
     """An item the locator cannot find, with what `bcf inspect` says about it."""
 
     def __init__(self, path: str, sheet: str, what: str, *, label: str = "", index: Index | None = None,
@@ -115,14 +115,14 @@ def sheet_name(wb: Workbook, sheet: SheetDescription) -> str | None:
 
 def _locate_sheet(sheet: Sheet, desc: SheetDescription, layout: Layout, path: str, record: Recorder | None) -> None:
     index = Index(sheet)
-    checklist = _locate_checklist(index, desc.name)
+    checklist = locate_checklist(index, desc.name)
     taken: set[tuple[int, int]] = set()
     # The sheet's own 'Complete:' is no table's heading, though the cover's checklist shares it.
     not_headers = {(checklist.complete[0] - 1, checklist.complete[1])} if checklist.complete else set()
     for item in desc.items:
         if isinstance(item, Table):
             try:
-                at = _locate_table(index, item, desc.name, path, not_headers)
+                at = locate_table(index, item, desc.name, path, not_headers)
             except NotFound as problem:
                 if record is None:
                     raise
@@ -135,7 +135,7 @@ def _locate_sheet(sheet: Sheet, desc: SheetDescription, layout: Layout, path: st
     for item in desc.items:
         if isinstance(item, Field):
             try:
-                layout.fields[item.id] = _locate_field(index, item, desc.name, taken, path, record)
+                layout.fields[item.id] = locate_field(index, item, desc.name, taken, path, record)
             except NotFound as problem:
                 if record is None:
                     raise
@@ -147,7 +147,7 @@ def _fail(path: str, sheet: str, what: str, index: Index | None = None, label: s
     return NotFound(path, sheet, what, label=label, index=index, **near)
 
 
-def _locate_field(index: Index, f: Field, sheet: str, taken, path: str, record: Recorder | None = None) -> FieldAt:
+def locate_field(index: Index, f: Field, sheet: str, taken, path: str, record: Recorder | None = None) -> FieldAt:
     hits = [h for h in index.find(f.label, prefix=f.prefix) if h not in taken]
     if not hits:
         shown = _showing_own_result(index, f)
@@ -203,7 +203,7 @@ def _header_matches(text: str, header: str, aliases: list[str], prefix: bool) ->
     return False
 
 
-def _locate_table(index: Index, t: Table, sheet: str, path: str, not_headers=frozenset()) -> TableAt:
+def locate_table(index: Index, t: Table, sheet: str, path: str, not_headers=frozenset()) -> TableAt:
     start = 0
     if t.title:
         titles = index.find(t.title)
@@ -452,7 +452,7 @@ def _open_rows(sheet: Sheet, t: Table, data_start: int, columns: dict[str, int],
     return rows or list(range(data_start, data_start + t.capacity))
 
 
-def _locate_checklist(index: Index, sheet: str) -> SheetAt:
+def locate_checklist(index: Index, sheet: str) -> SheetAt:
     """The sheet's own 'Complete:' cell near the top, and so its checker column."""
     for (r, c) in sorted(index.text):
         if r > 8:

@@ -24,22 +24,22 @@ def _checkable(item: dict) -> dict:
 
 def found_again(sheet: Sheet, items: list[dict], path: str) -> tuple[list[dict], list[tuple[str, str]]]:
     """(the items the locator finds where they were learned, marks for those it does not)."""
-    index = loc._Index(sheet)
-    checklist = loc._locate_checklist(index, sheet.name)
+    index = loc.Index(sheet)
+    checklist = loc.locate_checklist(index, sheet.name)
     not_headers = {(checklist.complete[0] - 1, checklist.complete[1])} if checklist.complete else set()
     kept, marks, taken = [], [], set()
     for item in [i for i in items if i["kind"] == "table"] + [i for i in items if i["kind"] == "field"]:
         at = item["_at"]
         try:
             if item["kind"] == "table":
-                got = loc._locate_table(index, Table.model_validate(_checkable(item)), sheet.name, path, not_headers)
+                got = loc.locate_table(index, Table.model_validate(_checkable(item)), sheet.name, path, not_headers)
                 ok = got.columns == at["columns"] and got.rows == at["rows"]
                 if ok:
                     taken.update((got.header_row, c) for c in got.columns.values())
                     if got.label_col:
                         taken.add((got.header_row, got.label_col))
             else:
-                got = loc._locate_field(index, Field.model_validate(_checkable(item)), sheet.name, taken, path)
+                got = loc.locate_field(index, Field.model_validate(_checkable(item)), sheet.name, taken, path)
                 ok = (got.row, got.col) == (at["row"], at["col"])
         except (WrongTemplate, ValidationError, KeyError):
             ok = False
