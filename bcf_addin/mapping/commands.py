@@ -1,0 +1,52 @@
+"""`bcf map`: propose a register's column mapping, save it for the officer to check, say what it holds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..descriptions.schema import TemplateDescription
+from ..errors import BcfError
+from ..register import read_register
+from .propose import Proposal, propose
+from .source import template_headings
+from .store import beside, dump_mapping, save_mapping
+
+
+def description_for(workbook: str | Path | None, kind: str | None) -> TemplateDescription:
+    if workbook:
+        from ..api import open_template
+
+        return open_template(workbook, kind).description
+    if kind:
+        from ..descriptions.loader import load
+
+        return load(kind)
+    raise BcfError("say which template the register is for: a WORKBOOK, or --kind KIND (see 'bcf kinds')")
+
+
+def make_mapping(register: str | Path, *, workbook=None, kind=None, sheet=None, out=None) -> list[str]:
+    """Propose, save, and return the lines that tell the officer what was proposed and where it is."""
+    desc = description_for(workbook, kind)
+    reg = read_register(register, sheet=sheet, headings=template_headings(desc))
+    proposal = propose(reg, desc)
+    target = Path(out) if out else beside(register)
+    text = dump_mapping(proposal.mapping(desc.kind), desc.name, proposal.notes(), proposal.pending)
+    save_mapping(text, target)
+    return [*describe(proposal),
+            f"Saved to {target}: correct it where it is wrong, then populate "
+            + ("uses it by itself." if target == beside(register) else f"with --columns {target}")]
+
+
+def describe(proposal: Proposal) -> list[str]:
+    width = max(len(p.column.header) for p in proposal.columns)
+    lines = [f"The {proposal.table.id.replace('_', ' ')} table, from your columns:"]
+    for p in proposal.columns:
+        source = f"'{p.source}'" if p.source else "(none found)"
+        sure = f"{p.confidence:>4.0%}  {p.why}" if p.source else p.why
+        lines.append(f"  {p.column.header:<{width}}  <- {source:<24} {sure}")
+    for column, values in proposal.values.items():
+        for local, value in values.items():
+            lines.append(f"  {column}: '{local}' read as '{value}'")
+    for column, values in proposal.pending.items():
+        lines.append(f"  {column}: not on the list and no close value, so left out unless you add them: "
+                     + ", ".join(f"'{v}'" for v in values))
+    return lines
