@@ -77,22 +77,24 @@ class Reconciliation:
     def report(self) -> list[str]:
         """The reconciliation as lines of text, each amount to the penny."""
         written = [s for s in self.schemes if s.written]
-        out = [f"Ledger reconciliation, {Path(self.ledger).name} ({self.lines} lines):",
-               f"  {'ledger total':<58}{_money(self.total):>16}",
-               f"  {f'written to {len(written)} scheme lines':<58}{_money(self.written):>16}"]
-        for s in written:
-            out.append(f"    {s.name():<56}{_money(s.total):>16}  ({_count(s.ledger_lines)})")
-        if self.unmapped:
-            out.append(f"  {f'cost centres not in {Path(self.centres).name}, not written':<58}"
-                       f"{_money(self.unmapped_total):>16}")
-            for u in self.unmapped:
-                out.append(f"    {u.cost_centre:<56}{_money(u.total):>16}  ({_count(u.ledger_lines)})")
         missing = self.not_in_return
+        unmapped_heading = f"cost centres not in {Path(self.centres).name}, not written"
+        w = max([58, len(unmapped_heading) + 2] + [len(s.name()) + 4 for s in self.schemes]
+                + [len(u.cost_centre) + 4 for u in self.unmapped])
+
+        def row(label: str, amount: Decimal, indent: int = 2, lines: int | None = None) -> str:
+            tail = f"  ({_count(lines)})" if lines is not None else ""
+            return f"{' ' * indent}{label:<{w - indent + 2}}{_money(amount):>16}{tail}"
+
+        out = [f"Ledger reconciliation, {Path(self.ledger).name} ({self.lines} lines):",
+               row("ledger total", self.total), row(f"written to {len(written)} scheme lines", self.written)]
+        out += [row(s.name(), s.total, 4, s.ledger_lines) for s in written]
+        if self.unmapped:
+            out.append(row(unmapped_heading, self.unmapped_total))
+            out += [row(u.cost_centre, u.total, 4, u.ledger_lines) for u in self.unmapped]
         if missing:
-            out.append(f"  {'scheme lines not in the return, not written':<58}"
-                       f"{_money(sum((s.total for s in missing), Decimal(0))):>16}")
-            for s in missing:
-                out.append(f"    {s.name():<56}{_money(s.total):>16}  ({_count(s.ledger_lines)})")
+            out.append(row("scheme lines not in the return, not written", sum((s.total for s in missing), Decimal(0))))
+            out += [row(s.name(), s.total, 4, s.ledger_lines) for s in missing]
         accounted = self.written + self.unmapped_total + sum((s.total for s in missing), Decimal(0))
         parts = [_money(self.written), _money(self.unmapped_total)] + (
             [_money(sum((s.total for s in missing), Decimal(0)))] if missing else [])
@@ -110,7 +112,7 @@ def _count(n: int) -> str:
     return f"{n} ledger line{'' if n == 1 else 's'}"
 
 
-def _is_cost_centre(heading: str) -> bool:
+def is_cost_centre(heading: str) -> bool:
     return fold(heading) in COST_CENTRE
 
 
@@ -121,7 +123,7 @@ def _matching(heading: str, column: Column) -> bool:
 def read_cost_centres(path: str | Path, table: Table) -> CostCentres:
     """The cost-centre file: each cost centre's scheme line. A cost centre given twice is refused."""
     reg = read_register(path)
-    centre = next((h for h in reg.headers if _is_cost_centre(h)), None)
+    centre = next((h for h in reg.headers if is_cost_centre(h)), None)
     first = table.columns[0]
     keys = [(h, c) for h in reg.headers for c in table.columns
             if c.role == "input" and (c is first or c.type == "list") and _matching(h, c)]
@@ -151,7 +153,8 @@ def read_cost_centres(path: str | Path, table: Table) -> CostCentres:
 
 def by_scheme(ledger: Register, centres: CostCentres, table: Table) -> tuple[Register, Reconciliation]:
     """The ledger as one line per scheme line (amounts added up), and its reconciliation."""
-    centre = next((h for h in ledger.headers if _is_cost_centre(h)), None)
+    # Found by the officer's own heading: a column mapping may have fed a template column from it.
+    centre = next((h for h in ledger.headers if is_cost_centre(ledger.own_headings.get(h, h))), None)
     if centre is None:
         raise RegisterError(f"has no 'Cost Centre' column to look up in {Path(centres.path).name}; its columns "
                             f"are {', '.join(ledger.headers)}", file=ledger.path)

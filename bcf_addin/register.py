@@ -31,7 +31,7 @@ class Register:
     partial: bool = False             # lines carried from a return: columns it lacks are left to fill in
     sheet: str | None = None          # for an Excel register: its sheet, and each heading's column
     columns: dict[str, int] = field(default_factory=dict)
-    skipped: list[tuple[int, str]] = field(default_factory=list)   # lines not read as lines, and why
+    skipped: list[tuple[int | None, str]] = field(default_factory=list)   # lines not read as lines, and why
     mapped_by: str | None = None      # the column mapping its headings were renamed by
     own_headings: dict[str, str] = field(default_factory=dict)     # heading -> the officer's own, where renamed
 
@@ -110,7 +110,7 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
     if lines:
         blank = [n for n in range(top + 1, lines[-1]) if n not in grid]
         if blank:
-            skipped.insert(0, (blank[0], f"{_lines(blank)} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
+            skipped.insert(0, (None, f"{_lines(blank)} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
     return Register(str(path), headers, rows, lines, sheet=sheet,
                     columns=dict(zip(headers, cols)) if sheet else {}, skipped=skipped)
 

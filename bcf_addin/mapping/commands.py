@@ -37,12 +37,13 @@ def make_mapping(register: str | Path, *, workbook=None, kind=None, sheet=None, 
 
 
 def describe(proposal: Proposal) -> list[str]:
-    width = max(len(p.column.header) for p in proposal.columns)
+    width = min(40, max(len(p.column.header) for p in proposal.columns))
     lines = [f"The {proposal.table.id.replace('_', ' ')} table, from your columns:"]
     for p in proposal.columns:
         source = f"'{p.source}'" if p.source else "(none found)"
         sure = f"{p.confidence:>4.0%}  {p.why}" if p.source else p.why
-        lines.append(f"  {p.column.header:<{width}}  <- {source:<24} {sure}")
+        heading = p.column.header if len(p.column.header) <= width else p.column.header[:width - 3] + "..."
+        lines.append(f"  {heading:<{width}}  <- {source:<24} {sure}")
     for column, values in proposal.values.items():
         for local, value in values.items():
             lines.append(f"  {column}: '{local}' read as '{value}'")

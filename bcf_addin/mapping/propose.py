@@ -17,6 +17,7 @@ from ..folding import best_choice, fold
 from ..money import NotMoney, parse_money
 from ..register import Register, as_text
 from .store import ColumnMapping
+from ..ledger import is_cost_centre
 
 # Officers' words for the template's words, compared after folding.
 SYNONYMS = {
@@ -35,8 +36,9 @@ STOP = {"of", "for", "the", "if", "and", "a", "an", "in", "to", "is", "optional"
 # Local words for a list value no spelling of it resembles: a council is the local authority.
 LOCAL_WORDS = {"council": ("local authority", "la"), "icb": ("nhs",), "ccg": ("nhs",)}
 
-THRESHOLD = 0.4          # a proposal below this is not made: the column is left for the officer
+THRESHOLD = 0.5          # a proposal below this is not made: the column is left for the officer
 SAMPLE = 200             # lines looked at per column
+FREE_TEXT = 0.6          # the most that free text alone says for a text column
 VALUE_CUTOFF = 0.7       # how alike a local spelling must be to a list value to be proposed
 
 
@@ -95,6 +97,8 @@ def _propose_table(table: Table, headers: list[str], samples, lists, aliases) ->
     scored = []
     for c in inputs:
         for h in headers:
+            if is_cost_centre(h):
+                continue        # looked up in the cost-centre file, never written to the return
             confidence, why = _judge(table, c, h, samples[h], lists, aliases)
             if confidence >= THRESHOLD:
                 scored.append((confidence, c.id, h, why))
@@ -162,11 +166,14 @@ def _content(table: Table, column: Column, values: list[str], lists, aliases) ->
     if column.type == "money":
         return money * (1 - ids * 0.7), "amounts of money"
     if column.type in ("number", "integer", "percent"):
-        return money, "numbers"
+        # Pence, pound signs and brackets are amounts of money, not counts or shares.
+        counts = sum(1 for v in given if _is_money(v) and not any(ch in v for ch in ".£()")) / len(given)
+        return counts, "numbers"
     if column is table.columns[0]:
         return ids, "short distinct ids"
     wordy = sum(1 for v in given if not _is_money(v) and len(v) > 3 and not _on_any_list(v, lists)) / len(given)
-    return wordy, "free text"
+    # Any text will do for a text column, so the heading has to say more.
+    return FREE_TEXT * wordy, "free text"
 
 
 def _is_money(text: str) -> bool:
@@ -180,7 +187,15 @@ def _id_likeness(values: list[str]) -> float:
     """Short, distinct values (1, 2, 3 or S01, S02): what names a line rather than describes it.
     Numbers count only while small: a column of distinct large numbers is amounts, not ids."""
     small = max(1000, 10 * len(values))
-    short = sum(1 for v in values if len(v) <= 10 and not (v.isdigit() and int(v) > small)) / len(values)
+
+    def like_an_id(v: str) -> bool:
+        if len(v) > 10:
+            return False
+        if v.isdigit():
+            return int(v) <= small
+        return not (_is_money(v) and any(ch in v for ch in ".,(£"))     # 1,234.50 is an amount
+
+    short = sum(1 for v in values if like_an_id(v)) / len(values)
     distinct = len(set(values)) / len(values)
     return short * distinct
 
