@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .descriptions.schema import Column, Table, TemplateDescription
-from .errors import RegisterError
+from .errors import RegisterError, UnmatchedHeadings
 from .folding import fold
 from .layout import Layout, TableAt
 from .model import CellWrite, Workbook
@@ -80,7 +80,7 @@ def choose_table(register: Register, desc: TemplateDescription) -> tuple[Table, 
             if best is None or (score, lines, named) > best[0]:
                 best = ((score, lines, named), item, sheet.name, mapping, label, key)
     if best is None or best[0][0] < 2:
-        raise RegisterError(
+        raise UnmatchedHeadings(
             f"none of its column headings match a table of the {desc.name}; headings found: "
             f"{', '.join(register.headers[:8])}", file=register.path,
             hint="use the template's own column headings, e.g. 'Scheme ID', 'Source of Funding', or map your "
@@ -148,10 +148,10 @@ def _missing_required(table: Table, mapping: dict[str, str], register: Register)
         return
     for c in _missing_columns(table, mapping):
         if register.mapped_by:
-            raise RegisterError(f"has no column that the column mapping {register.mapped_by} feeds '{c.header}' "
+            raise UnmatchedHeadings(f"has no column that the column mapping {register.mapped_by} feeds '{c.header}' "
                                 f"from, and the {table.id.replace('_', ' ')} table needs it", file=register.path,
                                 hint=f"name the register column for '{c.header}' in the mapping")
-        raise RegisterError(f"has no column '{c.header}', which the {table.id.replace('_', ' ')} table needs",
+        raise UnmatchedHeadings(f"has no column '{c.header}', which the {table.id.replace('_', ' ')} table needs",
                                 file=register.path, hint="add the column, headed as in the template")
 
 

@@ -293,3 +293,71 @@ def _figure(lines: list[str], label: str) -> Decimal:
     amount = line.split("£")[1].split()[0]
     sign = -1 if line.split("£")[0].rstrip().endswith("-") else 1
     return sign * Decimal(amount.replace(",", ""))
+
+
+# -- the ribbon's mapping step ---------------------------------------------------------------------
+
+class Recorded:
+    """Excel's UI as the remote engine can give it: messages and opened workbooks recorded."""
+
+    def __init__(self):
+        self.opened: list[Path] = []
+        self.messages: list[str] = []
+
+    def ui(self, book):
+        from bcf_addin.excel.ui import ExcelUi
+
+        recorded = self
+
+        class Ui(ExcelUi):
+            def message(self, text, *, warning=False):
+                recorded.messages.append(text)
+
+        return Ui(book, open_workbook=self.opened.append)
+
+
+def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(plan_template, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from bcf_addin.excel import commands
+    from bcf_addin.mapping.store import beside_sheet
+    from excel_support import LICENSE_ENV, book_json, funcs, remote_engine, written_cells
+
+    monkeypatch.setenv(LICENSE_ENV, "noncommercial")
+    monkeypatch.setenv(commands.LOG_ENV, str(tmp_path / "bcf-addin.log"))
+    xw = remote_engine()
+    rows = officer_rows()
+    rows[1][8] = "not for the return"
+    register = write_csv(tmp_path / "Leicestershire schemes.csv", rows)
+
+    book = xw.Book(json=book_json(plan_template))
+    seen = Recorded()
+    assert commands.populate(book, ui=seen.ui(book), choose_register=lambda: register) is None
+    assert funcs(book) == [] and seen.opened == [beside_sheet(register)]
+    assert "correct column B" in seen.messages[0] and beside_sheet(register).name in seen.messages[0]
+
+    proposal = load_workbook(beside_sheet(register))
+    sheet = proposal["Column mapping"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "Comments (optional)")
+    assert row[1].value == "Notes"
+    row[1].value = None                                          # the officer's correction
+    proposal.save(beside_sheet(register))
+
+    book = xw.Book(json=book_json(plan_template))
+    seen = Recorded()
+    result = commands.populate(book, ui=seen.ui(book), choose_register=lambda: register)
+    assert result.written == 592 and seen.opened == []
+    published = scheme_cells(Path(populate(plan_template, [SAMPLE_PLAN], out=tmp_path / "published.xlsx").out))
+    tpl = open_template(plan_template)
+    sheet_name = tpl.layout.workbook_sheet(tpl.layout.tables["schemes"].sheet)
+    got = {(r, c): _as_read(v) for (s, r, c), v in written_cells(book).items() if s == sheet_name}
+    assert got == {k: v for k, v in published.items() if v is not None}
+
+
+def _as_read(value):
+    """A written value as the engine reads the cell back: the text mark dropped."""
+    from bcf_addin.excel.book import engine_value
+
+    if isinstance(value, str):
+        value = value[1:] if value.startswith("'") else value
+    return engine_value(value if value != "" else None)

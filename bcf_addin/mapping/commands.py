@@ -51,3 +51,18 @@ def describe(proposal: Proposal) -> list[str]:
         lines.append(f"  {column}: not on the list and no close value, so left out unless you add them: "
                      + ", ".join(f"'{v}'" for v in values))
     return lines
+
+
+def propose_workbook(register: str | Path, desc: TemplateDescription) -> Path | None:
+    """The ribbon's mapping step: a proposal saved as a workbook beside the register, for the officer
+    to correct in Excel; None where a mapping is already kept for it (that one needs correcting)
+    or no column of the register looks like any of the template's."""
+    from .sheet import write_mapping_workbook
+    from .store import beside_sheet, saved_beside
+
+    if saved_beside(register) is not None:
+        return None
+    proposal = propose(read_register(register, headings=template_headings(desc)), desc)
+    if not any(p.source for p in proposal.columns):
+        return None
+    return write_mapping_workbook(proposal, beside_sheet(register))

@@ -9,7 +9,7 @@ from ..descriptions.schema import Table, TemplateDescription
 from ..notes import Note
 from ..register import Register, read_register
 from .apply import apply_mapping
-from .store import ColumnMapping, beside, find_saved, load_mapping
+from .store import ColumnMapping, find_saved, load_mapping, saved_beside
 
 
 @dataclass
@@ -30,7 +30,7 @@ def tables(desc: TemplateDescription) -> list[Table]:
 def read_source(path: str | Path, desc: TemplateDescription, *, columns: str | Path | None = None,
                 sheet: str | None = None, cost_centres: str | Path | None = None) -> Source:
     """The register at `path`, mapped by `columns` (else by the mapping saved for it, if any)."""
-    mapping_path = Path(columns) if columns else (beside(path) if beside(path).is_file() else None)
+    mapping_path = Path(columns) if columns else saved_beside(path)
     mapping = load_mapping(mapping_path) if mapping_path else None
     sought = template_headings(desc) | (_register_headings(mapping) if mapping else set())
     register = read_register(path, sheet=sheet, headings=sought)

@@ -11,6 +11,7 @@ from ..errors import BcfError
 from ..files import Replacement
 
 SUFFIX = ".columns.yaml"
+SHEET_SUFFIX = ".columns.xlsx"        # the same, as the ribbon's mapping step writes it for Excel
 
 
 class ColumnMapping(BaseModel):
@@ -39,6 +40,17 @@ def beside(register: str | Path) -> Path:
     return register.with_name(register.stem + SUFFIX)
 
 
+def beside_sheet(register: str | Path) -> Path:
+    register = Path(register)
+    return register.with_name(register.stem + SHEET_SUFFIX)
+
+
+def saved_beside(register: str | Path) -> Path | None:
+    """The mapping kept beside `register`, YAML or workbook; the one saved last where both are."""
+    found = [p for p in (beside(register), beside_sheet(register)) if p.is_file()]
+    return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
+
+
 def user_folder() -> Path:
     """The officer's own bcf-addin folder (mappings kept for every register); BCF_USER_FOLDER overrides it."""
     if os.environ.get("BCF_USER_FOLDER"):
@@ -55,6 +67,10 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     path = Path(path)
     if not path.is_file():
         raise BcfError("does not exist", file=str(path), hint="make one with 'bcf map REGISTER WORKBOOK'")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .sheet import read_mapping_workbook
+
+        return read_mapping_workbook(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -73,8 +89,8 @@ def load_mapping(path: str | Path) -> ColumnMapping:
 def find_saved(register: str | Path, headers: list[str]) -> Path | None:
     """The mapping kept for this register: beside it, else one in the user folder made for a
     register with these same headings (next quarter's file, under a new name)."""
-    here = beside(register)
-    if here.is_file():
+    here = saved_beside(register)
+    if here is not None:
         return here
     folder = user_mappings()
     if not folder.is_dir():
