@@ -15,7 +15,6 @@ from .locate import locate
 from .model import Workbook
 from .notes import Note
 from .populate import TablePlan, plan, stack, with_writes
-from .register import read_register
 from .template import OpenTemplate
 
 Progress = Callable[[str], None]
@@ -40,21 +39,34 @@ def recognise(wb: Workbook, kind: str | None = None) -> OpenTemplate:
 
 
 def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Progress = _quiet, *,
-                  previous_returns: list[str | Path] = ()) -> list[TablePlan]:
+                  previous_returns: list[str | Path] = (), columns: str | Path | None = None,
+                  sheet: str | None = None, cost_centres: str | Path | None = None) -> list[TablePlan]:
     """What populate would write: one plan per register, checked in full before anything is written.
 
     Lines carried from earlier returns are planned first, and the registers on top of them: a
     ledger extract then updates the carried lines, not the ones the workbook held before.
+    `columns`, `sheet` and `cost_centres` are for the first register: its column mapping (else
+    the one saved beside it is used), its sheet, and the cost-centre file of a ledger extract.
     """
+    from .mapping.source import Source, read_source
     from .register import register_from_return
 
-    sources = [(f"Reading the scheme lines of {Path(ret).name}", register_from_return, ret) for ret in previous_returns]
-    sources += [(f"Reading {Path(reg).name}", read_register, reg) for reg in registers]
+    sources = [(f"Reading the scheme lines of {Path(ret).name}", lambda p: Source(register_from_return(p)), ret)
+               for ret in previous_returns]
+    first = {"columns": columns, "sheet": sheet, "cost_centres": cost_centres}
+    sources += [(f"Reading {Path(reg).name}", lambda p, o=(first if i == 0 else {}): read_source(p, tpl.description, **o), reg)
+                for i, reg in enumerate(registers)]
     plans: list[TablePlan] = []
     wb = tpl.workbook
-    for message, read, source in sources:
+    for message, read, path in sources:
         progress(message)
-        table_plan = plan(read(source), tpl.description, tpl.layout, wb)
+        source = read(path)
+        table_plan = plan(source.register, tpl.description, tpl.layout, wb)
+        table_plan.notes[:0] = source.notes
+        if source.reconciliation is not None:
+            source.reconciliation.mark_written(table_plan.applied if table_plan.mode == "update"
+                                               else set(source.register.lines))
+            table_plan.reconciliation = source.reconciliation
         wb = with_writes(wb, table_plan.writes)
         stack(plans, table_plan, tpl.workbook)
         plans.append(table_plan)
@@ -107,21 +119,24 @@ class PopulateResult:
 
 def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Path | None = None,
              in_place: bool = False, previous_returns: list[str | Path] = (), dry_run: bool = False,
-             progress: Progress = _quiet, kind: str | None = None) -> PopulateResult:
+             progress: Progress = _quiet, kind: str | None = None, columns: str | Path | None = None,
+             sheet: str | None = None, cost_centres: str | Path | None = None) -> PopulateResult:
     """Write each register's lines into the template's input cells; nothing else changes.
 
     With `dry_run` everything is read and checked as usual but no file is written.
+    `columns`, `sheet` and `cost_centres` say how to read the first register; see plan_populate.
     """
+    first_register = {"columns": columns, "sheet": sheet, "cost_centres": cost_centres}
     from .xlsx.writer import write_cells
 
     src = Path(workbook)
     dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
     if dry_run:
-        return _populate(src, registers, previous_returns, progress, kind)
+        return _populate(src, registers, previous_returns, progress, first_register, kind)
     # Held from the first read to the last write, so a second run on the same file cannot
     # read it before this one's change lands and then write over that change.
     with claimed(dest):
-        result = _populate(src, registers, previous_returns, progress, kind)
+        result = _populate(src, registers, previous_returns, progress, first_register, kind)
         progress(f"Writing {result.written} cells to {dest.name}")
         written = write_cells(src, [w for p in result.tables for w in p.writes], dest, backup=True)
     result.out = str(dest)
@@ -129,10 +144,11 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
     return result
 
 
-def _populate(src: Path, registers, previous_returns, progress: Progress, kind: str | None) -> PopulateResult:
+def _populate(src: Path, registers, previous_returns, progress: Progress, first_register: dict,
+              kind: str | None = None) -> PopulateResult:
     progress(f"Reading {src.name}")
     tpl = open_template(src, kind)
-    plans = plan_populate(tpl, registers, progress, previous_returns=previous_returns)
+    plans = plan_populate(tpl, registers, progress, previous_returns=previous_returns, **first_register)
     written = sum(len(p.writes) for p in plans)
     return PopulateResult(tpl.description.kind, tpl.hwb, str(src), "", None, plans, written)
 

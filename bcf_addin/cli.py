@@ -233,8 +233,15 @@ def learn_cmd(template, out, like):
               help="Where to write the populated copy; a file already there is kept as a backup copy beside it.")
 @click.option("--in-place", is_flag=True, help="Change WORKBOOK itself; a backup copy is kept beside it.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, say what would be written, write nothing.")
+@click.option("--columns", type=click.Path(dir_okay=False, path_type=Path),
+              help="Column mapping for the --schemes register, made by 'bcf map' (default: REGISTER.columns.yaml "
+                   "beside it, if there is one).")
+@click.option("--sheet", help="The sheet of an Excel --schemes register to read (default: found by its headings).")
+@click.option("--cost-centres", "cost_centres", type=click.Path(dir_okay=False, path_type=Path),
+              help="With a ledger extract by cost centre as --schemes: the file saying each cost centre's Scheme ID.")
 @_description_option
-def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, dry_run, description):
+def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, dry_run, columns, sheet, cost_centres,
+                 description):
     """Write a register's lines into the template's input cells (values only).
 
     A file replaced (OUT, or WORKBOOK with --in-place) is first kept as a backup copy beside it,
@@ -253,10 +260,13 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
     registers = [r for r in (schemes, income, *tables) if r]
     if not registers and not from_return:
         raise BcfError("say what to populate from: --schemes, --income, --table or --from-return")
+    if (columns or sheet or cost_centres) and not schemes:
+        raise BcfError("--columns, --sheet and --cost-centres say how to read the --schemes register; give it")
     kind = _use_description(description)
     with _progress:
         result = populate(workbook, registers, out=out, in_place=in_place, progress=_progress,
-                          previous_returns=[from_return] if from_return else [], dry_run=dry_run, kind=kind)
+                          previous_returns=[from_return] if from_return else [], dry_run=dry_run,
+                          columns=columns, sheet=sheet, cost_centres=cost_centres, kind=kind)
     for t in result.tables:
         lines = f"{t.lines} line{'' if t.lines == 1 else 's'}"
         if t.mode == "update":
@@ -265,12 +275,41 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
             click.echo(f"{t.sheet}: {lines} into the {t.table.replace('_', ' ')} table")
     for note in result.notes:
         click.echo(f"{note.severity}: {note}")
+    for t in result.tables:
+        for line in t.reconciliation.report() if t.reconciliation else ():
+            click.echo(line)
     if dry_run:
         click.echo(f"Would write {result.written} cells; nothing was written (--dry-run)")
         return
     if result.backup:
         click.echo(f"Kept the previous file as {result.backup}")
     click.echo(f"Wrote {result.written} cell{'' if result.written == 1 else 's'} to {result.out}")
+
+
+@main.command("map")
+@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("workbook", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", help="The template kind (see 'bcf kinds'), when no WORKBOOK is given.")
+@click.option("--sheet", help="The sheet of an Excel register to read (default: found by its headings).")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to save the mapping (default: REGISTER.columns.yaml beside the register, which "
+                   "populate then uses by itself); a file already there is kept as a backup copy.")
+def map_cmd(register, workbook, kind, sheet, out):
+    """Propose which column of your own register feeds each template column.
+
+    Judged by the headings and by what the columns hold (drop-down values, money, ids), with
+    local spellings of drop-down values ('County Council' for 'Local Authority'). Check the
+    proposal, correct the YAML file where it is wrong, and populate uses it every time after.
+
+    \b
+    Example:
+      bcf map my-register.xlsx plan.xlsx
+      bcf map my-register.csv --kind planning-2025-26 -o my-columns.yaml
+    """
+    from .mapping.commands import make_mapping
+
+    for line in make_mapping(register, workbook=workbook, kind=kind, sheet=sheet, out=out):
+        click.echo(line)
 
 
 @main.command("check")

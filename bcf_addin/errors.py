@@ -48,5 +48,9 @@ class RegisterError(BcfError):
     """The scheme register, income file or C&D table cannot be used."""
 
 
+class UnmatchedHeadings(RegisterError):
+    """The register's headings do not say which template column each feeds: a mapping can."""
+
+
 class ProtectedCell(BcfError):
     """An attempt to write a cell that is locked, holds a formula, or lies outside the input area."""

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .descriptions.schema import Column, Table, TemplateDescription
-from .errors import RegisterError
+from .errors import RegisterError, UnmatchedHeadings
 from .folding import fold
 from .layout import Layout, TableAt
 from .model import CellWrite, Workbook
@@ -33,6 +33,8 @@ class TablePlan:
     mode: str = "replace"       # replace the table's lines, or update the lines already there
     writes: list[CellWrite] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    applied: set[int] = field(default_factory=set)     # register lines written to a line of the return
+    reconciliation: object | None = None                # ledger.Reconciliation, for a ledger by cost centre
 
 
 def _matches(header: str, column: Column) -> bool:
@@ -78,10 +80,11 @@ def choose_table(register: Register, desc: TemplateDescription) -> tuple[Table, 
             if best is None or (score, lines, named) > best[0]:
                 best = ((score, lines, named), item, sheet.name, mapping, label, key)
     if best is None or best[0][0] < 2:
-        raise RegisterError(
+        raise UnmatchedHeadings(
             f"none of its column headings match a table of the {desc.name}; headings found: "
             f"{', '.join(register.headers[:8])}", file=register.path,
-            hint="use the template's own column headings, e.g. 'Scheme ID', 'Source of Funding'")
+            hint="use the template's own column headings, e.g. 'Scheme ID', 'Source of Funding', or map your "
+                 f"own to them with 'bcf map {register.path} WORKBOOK'")
     return best[1], best[2], best[3], best[4], best[5]
 
 
@@ -144,7 +147,11 @@ def _missing_required(table: Table, mapping: dict[str, str], register: Register)
     if register.partial:
         return
     for c in _missing_columns(table, mapping):
-        raise RegisterError(f"has no column '{c.header}', which the {table.id.replace('_', ' ')} table needs",
+        if register.mapped_by:
+            raise UnmatchedHeadings(f"has no column that the column mapping {register.mapped_by} feeds '{c.header}' "
+                                f"from, and the {table.id.replace('_', ' ')} table needs it", file=register.path,
+                                hint=f"name the register column for '{c.header}' in the mapping")
+        raise UnmatchedHeadings(f"has no column '{c.header}', which the {table.id.replace('_', ' ')} table needs",
                                 file=register.path, hint="add the column, headed as in the template")
 
 
@@ -194,6 +201,7 @@ def _plan_update(table, at: TableAt, sheet, register, mapping, conv, current, re
                 "give the Source of Funding or Provider as well, to tell the lines apart"))
             continue
         applied.setdefault(found[0], []).append((line, row, named))
+        result.applied.add(line)
     result.lines = sum(len(entries) for entries in applied.values())
     for r, entries in applied.items():
         for h, cid in mapping.items():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterable
 
 from .errors import RegisterError
 from .folding import fold
@@ -30,6 +31,9 @@ class Register:
     partial: bool = False             # lines carried from a return: columns it lacks are left to fill in
     sheet: str | None = None          # for an Excel register: its sheet, and each heading's column
     columns: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[int | None, str]] = field(default_factory=list)   # lines not read as lines, and why
+    mapped_by: str | None = None      # the column mapping its headings were renamed by
+    own_headings: dict[str, str] = field(default_factory=dict)     # heading -> the officer's own, where renamed
 
     def column(self, header: str) -> str | None:
         for h in self.headers:
@@ -40,11 +44,13 @@ class Register:
     def refuse(self, line: int, header: str, message: str, hint: str | None = None) -> RegisterError:
         """The error for one value, named by line and column heading (and cell, in an Excel register)."""
         col = self.columns.get(header) if self.sheet else None
-        return RegisterError(f"line {line}, column '{header}': {message}", file=self.path, sheet=self.sheet,
+        return RegisterError(f"line {line}, column '{self.own_headings.get(header, header)}': {message}", file=self.path, sheet=self.sheet,
                              cell=cell_ref(line, col) if col else None, hint=hint)
 
 
-def read_register(path: str | Path) -> Register:
+def read_register(path: str | Path, *, sheet: str | None = None, headings: Iterable[str] = ()) -> Register:
+    """The table in a CSV or Excel file. In a workbook of several sheets, `sheet` names the one to
+    read; without it, the sheet whose heading row has most of `headings` is read (the first if none)."""
     path = Path(path)
     if not path.is_file():
         raise RegisterError("does not exist", file=str(path))
@@ -52,7 +58,10 @@ def read_register(path: str | Path) -> Register:
         raise RegisterError("is too large to be a scheme register", file=str(path))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, sheet, headings)
+    if sheet:
+        raise RegisterError(f"is a CSV file, which has no sheets; --sheet '{sheet}' is for an Excel register",
+                            file=str(path))
     if suffix in (".csv", ".txt", ".tsv", ""):
         return _read_csv(path)
     from .xlsx.package import OTHER_FORMATS
@@ -86,17 +95,44 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
                                 f"{column_letter(c)}), so which one to use is not clear", file=str(path),
                                 hint="remove or rename one of them")
         seen[fold(h)] = c
-    rows, lines = [], []
+    rows, lines, skipped = [], [], []
     for line in sorted(grid):
         if line <= top:
             continue
         values = grid[line]
         if not any(c in values for c in cols):
             continue
+        label = _totals_label(values, cols)
+        if label is not None:
+            skipped.append((line, f"is a totals line ('{label}'), so it was not read as a line of the register"))
+            continue
         rows.append({h: values.get(c) for h, c in zip(headers, cols)})
         lines.append(line)
+    if lines:
+        blank = [n for n in range(top + 1, lines[-1]) if n not in grid]
+        if blank:
+            skipped.insert(0, (None, f"{_lines(blank)} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
     return Register(str(path), headers, rows, lines, sheet=sheet,
-                    columns=dict(zip(headers, cols)) if sheet else {})
+                    columns=dict(zip(headers, cols)) if sheet else {}, skipped=skipped)
+
+
+TOTALS = ("total", "totals", "grand total", "sub total", "subtotal")
+
+
+def _totals_label(values: dict[int, object], cols: list[int]) -> str | None:
+    """The label of a totals line ('Total', 'Grand total: BCF'): it starts with such a word and
+    fills at most half the columns, where a scheme line fills most of them."""
+    filled = [values[c] for c in cols if c in values]
+    first = as_text(filled[0]) if filled else ""
+    key = fold(first)
+    if any(key == t or key.startswith(t + " ") for t in TOTALS) and len(filled) * 2 <= len(cols):
+        return first
+    return None
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10])) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+    return f"line {shown} is" if len(numbers) == 1 else f"lines {shown} are"
 
 
 def _read_csv(path: Path) -> Register:
@@ -147,21 +183,48 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _read_xlsx(path: Path) -> Register:
+def _read_xlsx(path: Path, wanted: str | None = None, headings: Iterable[str] = ()) -> Register:
     from .xlsx.reader import read_workbook
 
     wb = read_workbook(path)                      # the same safety checks as a template
-    sheet_name, sheet = next(iter(wb.sheets.items()))
+    grids = {name: _grid(sheet) for name, sheet in wb.sheets.items()}
+    sheet_name = _choose_sheet(path, grids, wanted, headings)
+    sheet, grid = wb.sheets[sheet_name], grids[sheet_name]
+    if not grid:
+        raise RegisterError("is empty", file=str(path), sheet=sheet_name if len(grids) > 1 else None)
+    register = _table(path, grid, sheet=sheet_name)
+    _refuse_unsaved_formulas(path, sheet_name, sheet, register)
+    return register
+
+
+def _grid(sheet) -> Grid:
     grid: Grid = {}
     for (r, c), cell in sheet.cells.items():
         value = cell.value.strip() if isinstance(cell.value, str) else cell.value
         if value not in (None, ""):
             grid.setdefault(r, {})[c] = value
-    if not grid:
-        raise RegisterError("is empty", file=str(path))
-    register = _table(path, grid, sheet=sheet_name)
-    _refuse_unsaved_formulas(path, sheet_name, sheet, register)
-    return register
+    return grid
+
+
+def _choose_sheet(path: Path, grids: dict[str, Grid], wanted: str | None, headings: Iterable[str]) -> str:
+    """The sheet asked for by name, else the one whose heading row has most of the headings sought."""
+    names = list(grids)
+    if wanted:
+        found = next((n for n in names if fold(n) == fold(wanted)), None)
+        if found is None:
+            raise RegisterError(f"has no sheet '{wanted}'; its sheets are {', '.join(names)}", file=str(path))
+        return found
+    sought = {fold(h) for h in headings}
+    if len(names) == 1 or not sought:
+        return names[0]
+
+    def matched(name: str) -> int:
+        grid = grids[name]
+        if not grid:
+            return 0
+        return len({fold(_heading(v)) for v in grid[_heading_row(grid, path)].values()} & sought)
+
+    return max(names, key=matched)      # the first sheet among equals
 
 
 def _refuse_unsaved_formulas(path: Path, sheet_name: str, sheet, register: Register) -> None:

@@ -24,7 +24,7 @@ from ..balances import Balances, compute
 from ..checks.findings import Severity
 from ..checks.registry import rule
 from ..checks.report import CheckReport
-from ..errors import BcfError, WrongTemplate
+from ..errors import BcfError, UnmatchedHeadings, WrongTemplate
 from ..money import pounds
 from ..populate import TablePlan
 from ..submission import save_copy, submission_name
@@ -222,7 +222,12 @@ def populate(book, ui: ExcelUi, choose_register: Callable[[], object] | None = N
     registers = _registers(choose_register() if choose_register else ui.choose_registers())
     if not registers:
         return None
-    plans = plan_populate(tpl, registers, progress=lambda text: ui.status(f"Better Care Fund: {text}..."))
+    try:
+        plans = plan_populate(tpl, registers, progress=lambda text: ui.status(f"Better Care Fund: {text}..."))
+    except UnmatchedHeadings:
+        if not _mapping_step(tpl, registers[0], ui):
+            raise
+        return None
     writes = [w for p in plans for w in p.writes]
     if not writes:
         ui.message("There was nothing to write: the register has no lines the template takes.")
@@ -233,6 +238,23 @@ def populate(book, ui: ExcelUi, choose_register: Callable[[], object] | None = N
     checked = _check(recognise(with_writes(tpl.workbook, writes), tpl.description.kind), stale_caches=True)
     ui.message(_populate_summary(tpl, registers, plans, written, checked))
     return Populated(plans, written, checked)
+
+
+def _mapping_step(tpl: OpenTemplate, register: Path, ui: ExcelUi) -> bool:
+    """A register headed in the officer's own words: propose which column feeds each template
+    column, open the proposal to correct, and leave populating to the next press."""
+    from ..mapping.commands import propose_workbook
+
+    proposal = propose_workbook(register, tpl.description)
+    if proposal is None:
+        return False
+    ui.open_workbook(proposal)
+    ui.message(f"The headings of {register.name} are not the template's own, so nothing was written.\n\n"
+               f"Which of your columns feeds each template column is proposed in {proposal.name}, now open: "
+               "correct column B where it is wrong (and the Values sheet, your spellings of the drop-down "
+               "values), save it, and press Populate again. It is kept beside the register and used every "
+               "time after.")
+    return True
 
 
 def _registers(picked) -> list[Path]:

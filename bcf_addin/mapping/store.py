@@ -1,0 +1,157 @@
+"""The column mapping file: reading, writing and finding the one saved for a register."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ..errors import BcfError
+from ..files import Replacement
+
+SUFFIX = ".columns.yaml"
+SHEET_SUFFIX = ".columns.xlsx"        # the same, as the ribbon's mapping step writes it for Excel
+
+
+class ColumnMapping(BaseModel):
+    """Which register column feeds each template column, and local spellings of list values.
+
+    Keyed by the template's own column headings, as the officer sees them in the return.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str | None = None                       # the template it was made for
+    table: str | None = None                      # the table of that template
+    columns: dict[str, str | None] = {}           # template heading -> register heading (None: not in it)
+    values: dict[str, dict[str, str]] = {}        # template heading -> {local spelling: list value}
+
+    @field_validator("columns", "values", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        # A section the officer emptied reads back from YAML as None.
+        return {} if value is None else value
+
+
+def beside(register: str | Path) -> Path:
+    """Where the mapping of `register` is kept by default: 'schemes.csv' -> 'schemes.columns.yaml'."""
+    register = Path(register)
+    return register.with_name(register.stem + SUFFIX)
+
+
+def beside_sheet(register: str | Path) -> Path:
+    register = Path(register)
+    return register.with_name(register.stem + SHEET_SUFFIX)
+
+
+def saved_beside(register: str | Path) -> Path | None:
+    """The mapping kept beside `register`, YAML or workbook; the one saved last where both are."""
+    found = [p for p in (beside(register), beside_sheet(register)) if p.is_file()]
+    return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
+
+
+def user_folder() -> Path:
+    """The officer's own bcf-addin folder (mappings kept for every register); BCF_USER_FOLDER overrides it."""
+    if os.environ.get("BCF_USER_FOLDER"):
+        return Path(os.environ["BCF_USER_FOLDER"])
+    base = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "bcf-addin"
+
+
+def user_mappings() -> Path:
+    return user_folder() / "columns"
+
+
+def load_mapping(path: str | Path) -> ColumnMapping:
+    path = Path(path)
+    if not path.is_file():
+        raise BcfError("does not exist", file=str(path), hint="make one with 'bcf map REGISTER WORKBOOK'")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .sheet import read_mapping_workbook
+
+        return read_mapping_workbook(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise BcfError(f"is not a readable column mapping{at}", file=str(path),
+                       hint="keep each line as 'Template column: Your column'") from None
+    try:
+        return ColumnMapping.model_validate(data or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise BcfError(f"is not a usable column mapping: {where}: {first['msg']}", file=str(path)) from None
+
+
+def find_saved(register: str | Path, headers: list[str]) -> Path | None:
+    """The mapping kept for this register: beside it, else one in the user folder made for a
+    register with these same headings (next quarter's file, under a new name)."""
+    here = saved_beside(register)
+    if here is not None:
+        return here
+    folder = user_mappings()
+    if not folder.is_dir():
+        return None
+    have = {h.casefold() for h in headers}
+    for candidate in sorted(folder.glob("*" + SUFFIX)):
+        try:
+            mapping = load_mapping(candidate)
+        except BcfError:
+            continue
+        wanted = {h.casefold() for h in mapping.columns.values() if h}
+        if wanted and wanted <= have:
+            return candidate
+    return None
+
+
+HEADER = """\
+# Column mapping for 'bcf populate': which column of your register feeds each column of the
+# {template} ({table} table).
+#
+# columns: on the left the template's column, on the right the heading of YOUR column that feeds
+#   it. Correct any right-hand side that is wrong; leave it empty (~) for a column you do not have.
+#   The comment after each line says how sure the proposal was and why.
+# values: your own spellings (left) of the template's drop-down values (right). Delete a line that
+#   is wrong. A value listed in neither place, and not on the template's list, is never guessed:
+#   populate leaves it out and says so.
+#
+# Saved as REGISTER{suffix} beside the register, it is used every time that register is populated.
+"""
+
+
+def dump_mapping(mapping: ColumnMapping, template: str, notes: dict[str, str] | None = None,
+                 pending: dict[str, list[str]] | None = None) -> str:
+    """The mapping as YAML with comments: `notes` per template column, `pending` the values no
+    proposal was found for (listed so the officer can add them)."""
+    notes = notes or {}
+    lines = [HEADER.format(template=template, table=(mapping.table or "").replace("_", " "), suffix=SUFFIX)]
+    lines.append(f"kind: {_scalar(mapping.kind)}")
+    lines.append(f"table: {_scalar(mapping.table)}")
+    lines.append("columns:")
+    for column, source in mapping.columns.items():
+        note = f"  # {notes[column]}" if column in notes else ""
+        lines.append(f"  {_scalar(column)}: {_scalar(source)}{note}")
+    lines.append("values:" if mapping.values or pending else "values: {}")
+    for column in {**mapping.values, **(pending or {})}:
+        lines.append(f"  {_scalar(column)}:" + ("" if mapping.values.get(column) else " {}"))
+        for local, value in mapping.values.get(column, {}).items():
+            lines.append(f"    {_scalar(local)}: {_scalar(value)}")
+        for local in (pending or {}).get(column, []):
+            lines.append(f"    # {_scalar(local)}: (not on the list and no close value: write the list value here)")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value) -> str:
+    if value is None:
+        return "~"
+    return yaml.safe_dump(value, default_style=None, allow_unicode=True, width=1 << 16).strip().removesuffix("\n...").strip()
+
+
+def save_mapping(text: str, out: str | Path) -> Path:
+    out = Path(out)
+    with Replacement(out, existing="backup") as staged:
+        staged.file.write(text.encode("utf-8"))
+    return out
