@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .descriptions.schema import Finance, FundingSource, LineFilter, Row, Table
 from .folding import fold
 from .money import percent
-from .template import Line, OpenTemplate, amount
+from .template import Line, OpenTemplate, TemplateName, amount
 
 
 @dataclass
@@ -55,6 +55,7 @@ class Balances:
     running_balances: list[SourceBalance] = field(default_factory=list)
     minimum_spend: list[MinimumSpendResult] = field(default_factory=list)
     unmatched_lines: list[Line] = field(default_factory=list)   # lines whose source is no known source
+    title: TemplateName | None = None
 
     @property
     def total(self) -> SourceBalance:
@@ -77,7 +78,7 @@ class Balances:
 
 def compute(tpl: OpenTemplate) -> Balances:
     fin = tpl.description.finance
-    result = Balances(tpl.description.kind, tpl.hwb)
+    result = Balances(tpl.description.kind, tpl.hwb, title=tpl.title)
     if fin is None:
         return result
     lines = tpl.lines(fin.schemes)

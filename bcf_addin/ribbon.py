@@ -57,8 +57,10 @@ COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
             "Compare planned spending with income and with the minimum contributions."),
     Command("bcfWhatChanged", "What changed...", f"{_ENGINE}:what_changed",
             "Compare the open return with an earlier version of it: lines, answers and balances that changed."),
+    Command("bcfCheckNarrative", "Check narrative...", f"{_ENGINE}:check_narrative",
+            "Check the Word narrative return against the open return: details, answers, words and figures."),
     Command("bcfSaveForSubmission", "Save for submission...", f"{_ENGINE}:save_for_submission",
-            "Save a copy of the open return that is ready to send to NHS England."),
+            "Save the open return for NHS England with a manifest, and an e-mail ready to send."),
     Command("bcfHelp", "Help", f"{_ENGINE}:help",
             "Show what each button does and what to do when something goes wrong."),
 )})
