@@ -148,10 +148,6 @@ def write_report(report: CheckReport, out: str | Path, balances: Balances | None
     if out.exists() and Path(report.path).exists() and out.resolve() == Path(report.path).resolve():
         raise BcfError("is the return being checked; write the report to another file", file=str(out))
     with claimed(out):
-        if balances is None:
-            from .api import balances as compute_balances
-
-            balances = compute_balances(report.path)
-        wb = build_report(report, out, balances)
+        wb = build_report(report, out, balances if balances is not None else report.balances)
         save_atomically(wb, out, existing=existing)
     return out

@@ -26,6 +26,7 @@ class CheckReport:
     skipped: list[str] = field(default_factory=list)      # rule codes the read gave no facts for
     title: TemplateName | None = None
     stale_results: bool = False       # the file's formula results await Excel's recalculation
+    balances: object | None = field(default=None, repr=False)     # the Balances the money rules used
 
     @property
     def complete(self) -> bool:

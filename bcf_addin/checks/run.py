@@ -19,6 +19,7 @@ def check_template(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, s
             report.skipped.append(rule.code)
             continue
         report.findings.extend(rule.check(ctx, rule))
+    report.balances = ctx.balances
     report.findings.sort(key=lambda f: (_sheet_order(tpl, f.sheet), f.severity.rank, _cell_order(f.cell), f.code))
     incomplete = {f.sheet for f in report.findings
                   if f.severity is Severity.ERROR and f.code.startswith("C")}

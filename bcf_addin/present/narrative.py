@@ -1,6 +1,8 @@
 """The narrative check in words, for the terminal and the ribbon."""
 from __future__ import annotations
 
+from pathlib import PureWindowsPath
+
 from ..checks.findings import Severity
 from ..narrative.check import NarrativeReport
 from ..narrative.context import WORDS_IN_ALL, WORDS_PER_QUESTION
@@ -37,7 +39,7 @@ def narrative_verdict(r: NarrativeReport) -> str:
 
 def narrative_summary(r: NarrativeReport, limit: int = 6) -> str:
     """The message box after Check narrative: the verdict, words, and the first errors and warnings."""
-    lines = [f"{r.file.replace(chr(92), '/').rsplit('/', 1)[-1]}: {_covers(r)}", "", narrative_verdict(r),
+    lines = [f"{PureWindowsPath(r.file).name}: {_covers(r)}", "", narrative_verdict(r),
              f"{r.total_words:,} words in all (guide: around {WORDS_IN_ALL:,})."]
     if not r.returns:
         lines.append("Its figures were not compared: the open workbook is not a return they could be held to.")
