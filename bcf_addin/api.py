@@ -187,18 +187,25 @@ def diff(old: str | Path, new: str | Path, *, progress: Progress = _quiet):
     return diff_templates(before, after)
 
 
+def check_narrative(document: str | Path, returns: list[str | Path] = (), *, open_returns: list[OpenTemplate] = (),
+              progress: Progress = _quiet):
+    """The Word narrative return checked, its figures held to the returns': a NarrativeReport."""
+    from .narrative.check import check_narrative as check_document
+
+    return check_document(document, list(returns), progress, open_returns=open_returns)
+
+
 def pack_contents(tpl: OpenTemplate, report, return_file: str | Path, *, narrative: str | Path | None = None,
                   accept_errors: str | None = None, progress: Progress = _quiet):
     """What a submission pack of the return `tpl` (its bytes in `return_file`, its check `report`)
     would hold: the copy under NHS England's name and the narrative, checked against the return."""
-    from .narrative.check import check_narrative
     from .pack import NARRATIVE_TYPE, PackContents, PackFile
     from .submission import submission_name
 
     files = [PackFile.read(return_file, submission_name(tpl), "return")]
     narrative_report = None
     if narrative:
-        narrative_report = check_narrative(narrative, progress=progress, open_returns=[tpl])
+        narrative_report = check_narrative(narrative, open_returns=[tpl], progress=progress)
         files.append(PackFile.read(narrative, Path(narrative).name, "narrative", NARRATIVE_TYPE))
     return PackContents(tpl.title, tpl.hwb, files, report, narrative_report, accept_errors)
 

@@ -311,7 +311,7 @@ def narrative_cmd(narrative, returns, as_json):
       bcf narrative "Leicestershire narrative.docx"
       bcf narrative narrative.docx --return "Leicestershire HWB.xlsx" --json
     """
-    from .narrative.check import check_narrative
+    from .api import check_narrative
     from .present import narrative_text
 
     with _progress:

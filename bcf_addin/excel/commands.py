@@ -263,7 +263,7 @@ def check_narrative(book, ui: ExcelUi, choose_file: Callable[[], object] | None 
 
     The findings open as a workbook and are summed up in a message, as Check return does.
     """
-    from ..narrative.check import check_narrative as check_document
+    from ..api import check_narrative as check_document
     from ..present import narrative_summary
     from ..report_workbook import write_narrative_report
 
