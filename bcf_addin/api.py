@@ -219,6 +219,55 @@ def diff(old: str | Path, new: str | Path, *, progress: Progress = _quiet):
     return diff_templates(before, after)
 
 
+def check_narrative(document: str | Path, returns: list[str | Path] = (), *, open_returns: list[OpenTemplate] = (),
+              progress: Progress = _quiet):
+    """The Word narrative return checked, its figures held to the returns': a NarrativeReport."""
+    from .narrative.check import check_narrative as check_document
+
+    return check_document(document, list(returns), progress, open_returns=open_returns)
+
+
+def pack_contents(tpl: OpenTemplate, report, return_file: str | Path, *, narrative: str | Path | None = None,
+                  accept_errors: str | None = None, progress: Progress = _quiet):
+    """What a submission pack of the return `tpl` (its bytes in `return_file`, its check `report`)
+    would hold: the copy under NHS England's name and the narrative, checked against the return."""
+    from .pack import NARRATIVE_TYPE, PackContents, PackFile
+    from .submission import submission_name
+
+    files = [PackFile.read(return_file, submission_name(tpl), "return")]
+    narrative_report = None
+    if narrative:
+        narrative_report = check_narrative(narrative, open_returns=[tpl], progress=progress)
+        files.append(PackFile.read(narrative, Path(narrative).name, "narrative", NARRATIVE_TYPE))
+    return PackContents(tpl.title, tpl.hwb, files, report, narrative_report, accept_errors)
+
+
+def submit(workbook: str | Path, *, folder: str | Path | None = None, narrative: str | Path | None = None,
+           accept_errors: str | None = None, draft: bool = False, overwrite: bool = False,
+           progress: Progress = _quiet, kind: str | None = None):
+    """Check the return (and narrative) and write the submission pack: a SubmissionPack.
+
+    Errors left refuse the pack (pack.ErrorsLeft, exit code 1) unless `accept_errors` gives the
+    reason to send it anyway; the reason goes into the manifest and the e-mail.
+    """
+    from .checks.run import check_template
+    from .mail import submission_draft
+    from .pack import write_pack
+    from .userconfig import regional_managers
+
+    managers = regional_managers() if draft else []      # said before any work is done
+    progress(f"Reading {Path(workbook).name}")
+    tpl = open_template(workbook, kind)
+    progress("Checking")
+    report = check_template(tpl, stale_caches=stale_caches(workbook))
+    contents = pack_contents(tpl, report, workbook, narrative=narrative, accept_errors=accept_errors,
+                             progress=progress)
+    see = f"bcf check {workbook}" + (f"` and `bcf narrative {narrative} --return {workbook}" if narrative else "")
+    contents.refuse_errors(see)
+    mail = submission_draft(contents, managers) if draft else None
+    return write_pack(contents, folder or Path(workbook).resolve().parent, overwrite=overwrite, draft=mail)
+
+
 @dataclass
 class RollForwardResult:
     last: str

@@ -12,7 +12,7 @@ from .descriptions.schema import Finance, FundingSource, LineFilter, Row, Table
 from .folding import fold
 from .metric_rates import MetricResult, compute_metrics
 from .money import percent
-from .template import Line, OpenTemplate, amount
+from .template import Line, OpenTemplate, TemplateName, amount
 
 
 @dataclass
@@ -57,6 +57,7 @@ class Balances:
     minimum_spend: list[MinimumSpendResult] = field(default_factory=list)
     unmatched_lines: list[Line] = field(default_factory=list)   # lines whose source is no known source
     metrics: list[MetricResult] = field(default_factory=list)   # a plan's metrics, from their inputs
+    title: TemplateName | None = None
 
     @property
     def total(self) -> SourceBalance:
@@ -80,7 +81,7 @@ class Balances:
 
 def compute(tpl: OpenTemplate) -> Balances:
     fin = tpl.description.finance
-    result = Balances(tpl.description.kind, tpl.hwb, metrics=compute_metrics(tpl))
+    result = Balances(tpl.description.kind, tpl.hwb, metrics=compute_metrics(tpl), title=tpl.title)
     if fin is None:
         return result
     lines = tpl.lines(fin.schemes)

@@ -342,7 +342,7 @@ def check_cmd(workbooks, previous, as_json, report, description):
         sys.exit(_check_many(workbooks, as_json, kind))
     from .api import check
     from .files import claimed, xlsx_target
-    from .render import check_text
+    from .present import check_text
 
     replacing = bool(report) and xlsx_target(report).exists()
     # The report's name is claimed first, so a report that cannot be written is said before the check.
@@ -415,8 +415,8 @@ def narrative_cmd(narrative, returns, as_json, description):
       bcf narrative "Leicestershire narrative.docx"
       bcf narrative narrative.docx --return "Leicestershire HWB.xlsx" --json
     """
-    from .narrative.check import check_narrative
-    from .narrative.render import narrative_text
+    from .api import check_narrative
+    from .present import narrative_text
 
     _use_description(description)
     with _progress:
@@ -442,7 +442,7 @@ def balances_cmd(workbook, as_json, description):
       bcf balances "Leicestershire HWB.xlsx" --json
     """
     from .api import balances
-    from .render import balances_text
+    from .present import balances_text
 
     result = balances(workbook, _use_description(description))
     if as_json:
@@ -455,55 +455,42 @@ def balances_cmd(workbook, as_json, description):
 
 @main.command("submit")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--narrative", type=click.Path(dir_okay=False, path_type=Path),
+              help="The Word narrative return (.docx) to send with it; checked against the return.")
 @click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the copy (default: the workbook's own folder).")
-@click.option("--force", is_flag=True, help="Save the copy even though the check finds errors.")
-@click.option("--replace", is_flag=True, help="Replace an existing copy (and .eml draft), keeping each as a backup copy.")
-@click.option("--draft", is_flag=True, help="Also write an e-mail draft (.eml) to the national team with the copy attached.")
+              help="Folder for the pack (default: the workbook's own folder).")
+@click.option("--accept-errors", "accept_errors", metavar="REASON",
+              help="Save the pack even though the check finds errors; REASON is recorded in the manifest and e-mail.")
+@click.option("--force", is_flag=True, hidden=True, help="Deprecated: use --accept-errors REASON.")
+@click.option("--replace", is_flag=True, help="Replace an existing pack's files, keeping each as a backup copy.")
+@click.option("--draft", is_flag=True, help="Also write an unsent e-mail (.eml) to the national team and your "
+                                            "regional Better Care Manager, with the files attached.")
 @_description_option
-def submit_cmd(workbook, folder, force, replace, draft, description):
-    """Check the return, then save a copy named as NHS England asks ('Leicestershire HWB.xlsx').
+def submit_cmd(workbook, narrative, folder, accept_errors, force, replace, draft, description):
+    """Check the return, then save the pack NHS England asks for: the return named after its HWB
+    ('Leicestershire HWB.xlsx'), the narrative beside it, and manifest.json (each file's SHA-256
+    and size, the check's result, any errors left, tool version and time).
 
-    Exit code 1 (and no copy) when the check finds errors, unless --force. An existing copy or
-    draft of the same name is refused (exit code 2) unless --replace, which keeps a backup of each.
+    Exit code 1 (and nothing saved) when the check finds errors, unless --accept-errors REASON.
+    An existing file of the pack's names is refused (exit code 2) unless --replace, which keeps a
+    backup of each. --draft needs your regional Better Care Manager's address, set once in your
+    config file (`regional_manager: name@nhs.net`).
 
     \b
     Example:
-      bcf submit plan-filled.xlsx
-      bcf submit cd.xlsx --to outbox/ --force
-      bcf submit plan-filled.xlsx --draft
+      bcf submit plan-filled.xlsx --narrative narrative.docx --to outbox/ --draft
+      bcf submit cd.xlsx --to outbox/ --accept-errors "sign-off due 2 June"
     """
-    from .api import check, open_template
-    from .checks.findings import Severity
-    from .submission import NATIONAL_TEAM, save_submission, submission_name
+    from .api import submit
+    from .present import pack_text
 
-    kind = _use_description(description)
+    if force:
+        click.echo("bcf: --force is deprecated; use --accept-errors \"REASON\" to record why", err=True)
+        accept_errors = accept_errors or "saved with --force, no reason given"
     with _progress:
-        report = check(workbook, progress=_progress, kind=kind)
-    tpl = open_template(workbook, kind)
-    name = submission_name(tpl)
-    errors = report.count(Severity.ERROR)
-    if errors and not force:
-        click.echo(f"The check found {errors} error{'s' * (errors != 1)}; no copy was saved. "
-                   f"Run `bcf check {workbook}` to see them, or add --force to save anyway.")
-        sys.exit(1)
-    saved = save_submission(workbook, folder or Path(workbook).resolve().parent, name, overwrite=replace,
-                            draft_for=tpl if draft else None)
-    copy = saved.copy
-    click.echo(f"Saved {copy}" + (f" ({errors} errors still in it)" if errors else ""))
-    for backup in saved.backups:
-        click.echo(f"Kept the previous file as {backup}")
-    from .api import stale_caches
-
-    if stale_caches(copy):
-        # The national aggregation reads the figures Excel saved; after a file-based write they
-        # are recalculated only when Excel next opens and saves the file.
-        click.echo("Before sending: open the copy in Excel and save it, so the template's own totals and "
-                   "checkers are recalculated (bcf changed it outside Excel).")
-    if draft:
-        click.echo(f"Wrote the e-mail draft {saved.draft}: open it, add your Better Care Manager, send.")
-    else:
-        click.echo(f"E-mail it to {NATIONAL_TEAM} and copy in your Better Care Manager.")
+        pack = submit(workbook, folder=folder, narrative=narrative, accept_errors=accept_errors, draft=draft,
+                      overwrite=replace, progress=_progress, kind=_use_description(description))
+    click.echo(pack_text(pack, draft_wanted=draft))
 
 
 @main.command("diff")
@@ -528,7 +515,7 @@ def diff_cmd(old, new, as_json, report, description):
       bcf diff q2.xlsx q2-resubmitted.xlsx --report what-changed.xlsx
     """
     from .api import diff
-    from .render import diff_text
+    from .present import diff_text
 
     _use_description(description)
     with _progress:

@@ -24,7 +24,7 @@ def prepare_folder(folder: Path) -> None:
 
 def run(folder: Path, echo) -> int:
     from .api import balances, check, new_replica, populate
-    from .render import balances_text, check_text
+    from .present import balances_text, check_text
     from .report_workbook import write_report
 
     prepare_folder(folder)

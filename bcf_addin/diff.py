@@ -16,7 +16,7 @@ from .errors import WrongTemplate
 from .folding import fold
 from .model import Value, cell_ref
 from .register import as_text
-from .template import Line, OpenTemplate
+from .template import Line, OpenTemplate, TemplateName
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class ReturnDiff:
     lines_removed: list[LineAt] = field(default_factory=list)
     before: Balances | None = None
     after: Balances | None = None
+    title: TemplateName | None = None
 
     @property
     def same(self) -> bool:
@@ -131,7 +132,7 @@ def diff_templates(old: OpenTemplate, new: OpenTemplate) -> ReturnDiff:
     if old.description.kind != new.description.kind:
         raise WrongTemplate(f"is a {old.description.name}, but {new.workbook.path} is a {new.description.name}; "
                             "compare two versions of the same return", file=old.workbook.path)
-    result = ReturnDiff(old.workbook.path, new.workbook.path, new.description.kind, new.hwb)
+    result = ReturnDiff(old.workbook.path, new.workbook.path, new.description.kind, new.hwb, title=new.title)
     for sheet in new.description.sheets:
         for item in sheet.items:
             if isinstance(item, Field) and item.role == "input" and item.id in new.layout.fields:

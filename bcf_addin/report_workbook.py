@@ -12,7 +12,6 @@ from openpyxl.utils import get_column_letter
 from .balances import Balances
 from .checks.findings import Severity
 from .checks.report import CheckReport
-from .descriptions.loader import load
 from .files import Existing, claimed, save_atomically, xlsx_target
 from .money import pounds
 
@@ -34,13 +33,12 @@ def _link(report_path: Path, checked: Path, sheet: str, cell: str) -> str:
 
 
 def build_report(report: CheckReport, out: Path, balances: Balances | None = None) -> Workbook:
-    desc = load(report.template)
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
     rows = [
         ("Return checked", str(report.path)),
-        ("Template", f"{desc.name} (Version {desc.version})"),
+        ("Template", str(report.title)),
         ("Health and Wellbeing Board", report.hwb or "not chosen"),
         ("Checked on", datetime.now().strftime("%d/%m/%Y %H:%M")),
         ("Result", "Template Complete" if report.complete else "Incomplete Template"),
@@ -85,27 +83,59 @@ def build_report(report: CheckReport, out: Path, balances: Balances | None = Non
     for col in "BCD":
         summary.column_dimensions[col].width = 20
 
+    _findings_sheet(wb, report.findings, lambda f: _link(out, Path(report.path), f.sheet, f.cell))
+    return wb
+
+
+def _findings_sheet(wb: Workbook, findings, link=None, where=("Sheet", "Cell")) -> None:
+    """One row per finding; `link(finding)`, when given, makes the place a hyperlink to it."""
     ws = wb.create_sheet("Findings")
-    headers = ("Severity", "Code", "Sheet", "Cell", "Message", "How to fix")
+    headers = ("Severity", "Code", *where, "Message", "How to fix")
     for j, h in enumerate(headers, start=1):
         c = ws.cell(1, j, h)
         c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
-    checked = Path(report.path)
-    for i, f in enumerate(report.findings, start=2):
+    for i, f in enumerate(findings, start=2):
         values = (f.severity.value, f.code, f.sheet or "", f.cell or "", f.message, f.hint)
         for j, v in enumerate(values, start=1):
             c = ws.cell(i, j, v)
             c.alignment = Alignment(wrap_text=j >= 5, vertical="top")
         ws.cell(i, 1).fill = FILLS[f.severity]
-        if f.sheet and f.cell:
-            link = ws.cell(i, 4)
-            link.hyperlink = _link(out, checked, f.sheet, f.cell)
-            link.font = Font(color="0563C1", underline="single")
+        if link and f.sheet and f.cell:
+            cell = ws.cell(i, 4)
+            cell.hyperlink = link(f)
+            cell.font = Font(color="0563C1", underline="single")
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(2, len(report.findings) + 1)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(2, len(findings) + 1)}"
     for col, width in zip("ABCDEF", (10, 8, 26, 12, 70, 60)):
         ws.column_dimensions[col].width = width
+
+
+def build_narrative_report(report) -> Workbook:
+    """The narrative check's findings (a NarrativeReport) as a workbook like the return's."""
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    summary["A1"] = "Better Care Fund narrative check"
+    summary["A1"].font = Font(bold=True, size=14)
+    rows = [("Narrative checked", report.file), ("Health and Wellbeing Board(s)", ", ".join(report.hwbs) or "none named"),
+            ("Figures compared with", "; ".join(report.returns) or "no return"),
+            ("Checked on", datetime.now().strftime("%d/%m/%Y %H:%M")), ("Words", report.total_words),
+            *((label, report.count(s)) for label, s in (("Errors", Severity.ERROR), ("Warnings", Severity.WARNING),
+                                                       ("Notes", Severity.INFO)))]
+    for i, (k, v) in enumerate(rows, start=3):
+        summary.cell(i, 1, k).font = Font(bold=True)
+        summary.cell(i, 2, v)
+    summary.column_dimensions["A"].width = 32
+    summary.column_dimensions["B"].width = 80
+    _findings_sheet(wb, report.findings, where=("Section", "Where"))
     return wb
+
+
+def write_narrative_report(report, out: str | Path) -> Path:
+    out = xlsx_target(Path(out))
+    with claimed(out):
+        save_atomically(build_narrative_report(report), out, existing="backup")
+    return out
 
 
 def write_report(report: CheckReport, out: str | Path, balances: Balances | None = None, *,
@@ -118,10 +148,6 @@ def write_report(report: CheckReport, out: str | Path, balances: Balances | None
     if out.exists() and Path(report.path).exists() and out.resolve() == Path(report.path).resolve():
         raise BcfError("is the return being checked; write the report to another file", file=str(out))
     with claimed(out):
-        if balances is None:
-            from .api import balances as compute_balances
-
-            balances = compute_balances(report.path)
-        wb = build_report(report, out, balances)
+        wb = build_report(report, out, balances if balances is not None else report.balances)
         save_atomically(wb, out, existing=existing)
     return out

@@ -31,6 +31,19 @@ class Line:
     row_id: str | None = None
 
 
+@dataclass(frozen=True)
+class TemplateName:
+    """Which template a result is about, as NHS England titles it: results carry it so that
+    whoever presents them need not reopen the description."""
+
+    kind: str
+    name: str
+    version: str
+
+    def __str__(self) -> str:
+        return f"{self.name} (Version {self.version})"
+
+
 @dataclass
 class OpenTemplate:
     workbook: Workbook
@@ -42,6 +55,11 @@ class OpenTemplate:
         self._items = {it.id: it for sheet in self.description.sheets for it in sheet.items
                        if isinstance(it, Table) or getattr(it, "kind", "") == "field"}
         self._lines: dict[tuple[str, bool], list[Line]] = {}
+
+    @property
+    def title(self) -> TemplateName:
+        d = self.description
+        return TemplateName(d.kind, d.name, d.version)
 
     @property
     def hwb(self) -> str | None:

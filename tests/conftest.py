@@ -25,6 +25,21 @@ def _no_user_descriptions(tmp_path_factory):
         os.environ[USER_ENV] = before
 
 
+REGIONAL_MANAGER = "better.care.manager@nhs.net"
+
+
+@pytest.fixture(autouse=True)
+def user_folder(tmp_path_factory, monkeypatch) -> Path:
+    """The officer's own bcf-addin folder, one per test, never the real one; its config names a
+    regional Better Care Manager."""
+    from bcf_addin.userdirs import HOME_ENV
+
+    folder = tmp_path_factory.mktemp("user")
+    (folder / "config.yaml").write_text(f"regional_manager: {REGIONAL_MANAGER}\n", encoding="utf-8")
+    monkeypatch.setenv(HOME_ENV, str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def _plan_template(tmp_path_factory) -> Path:
     from bcf_addin.api import new_replica

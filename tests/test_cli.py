@@ -43,7 +43,7 @@ def test_submit_refuses_a_return_with_errors_and_saves_a_complete_one(populated_
     out = tmp_path / "outbox"
     out.mkdir()
     res = CliRunner().invoke(main, ["submit", str(populated_plan), "--to", str(out)])
-    assert res.exit_code == 1 and "no copy was saved" in res.output and not list(out.iterdir())
+    assert res.exit_code == 1 and "nothing was saved" in res.output and not list(out.iterdir())
     res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(out)])
     assert res.exit_code == 0, res.output
     assert (out / "Leicestershire HWB.xlsx").read_bytes() == complete_plan.read_bytes()
@@ -67,18 +67,3 @@ def test_check_many_returns_reports_each_and_exits_with_the_worst(populated_plan
     assert res.exit_code == 1
     data = json.loads(res.output[res.output.index("["):])
     assert [d["complete"] for d in data] == [True, False] and data[0]["hwb"] == "Leicestershire"
-
-
-def test_submit_can_write_an_unsent_email_with_the_copy_attached(complete_plan, tmp_path):
-    from email import policy
-    from email.parser import BytesParser
-
-    res = CliRunner().invoke(main, ["submit", str(complete_plan), "--to", str(tmp_path), "--draft"])
-    assert res.exit_code == 0, res.output
-    draft = tmp_path / "Leicestershire HWB.eml"
-    msg = BytesParser(policy=policy.default).parsebytes(draft.read_bytes())
-    assert msg["To"] == "england.bettercarefundteam@nhs.net" and msg["X-Unsent"] == "1"
-    assert msg["Subject"].startswith("Leicestershire HWB: Better Care Fund 2025-26 Planning Template")
-    (attachment,) = list(msg.iter_attachments())
-    assert attachment.get_filename() == "Leicestershire HWB.xlsx"
-    assert attachment.get_content() == (tmp_path / "Leicestershire HWB.xlsx").read_bytes()

@@ -14,6 +14,7 @@ count and compare. What the remote engine cannot do is replaced, and says so whe
 from __future__ import annotations
 
 import shutil
+import types
 import tempfile
 from collections import Counter
 from datetime import datetime
@@ -34,7 +35,8 @@ from bcf_addin.excel.book import (ExcelWorkbook, WriteRefused, engine_value, exc
                                   excel_value, with_writes)
 from bcf_addin.excel.ui import ExcelUi
 from bcf_addin.model import Cell, CellWrite
-from bcf_addin.submission import CopyExists, save_copy, submission_name
+from bcf_addin.present.reports import verdict
+from bcf_addin.submission import submission_name
 from bcf_addin.xlsx.reader import read_workbook
 
 from excel_support import LICENSE_ENV, actions, book_json, funcs, remote_engine, written_cells
@@ -122,6 +124,10 @@ class Answers(ExcelUi):
         self.questions.append(text)
         return self._answers.pop(0)
 
+    def ask(self, text):
+        self.questions.append(text)
+        return self._answers.pop(0)
+
     def status(self, text):
         self.statuses.append(text)
         super().status(text)
@@ -167,7 +173,7 @@ def test_check_read_through_xlwings_equals_bcf_check_on_the_file_except_formula_
     checked = commands._check(api.recognise(wb))
     assert checked.skipped == ["X601", "X602", "X603"]
     assert ("Sheet protection and the template's own formulas cannot be read from this Excel, so rules "
-            "X601, X602, X603 were not applied") in commands._verdict(checked)
+            "X601, X602, X603 were not applied") in verdict(checked.report)
     assert findings(commands._check(api.recognise(wb)).report) == findings(from_file)
 
 
@@ -222,7 +228,7 @@ def test_desktop_excel_formulas_are_read_in_one_call_per_sheet_and_x601_is_then_
     report = commands._check(api.recognise(wb))
     # Excel gives no sheet protection to any engine: the unprotected-sheet rule is left to the file.
     assert report.skipped == ["X602"]
-    assert "Sheet protection cannot be read from this Excel, so rule X602 was not applied" in commands._verdict(report)
+    assert "Sheet protection cannot be read from this Excel, so rule X602 was not applied" in verdict(report.report)
     assert findings(report.report) == findings(api.check(populated_plan))
 
 
@@ -352,8 +358,10 @@ def test_the_report_is_the_cli_report_and_opens_as_a_new_workbook(populated_plan
     assert len(report.errors) == 47
     message = ui.messages[-1]
     assert "47 errors" in message and "not complete" in message
-    assert "NHS Minimum Contribution £294,616 unallocated" in message
-    assert "Local Authority Better Care Grant £2,702,745 unallocated" in message
+    # The unallocated funds in M301's own words, as bcf check says them.
+    m301 = [f.message for f in report.findings if f.code == "M301"]
+    assert len(m301) == 2 and all(f"M301: {text}" in message for text in m301)
+    assert "£294,616 of the NHS Minimum Contribution (£57,070,979) is not allocated" in message
 
 
 def test_balances_message_in_plain_english(populated_plan, remote):
@@ -428,6 +436,31 @@ def test_collect_returns_cancelled_does_nothing(populated_plan, remote):
     book = remote(populated_plan)
     ui = Answers(book)
     assert commands.collect_returns(book, ui=ui, choose_folder=lambda: None) is None
+
+
+def test_check_narrative_holds_the_document_to_the_open_return(populated_plan, remote, tmp_path):
+    from openpyxl import load_workbook
+
+    from bcf_addin.narrative.check import check_narrative
+    from narrative_docx import build_narrative
+
+    narrative = build_narrative(tmp_path / "Leicestershire narrative 2026-27.docx")
+    book = remote(populated_plan)
+    ui = Answers(book)
+    report = commands.check_narrative(book, ui=ui, choose_file=lambda: narrative)
+    from_files = check_narrative(narrative, [populated_plan])
+    assert findings(report) == findings(from_files) and any(f.code == "N807" for f in report.findings)
+    (opened,) = ui.opened
+    rows = list(load_workbook(opened)["Findings"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[4]) for r in rows] == [(f.severity.value, f.code, f.message) for f in report.findings]
+    message = ui.messages[-1]
+    assert "not ready yet: 2 errors to fix" in message and "error N803: 'Choose an item.'" in message
+
+
+def test_check_narrative_cancelled_does_nothing(populated_plan, remote):
+    book = remote(populated_plan)
+    ui = Answers(book)
+    assert commands.check_narrative(book, ui=ui, choose_file=lambda: None) is None
     assert ui.opened == [] and ui.messages == []
 
 
@@ -642,43 +675,113 @@ def copy_of(src):
     return lambda path: shutil.copy(src, path)
 
 
-def test_save_for_submission_saves_a_copy_named_as_nhs_england_asks(saved_return, remote):
+REASON = "sign-off by the board on 2 June"
+
+
+def test_save_for_submission_saves_the_pack_bcf_submit_writes(saved_return, remote):
+    import json
+    from email import policy
+    from email.parser import BytesParser
+
+    from conftest import REGIONAL_MANAGER
+
     book = remote(saved_return, name=str(saved_return))
-    ui = Answers(book, answers=[True], save_copy_as=copy_of(saved_return))
+    ui = Answers(book, answers=[REASON], save_copy_as=copy_of(saved_return))
     saved = commands.save_for_submission(book, ui=ui)
-    assert saved == saved_return.parent / "Leicestershire HWB.xlsx" and saved.exists()
-    assert "47 errors" in ui.questions[0] and "anyway" in ui.questions[0]
+    folder = saved_return.parent
+    assert saved == folder / "Leicestershire HWB.xlsx" and saved.read_bytes() == saved_return.read_bytes()
+    assert "47 errors" in ui.questions[0] and "say why" in ui.questions[0]
     assert book.name == str(saved_return) and saved_return.exists()
     assert "save" not in funcs(book) and "setValues" not in funcs(book)
     assert "still Leicestershire plan 2025-26 draft.xlsx" in ui.messages[-1]
-    assert sorted(p.name for p in saved_return.parent.iterdir()) == [
-        "Leicestershire HWB.xlsx", "Leicestershire plan 2025-26 draft.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "Leicestershire HWB.eml", "Leicestershire HWB.xlsx", "Leicestershire plan 2025-26 draft.xlsx", "manifest.json"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["accepted_errors"] == REASON and manifest["errors_left"] == ["C101", "C104", "M301"]
+    # Read from Excel, whose results are its own: not stale as after a file-based write.
+    assert manifest["check"]["stale_results"] is False
+    msg = BytesParser(policy=policy.default).parsebytes((folder / "Leicestershire HWB.eml").read_bytes())
+    assert msg["Cc"] == REGIONAL_MANAGER and REASON in msg.get_body(("plain",)).get_content()
 
 
-def test_cancel_on_the_errors_warning_saves_nothing(saved_return, remote):
+class FakeOutlook:
+    """Classic Outlook's COM objects as far as a draft goes; sending is a failure of the test."""
+
+    def __init__(self):
+        self.items = []
+
+    def CreateItem(self, kind):
+        assert kind == 0
+        item = types.SimpleNamespace(attached=[], shown=[])
+        item.Attachments = types.SimpleNamespace(Add=item.attached.append)
+        item.Display = item.shown.append
+        item.Send = lambda: pytest.fail("the draft was sent")
+        self.items.append(item)
+        return item
+
+
+def test_with_classic_outlook_the_draft_opens_in_outlook_and_is_never_sent(saved_return, remote):
+    from conftest import REGIONAL_MANAGER
+
+    outlook = FakeOutlook()
     book = remote(saved_return, name=str(saved_return))
-    ui = Answers(book, answers=[False], save_copy_as=copy_of(saved_return))
-    assert commands.save_for_submission(book, ui=ui) is None
-    assert not (saved_return.parent / "Leicestershire HWB.xlsx").exists() and ui.messages == []
+    ui = Answers(book, answers=[REASON], save_copy_as=copy_of(saved_return))
+    saved = commands.save_for_submission(book, ui=ui, outlook=outlook)
+    (item,) = outlook.items
+    assert item.attached == [str(saved)] and item.shown == [False]
+    assert item.To == "england.bettercarefundteam@nhs.net" and item.CC == REGIONAL_MANAGER
+    assert REASON in item.Body and item.Subject.startswith("Leicestershire HWB: ")
+    assert not list(saved_return.parent.glob("*.eml")) and "open in Outlook" in ui.messages[-1]
+
+
+def test_classic_outlook_only_on_windows_and_only_when_it_answers():
+    from bcf_addin.outlook import classic_outlook
+
+    app = object()
+    assert classic_outlook(lambda name: app, platform="win32") is app
+    assert classic_outlook(lambda name: pytest.fail("asked off Windows"), platform="darwin") is None
+
+    def new_outlook(name):
+        raise OSError("Invalid class string")
+
+    assert classic_outlook(new_outlook, platform="win32") is None
+
+
+def test_without_a_regional_manager_the_message_says_where_to_set_one(saved_return, remote, user_folder):
+    (user_folder / "config.yaml").unlink()
+    book = remote(saved_return, name=str(saved_return))
+    ui = Answers(book, answers=[REASON], save_copy_as=copy_of(saved_return))
+    assert commands.save_for_submission(book, ui=ui) is not None
+    assert f"regional_manager: name@nhs.net' in {user_folder / 'config.yaml'}" in ui.messages[-1]
+
+
+def test_cancel_on_the_errors_question_saves_nothing(saved_return, remote):
+    book = remote(saved_return, name=str(saved_return))
+    for answer in (None, "   "):
+        ui = Answers(book, answers=[answer], save_copy_as=copy_of(saved_return))
+        assert commands.save_for_submission(book, ui=ui) is None
+        assert sorted(p.name for p in saved_return.parent.iterdir()) == [saved_return.name] and ui.messages == []
 
 
 def test_an_existing_copy_is_replaced_only_when_the_officer_says_so(saved_return, remote):
     existing = saved_return.parent / "Leicestershire HWB.xlsx"
     existing.write_bytes(b"last week's copy")
     book = remote(saved_return, name=str(saved_return))
-    ui = Answers(book, answers=[True, False], save_copy_as=copy_of(saved_return))
+    ui = Answers(book, answers=[REASON, False], save_copy_as=copy_of(saved_return))
     assert commands.save_for_submission(book, ui=ui) is None
-    assert existing.read_bytes() == b"last week's copy" and "already exists" in ui.questions[1]
-    ui = Answers(book, answers=[True, True], save_copy_as=copy_of(saved_return))
+    assert existing.read_bytes() == b"last week's copy" and "already there" in ui.questions[1]
+    ui = Answers(book, answers=[REASON, True], save_copy_as=copy_of(saved_return))
     assert commands.save_for_submission(book, ui=ui) == existing
     assert existing.read_bytes() == saved_return.read_bytes()
+    (backup,) = saved_return.parent.glob("Leicestershire HWB (backup *).xlsx")
+    assert backup.read_bytes() == b"last week's copy"
 
 
-def test_the_remote_engine_cannot_answer_ok_so_nothing_is_saved(saved_return, remote):
+def test_the_remote_engine_cannot_take_a_reason_so_nothing_is_saved(saved_return, remote):
     book = remote(saved_return, name=str(saved_return))
     ui = ExcelUi(book, save_copy_as=copy_of(saved_return))
     assert commands.save_for_submission(book, ui=ui) is None
-    assert funcs(book) == ["alert"] and actions(book)[0]["args"][2] == "ok_cancel"
+    assert funcs(book) == ["alert"] and "--accept-errors" in actions(book)[0]["args"][0]
     assert not (saved_return.parent / "Leicestershire HWB.xlsx").exists()
 
 
@@ -696,23 +799,6 @@ def test_submission_names(replicas, populated_plan):
     blank = api.open_template(api.new_replica("planning-2025-26", populated_plan.parent / "blank.xlsx"))
     with pytest.raises(BcfError, match="Health and Wellbeing Board is not chosen"):
         submission_name(blank)
-
-
-def test_save_copy_never_replaces_a_file_unasked_and_leaves_nothing_half_written(tmp_path):
-    src = tmp_path / "return.xlsx"
-    src.write_bytes(b"new")
-    folder = tmp_path / "out"
-    folder.mkdir()
-    (folder / "Leicestershire HWB.xlsx").write_bytes(b"old")
-    with pytest.raises(CopyExists):
-        save_copy(src, folder, "Leicestershire HWB.xlsx")
-    assert (folder / "Leicestershire HWB.xlsx").read_bytes() == b"old"
-    assert save_copy(src, folder, "Leicestershire HWB.xlsx", overwrite=True).read_bytes() == b"new"
-    with pytest.raises(BcfError, match="is the return itself"):
-        save_copy(src, tmp_path, "return.xlsx", overwrite=True)
-    backup, copy = sorted(p.name for p in folder.iterdir())
-    assert backup.startswith("Leicestershire HWB (backup ") and copy == "Leicestershire HWB.xlsx"
-    assert (folder / backup).read_bytes() == b"old"
 
 
 # -- errors, progress, help --------------------------------------------------------------------

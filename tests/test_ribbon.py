@@ -34,8 +34,8 @@ KNOWN_ATTRIBUTES = {
                "showLabel", "getShowLabel", "showImage", "getShowImage", "insertAfterMso", "insertBeforeMso",
                "insertAfterQ", "insertBeforeQ"},
 }
-BUTTON_IDS = ["bcfPopulate", "bcfCheck", "bcfBalances", "bcfWhatChanged", "bcfSaveForSubmission", "bcfCollectReturns",
-              "bcfHelp"]
+BUTTON_IDS = ["bcfPopulate", "bcfCheck", "bcfBalances", "bcfWhatChanged", "bcfCheckNarrative", "bcfSaveForSubmission",
+              "bcfCollectReturns", "bcfHelp"]
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +121,7 @@ def test_commands_point_at_the_engine_functions():
         "bcfCheck": "bcf_addin.excel.commands:check",
         "bcfBalances": "bcf_addin.excel.commands:balances",
         "bcfWhatChanged": "bcf_addin.excel.commands:what_changed",
+        "bcfCheckNarrative": "bcf_addin.excel.commands:check_narrative",
         "bcfSaveForSubmission": "bcf_addin.excel.commands:save_for_submission",
         "bcfCollectReturns": "bcf_addin.excel.commands:collect_returns",
         "bcfHelp": "bcf_addin.excel.commands:help",
@@ -142,7 +143,8 @@ def engine(monkeypatch):
     """A stand-in for bcf_addin.excel.commands that records which function got which book."""
     calls = []
     commands = types.ModuleType("bcf_addin.excel.commands")
-    for name in ("populate", "check", "balances", "what_changed", "save_for_submission", "collect_returns", "help"):
+    for name in ("populate", "check", "balances", "what_changed", "check_narrative", "save_for_submission",
+                 "collect_returns", "help"):
         setattr(commands, name, lambda book, name=name: calls.append((name, book)) or name)
     package = types.ModuleType("bcf_addin.excel")
     package.__path__ = []
@@ -156,8 +158,8 @@ def engine(monkeypatch):
 
 @pytest.mark.parametrize("control_id, function", [
     ("bcfPopulate", "populate"), ("bcfCheck", "check"), ("bcfBalances", "balances"),
-    ("bcfWhatChanged", "what_changed"), ("bcfSaveForSubmission", "save_for_submission"),
-    ("bcfCollectReturns", "collect_returns"), ("bcfHelp", "help"),
+    ("bcfWhatChanged", "what_changed"), ("bcfCheckNarrative", "check_narrative"),
+    ("bcfSaveForSubmission", "save_for_submission"), ("bcfCollectReturns", "collect_returns"), ("bcfHelp", "help"),
 ])
 def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, function):
     calls, book, _ = engine

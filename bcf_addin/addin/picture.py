@@ -36,6 +36,11 @@ ICONS = {
                          '<path d="M18 18h8" stroke="#c00" stroke-width="2"/>',
     "FileOpen": '<path d="M3 9h9l2 3h15v15H3z" fill="#e8b84a"/>'
                 '<path d="M3 14h26l-3 13H3z" fill="#f5d27a"/>',
+    "FileSaveAsWordDocx": '<rect x="8" y="3" width="20" height="26" rx="1" fill="#fff" stroke="#2b579a"/>'
+                          '<path d="M15 9h10M15 13h10M15 17h10M15 21h10" stroke="#9db3d6"/>'
+                          '<rect x="3" y="9" width="14" height="14" rx="1" fill="#2b579a"/>'
+                          '<text x="10" y="20" font-size="11" font-weight="bold" text-anchor="middle" '
+                          'fill="#fff">W</text>',
     "FileSaveAs": '<rect x="4" y="4" width="22" height="24" rx="2" fill="#2b579a"/>'
                   '<rect x="9" y="4" width="12" height="8" fill="#dde6f3"/>'
                   '<rect x="8" y="17" width="14" height="11" fill="#fff"/>'

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..template import TemplateName
 from .findings import Finding, Severity
 
 
@@ -23,6 +24,9 @@ class CheckReport:
     sheets: list[SheetStatus] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)      # rule codes the read gave no facts for
+    title: TemplateName | None = None
+    stale_results: bool = False       # the file's formula results await Excel's recalculation
+    balances: object | None = field(default=None, repr=False)     # the Balances the money rules used
 
     @property
     def complete(self) -> bool:

@@ -13,12 +13,13 @@ def check_template(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, s
     """`unknown`: facts the read could not get (Excel gives no formulas to some engines); the rules
     that need them are skipped and named in the report rather than reporting false findings."""
     ctx = CheckContext(tpl, previous, stale_caches)
-    report = CheckReport(tpl.description.kind, tpl.hwb, tpl.workbook.path)
+    report = CheckReport(tpl.description.kind, tpl.hwb, tpl.workbook.path, title=tpl.title, stale_results=stale_caches)
     for rule in rules:
         if rule.needs & unknown:
             report.skipped.append(rule.code)
             continue
         report.findings.extend(rule.check(ctx, rule))
+    report.balances = ctx.balances
     report.findings.sort(key=lambda f: (_sheet_order(tpl, f.sheet), f.severity.rank, _cell_order(f.cell), f.code))
     incomplete = {f.sheet for f in report.findings
                   if f.severity is Severity.ERROR and f.code.startswith("C")}

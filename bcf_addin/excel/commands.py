@@ -21,19 +21,18 @@ from typing import Callable, Sequence
 
 from ..api import check_open, plan_populate, recognise
 from ..balances import Balances, compute
-from ..checks.findings import Severity
-from ..checks.registry import rule
 from ..checks.report import CheckReport
 from ..errors import BcfError, UnmatchedHeadings, WrongTemplate
-from ..money import pounds
 from ..populate import TablePlan
-from ..submission import save_copy, submission_name
+from ..present import balances_summary, changes_summary, check_summary, verdict
+from ..present.reports import count, heading
+from ..submission import submission_name
 from ..template import OpenTemplate
 from .book import read_book, with_writes, write_cells
 from .ui import ExcelUi
 
-__all__ = ["populate", "check", "balances", "what_changed", "save_for_submission", "collect_returns", "help",
-           "log_file"]
+__all__ = ["populate", "check", "balances", "what_changed", "check_narrative", "save_for_submission",
+           "collect_returns", "help", "log_file"]
 
 LOG_ENV = "BCF_ADDIN_LOG"
 INSPECT_ADVICE = ("To see what the tools found in it and what not (a renamed heading, another year's template), "
@@ -119,6 +118,13 @@ def _read(book, ui: ExcelUi) -> OpenTemplate:
         raise
 
 
+def _read_and_choose(book, ui: ExcelUi, choose: Callable[[], object]) -> tuple[OpenTemplate, Path | None]:
+    """The open return, and the one file the officer picks to go with it (None if they cancel)."""
+    tpl = _read(book, ui)
+    picked = choose()
+    return tpl, None if picked in (None, False, "") else Path(picked)
+
+
 @dataclass
 class Checked:
     report: CheckReport
@@ -128,57 +134,6 @@ class Checked:
 def _check(tpl: OpenTemplate, *, stale_caches: bool = False) -> Checked:
     report = check_open(tpl, stale_caches=stale_caches)
     return Checked(report, report.skipped)
-
-
-def _heading(tpl: OpenTemplate) -> str:
-    d = tpl.description
-    return f"{tpl.hwb or 'Health and Wellbeing Board not chosen'}: {d.name}"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _verdict(checked: Checked) -> str:
-    r = checked.report
-    errors, warnings = r.count(Severity.ERROR), r.count(Severity.WARNING)
-    if r.complete:
-        text = "The return is complete: no errors."
-        if warnings:
-            text += f" {_count(warnings, 'warning')} to look at."
-    else:
-        text = (f"The return is not complete yet: {_count(errors, 'error')} to fix"
-                f" and {_count(warnings, 'warning')} to look at.")
-        todo = [s.sheet for s in r.sheets if not s.complete]
-        if todo:
-            text += "\nSheets still incomplete: " + ", ".join(todo) + "."
-    if checked.skipped:
-        unread = sorted({_UNREAD.get(n, n) for code in checked.skipped for n in rule(code).needs})
-        one = len(checked.skipped) == 1
-        which = ("rule " if one else "rules ") + ", ".join(checked.skipped)
-        text += (f"\n{' and '.join(unread).capitalize()} cannot be read from this Excel, so {which} "
-                 f"{'was' if one else 'were'} not applied (bcf check on the saved file applies "
-                 f"{'it' if one else 'them'}).")
-    return text
-
-
-# What a read through Excel may lack, as the officer would name it.
-_UNREAD = {"formulas": "the template's own formulas", "protection": "sheet protection"}
-
-
-def _unallocated(b: Balances) -> str:
-    left = [x for x in b.running_balances if x.balance != 0]
-    if not b.running_balances:
-        return ""
-    if not left:
-        return "Every funding source is fully allocated."
-    parts = []
-    for x in left:
-        if x.balance > 0:
-            parts.append(f"{x.source} {pounds(x.balance)} unallocated")
-        else:
-            parts.append(f"{x.source} {pounds(-x.balance)} more planned than its income")
-    return "Not allocated exactly: " + "; ".join(parts) + "."
 
 
 def _report_file(tpl: OpenTemplate, what: str) -> Path:
@@ -231,7 +186,7 @@ def populate(book, ui: ExcelUi, choose_register: Callable[[], object] | None = N
     writes = [w for p in plans for w in p.writes]
     if not writes:
         ui.message("There was nothing to write: the register has no lines the template takes.")
-        return Populated(plans, 0, Checked(CheckReport(tpl.description.kind, tpl.hwb, tpl.workbook.path)))
+        return Populated(plans, 0, Checked(CheckReport(tpl.description.kind, tpl.hwb, tpl.workbook.path, title=tpl.title)))
     ui.status(f"Better Care Fund: writing {len(writes)} cells...")
     written = write_cells(book, writes, before=tpl.workbook)
     ui.status("Better Care Fund: checking...")
@@ -266,16 +221,16 @@ def _registers(picked) -> list[Path]:
 
 
 def _populate_summary(tpl, registers: Sequence[Path], plans: list[TablePlan], written: int, checked: Checked) -> str:
-    lines = [_heading(tpl), "",
+    lines = [heading(checked.report), "",
              f"Wrote {written} cells from {', '.join(p.name for p in registers)}:"]
-    lines += [f"  {p.sheet}: {_count(p.lines, 'line')} into the {p.table.replace('_', ' ')} table" for p in plans]
+    lines += [f"  {p.sheet}: {count(p.lines, 'line')} into the {p.table.replace('_', ' ')} table" for p in plans]
     notes = [n for p in plans for n in p.notes]
     if notes:
-        lines += ["", f"{_count(len(notes), 'note')} on the register:"]
+        lines += ["", f"{count(len(notes), 'note')} on the register:"]
         lines += [f"  {n.severity}: {n.message}" for n in notes[:5]]
         if len(notes) > 5:
             lines.append(f"  and {len(notes) - 5} more.")
-    lines += ["", _verdict(checked), "Press Check return for the list, with a link to each cell.",
+    lines += ["", verdict(checked.report), "Press Check return for the list, with a link to each cell.",
               "", "Excel cannot undo this: to go back, close the return without saving it."]
     return "\n".join(lines)
 
@@ -293,46 +248,17 @@ def _checked_with_report(book, ui: ExcelUi, status: str, kind: str):
 @_command
 def check(book, ui: ExcelUi) -> CheckReport:
     """Check the open return; open the findings as a workbook and sum them up in a message."""
-    tpl, checked, bal = _checked_with_report(book, ui, "Better Care Fund: checking...", "check")
-    lines = [_heading(tpl), "", _verdict(checked)]
-    unallocated = _unallocated(bal)
-    if unallocated:
-        lines.append(unallocated)
-    lines += ["", "The list of what to fix, with a link to each cell, is open in a new workbook."]
-    ui.message("\n".join(lines))
+    _, checked, _ = _checked_with_report(book, ui, "Better Care Fund: checking...", "check")
+    ui.message(check_summary(checked.report))
     return checked.report
 
 
 @_command
 def balances(book, ui: ExcelUi) -> Balances:
     """Running balances and minimum spend of the open return, computed from its scheme lines."""
-    tpl, _, bal = _checked_with_report(book, ui, "Better Care Fund: computing the balances...", "balances")
-    ui.message(_balances_summary(tpl, bal))
+    _, _, bal = _checked_with_report(book, ui, "Better Care Fund: computing the balances...", "balances")
+    ui.message(balances_summary(bal))
     return bal
-
-
-def _balances_summary(tpl: OpenTemplate, b: Balances) -> str:
-    lines = [_heading(tpl), ""]
-    if not b.running_balances:
-        lines.append("This template has no running balances.")
-    for x in b.running_balances:
-        if x.income == 0 and x.expenditure == 0:
-            continue
-        if x.balance == 0:
-            lines.append(f"{x.source}: all {pounds(x.income)} allocated.")
-        elif x.balance > 0:
-            lines.append(f"{x.source}: {pounds(x.expenditure)} of {pounds(x.income)} allocated; "
-                         f"{pounds(x.balance)} unallocated.")
-        else:
-            lines.append(f"{x.source}: {pounds(x.expenditure)} planned against {pounds(x.income)} of income; "
-                         f"{pounds(-x.balance)} too much.")
-    if b.unmatched_lines:
-        lines.append(f"{_count(len(b.unmatched_lines), 'scheme line')} with money name no known funding source.")
-    for m in b.minimum_spend:
-        verdict = "met" if m.met else f"NOT met, {pounds(m.shortfall)} short"
-        lines.append(f"\n{m.label}: {pounds(m.spend)} against a minimum of {pounds(m.minimum)} ({verdict}).")
-    lines += ["", "The balances and the check's findings are open in a new workbook."]
-    return "\n".join(lines)
 
 
 @_command
@@ -346,43 +272,58 @@ def what_changed(book, ui: ExcelUi, choose_file: Callable[[], object] | None = N
     from ..diff import diff_templates
     from ..diff_workbook import write_diff_report
 
-    tpl = _read(book, ui)
-    picked = choose_file() if choose_file else ui.choose_workbook(
-        "Choose the earlier version of this return to compare it with",
-        "bcf diff EARLIER.xlsx RETURN.xlsx")
-    if picked in (None, False, ""):
+    tpl, picked = _read_and_choose(book, ui, choose_file or (lambda: ui.choose_workbook(
+        "Choose the earlier version of this return to compare it with", "bcf diff EARLIER.xlsx RETURN.xlsx")))
+    if picked is None:
         return None
     ui.status("Better Care Fund: reading the earlier version...")
-    d = diff_templates(open_template(Path(picked)), tpl)
+    d = diff_templates(open_template(picked), tpl)
     if not d.same:
         ui.status("Better Care Fund: writing the list of changes...")
         ui.open_workbook(write_diff_report(d, _report_file(tpl, "what changed")))
-    ui.message(_changes_summary(tpl, Path(picked), d))
+    ui.message(changes_summary(d, picked.name))
     return d
 
 
-def _changes_summary(tpl: OpenTemplate, earlier: Path, d) -> str:
-    lines = [_heading(tpl), "", f"Compared with {earlier.name}:"]
-    if d.same:
-        return "\n".join([*lines, "nothing has changed in the input cells."])
-    changed = len({c.key for c in d.changes if c.kind == "line"})
-    answers = sum(1 for c in d.changes if c.kind != "line")
-    lines.append(f"{_count(changed, 'line')} changed, {len(d.lines_added)} added, {len(d.lines_removed)} removed; "
-                 f"{_count(answers, 'other answer')} changed.")
-    for m in d.moved():
-        if m.old is not None and m.new is not None:
-            lines.append(f"  {m.name}, {m.figure}: {pounds(m.old)} -> {pounds(m.new)}")
-    lines += ["", "The list of changes, with a link to each cell, is open in a new workbook."]
-    return "\n".join(lines)
+@_command
+def check_narrative(book, ui: ExcelUi, choose_file: Callable[[], object] | None = None):
+    """Check a Word narrative return the officer picks, its figures held to the open return's.
+
+    The findings open as a workbook and are summed up in a message, as Check return does.
+    """
+    from ..api import check_narrative as check_document
+    from ..present import narrative_summary
+    from ..report_workbook import write_narrative_report
+
+    tpl, picked = _read_and_choose(book, ui, choose_file or (lambda: ui.choose_document(
+        "Choose the narrative return (.docx) to check against this return",
+        "bcf narrative NARRATIVE.docx --return RETURN.xlsx")))
+    if picked is None:
+        return None
+    ui.status("Better Care Fund: checking the narrative...")
+    report = check_document(picked, open_returns=[tpl])
+    ui.status("Better Care Fund: writing the report...")
+    ui.open_workbook(write_narrative_report(report, _report_file(tpl, "narrative check")))
+    ui.message(narrative_summary(report))
+    return report
 
 
 @_command
-def save_for_submission(book, ui: ExcelUi) -> Path | None:
-    """Save a copy of the open return under the name NHS England asks for, next to it.
+def save_for_submission(book, ui: ExcelUi, outlook=None) -> Path | None:
+    """Save the submission pack of the open return next to it: a copy under the name NHS England
+    asks for, and manifest.json; then an e-mail ready to send, in Outlook where classic Outlook
+    is there to open it, else as an .eml file beside the copy. Nothing is ever sent.
 
-    The open workbook keeps its name and its saved/unsaved state; an existing file is replaced
-    only when the officer says so.
+    The pack is the one `bcf submit` writes. The open workbook keeps its name and its
+    saved/unsaved state; an existing file is replaced only when the officer says so.
     """
+    from ..api import pack_contents
+    from ..mail import submission_draft
+    from ..outlook import classic_outlook, show_draft
+    from ..pack import MANIFEST, write_pack
+    from ..present import pack_summary
+    from ..userconfig import load_config
+
     tpl = _read(book, ui)
     name = submission_name(tpl)
     src = ui.book_path()
@@ -394,23 +335,26 @@ def save_for_submission(book, ui: ExcelUi) -> Path | None:
         raise BcfError(f"is a {src.suffix or 'file without an extension'} workbook; NHS England takes the "
                        ".xlsx template", file=str(src),
                        hint="save the return as an Excel Workbook (.xlsx) first")
-    target = src.parent / name
     if src.name.casefold() == name.casefold():
         raise BcfError(f"is already named '{name}', as NHS England asks", file=str(src),
-                       hint="save it (Ctrl+S) and send that file; no copy is needed")
+                       hint="save it under a working name (File > Save As), then press Save for submission again")
+    config = load_config()
     ui.status("Better Care Fund: checking...")
     checked = _check(tpl)
-    errors = checked.report.count(Severity.ERROR)
-    if errors and not ui.confirm(
-            f"{_heading(tpl)}\n\n{_verdict(checked)}\n\nNHS England may send back a return with errors. "
-            "Press Check return for the list.\n\nSave a copy for submission anyway?"):
-        return None
-    overwrite = False
-    if target.exists():
-        if not ui.confirm(f"{target} already exists.\n\nReplace it with a copy of the return as it is now?"):
+    reason = None
+    if checked.report.errors:
+        reason = ui.ask(f"{heading(checked.report)}\n\n{verdict(checked.report)}\n\nNHS England may send back a "
+                        "return with errors. Press Check return for the list.\n\nTo save it for submission anyway, "
+                        "say why (the reason goes into the manifest and the e-mail):")
+        if not (reason or "").strip():
             return None
-        overwrite = True
-    ui.status("Better Care Fund: saving the copy...")
+    outlook = outlook if outlook is not None else classic_outlook()
+    names = [src.parent / name, src.parent / MANIFEST] + ([] if outlook else [(src.parent / name).with_suffix(".eml")])
+    existing = [p for p in names if p.exists()]
+    if existing and not ui.confirm("\n".join(map(str, existing)) + "\n\nalready there. Replace with the return as it "
+                                   "is now? (The files replaced are kept as backup copies.)"):
+        return None
+    ui.status("Better Care Fund: saving the pack...")
     with tempfile.TemporaryDirectory(prefix="bcf-") as staging:
         staged = Path(staging) / f"submission{src.suffix}"
         try:
@@ -418,13 +362,14 @@ def save_for_submission(book, ui: ExcelUi) -> Path | None:
         except NotImplementedError:
             raise BcfError("this Excel cannot save a copy for the tools",
                            hint=f"use File > Save a Copy and name the copy '{name}'") from None
-        saved = save_copy(staged, src.parent, name, overwrite=overwrite)
-    lines = [f"Saved a copy for NHS England:\n{saved}", "",
-             f"The return you have open is unchanged and is still {src.name}."]
-    if errors:
-        lines.append(f"The copy has {_count(errors, 'error')}: NHS England may send it back.")
-    ui.message("\n".join(lines))
-    return saved
+        contents = pack_contents(tpl, checked.report, staged, accept_errors=reason)
+    draft = submission_draft(contents, config.regional_managers)
+    pack = write_pack(contents, src.parent, overwrite=bool(existing), draft=None if outlook else draft)
+    if outlook:
+        show_draft(outlook, draft, pack.paths)
+    ui.message(pack_summary(pack, open_name=src.name, in_outlook=bool(outlook),
+                            managers_set=bool(config.regional_managers), config=str(config.path)))
+    return pack.paths[0]
 
 
 @_command

@@ -21,6 +21,9 @@ MAX_MESSAGE = 1000
 REGISTER_FILTER = "Scheme registers (*.csv; *.xlsx),*.csv;*.xlsx,All files (*.*),*.*"
 CHOOSER_TITLE = "Choose the register to populate the return from"
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx; *.xlsm),*.xlsx;*.xlsm,All files (*.*),*.*"
+DOCUMENT_FILTER = "Word documents (*.docx),*.docx,All files (*.*),*.*"
+WORKBOOK_TYPES = ("xlsx", "xlsm", "org.openxmlformats.spreadsheetml.sheet")
+DOCUMENT_TYPES = ("docx", "org.openxmlformats.wordprocessingml.document")
 
 
 class ExcelUi:
@@ -43,6 +46,17 @@ class ExcelUi:
         """OK or Cancel. An engine that cannot wait for the answer counts as Cancel."""
         answer = self.book.app.alert(_fit(text), title=TITLE, buttons="ok_cancel", mode="critical")
         return answer == "ok"
+
+    def ask(self, text: str) -> str | None:
+        """A typed answer; None when the person cancels or this Excel cannot take one."""
+        if sys.platform.startswith("win"):
+            answer = self.book.app.api.InputBox(_fit(text), TITLE, "", Type=2)     # Type 2: text
+            return None if answer is False else str(answer)
+        if sys.platform == "darwin":
+            return _mac_ask(text)
+        self.message("This Excel cannot take a typed answer. Use the command line instead "
+                     "(bcf submit RETURN.xlsx --accept-errors \"REASON\").", warning=True)
+        return None
 
     def status(self, text: str | None) -> None:
         """Show progress in Excel's status bar; None hands the status bar back to Excel."""
@@ -80,10 +94,17 @@ class ExcelUi:
 
     def choose_workbook(self, title: str, command_line: str) -> Path | None:
         """Ask for one workbook file; None when the person cancels."""
+        return self._choose_one(title, command_line, WORKBOOK_FILTER, WORKBOOK_TYPES)
+
+    def choose_document(self, title: str, command_line: str) -> Path | None:
+        """Ask for one Word document; None when the person cancels."""
+        return self._choose_one(title, command_line, DOCUMENT_FILTER, DOCUMENT_TYPES)
+
+    def _choose_one(self, title: str, command_line: str, file_filter: str, mac_types) -> Path | None:
         if sys.platform.startswith("win"):
-            picked = _windows_open_dialog(self.book.app, WORKBOOK_FILTER, title, multiple=False)
+            picked = _windows_open_dialog(self.book.app, file_filter, title, multiple=False)
         elif sys.platform == "darwin":
-            picked = _mac_open_dialog(title, ("xlsx", "xlsm", "org.openxmlformats.spreadsheetml.sheet"))
+            picked = _mac_open_dialog(title, mac_types)
         else:
             raise BcfError("this Excel offers no way to choose a file", hint=f"use the command line instead: {command_line}")
         found = _paths(picked)
@@ -160,3 +181,10 @@ def _mac_open_dialog(prompt: str, types: Sequence[str]) -> list[str]:
     if done.returncode != 0:    # -128: the person pressed Cancel
         return []
     return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+def _mac_ask(text: str) -> str | None:
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    script = f'text returned of (display dialog "{quoted}" default answer "" with title "{TITLE}")'
+    done = subprocess.run(["osascript", "-e", script], capture_output=True, text=True)
+    return done.stdout.rstrip("\n") if done.returncode == 0 else None      # -128: Cancel

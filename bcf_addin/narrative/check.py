@@ -44,8 +44,9 @@ class NarrativeReport:
 
 
 def check_narrative(path: str | Path, returns: list[str | Path] = (),
-                    progress: Callable[[str], None] = lambda _: None) -> NarrativeReport:
-    """Every narrative rule over the document; with returns, its figures are held to theirs.
+                    progress: Callable[[str], None] = lambda _: None, *, open_returns=()) -> NarrativeReport:
+    """Every narrative rule over the document; with returns (files, or `open_returns` already
+    read, such as the workbook open in Excel), its figures are held to theirs.
     Confirmed figures are reported as info findings (N807), so one list says everything."""
     from ..api import open_template
     from ..checks.registry import NARRATIVE_RULES
@@ -57,6 +58,8 @@ def check_narrative(path: str | Path, returns: list[str | Path] = (),
         progress(f"Reading {Path(ret).name}")
         tpl = open_template(ret)
         reads.append(ReturnRead(str(ret), tpl.hwb, return_figures(tpl)))
+    for tpl in open_returns:
+        reads.append(ReturnRead(tpl.workbook.path, tpl.hwb, return_figures(tpl)))
     ctx = NarrativeContext(narrative, reads)
     findings = [f for rule in NARRATIVE_RULES for f in rule.check(ctx, rule)]
     order = {(p.section, p.where): i for i, p in enumerate(narrative.placed)}

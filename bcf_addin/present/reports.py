@@ -1,0 +1,219 @@
+"""Check reports, balances and differences in words: full text for the terminal, summaries for
+the ribbon's message boxes."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..balances import Balances
+from ..checks.findings import Severity
+from ..checks.registry import rule
+from ..checks.report import CheckReport
+from ..diff import ReturnDiff
+from ..money import pounds
+
+
+def count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def heading(result) -> str:
+    """'Leicestershire: Better Care Fund 2025-26 Planning Template (Version 1.5)'."""
+    return f"{result.hwb or 'HWB not chosen'}: {result.title}"
+
+
+def _pct(p) -> str:
+    # Half up, as Excel shows a percentage; Decimal's own format would round half to even.
+    return "" if p is None else f"{p.quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
+
+
+def _money(value: Decimal) -> str:
+    """As pounds() shows money, but a fraction of a penny (a typed 1239.568) is shown, not rounded
+    away: the figures are exact, and the JSON of the same balances carries the same amount."""
+    if value == value.quantize(Decimal("0.01")):
+        return pounds(value)
+    return f"{'-' if value < 0 else ''}£{abs(value).normalize():,f}"
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+def check_text(r: CheckReport) -> str:
+    lines = [heading(r), "", "Checklist"]
+    for s in r.sheets:
+        lines.append(f"  {s.sheet:34} {'Yes' if s.complete else 'No'}")
+    lines.append(f"  {'Template':34} {'Template Complete' if r.complete else 'Incomplete Template'}")
+    lines += findings_lines(r.findings, "Whole return", 8)
+    if r.skipped:
+        lines += ["", f"Not checked here (the workbook was read without what they need): {', '.join(r.skipped)}"]
+    return "\n".join(lines)
+
+
+def findings_lines(findings, whole: str, width: int) -> list[str]:
+    """The count of each severity, then the findings grouped by sheet (or section), in the order
+    given, so the officer can work through one sheet at a time."""
+    lines = ["", severity_counts(findings)]
+    by_sheet: dict[str, list] = {}
+    for f in findings:
+        by_sheet.setdefault(f.sheet or whole, []).append(f)
+    for sheet, found in by_sheet.items():
+        lines += ["", f"{sheet}"]
+        for f in found:
+            lines.append(f"  {f.severity.value:7} {f.code}  {f.cell or '':{width}} {f.message}")
+            lines.append(f"  {'':7} {'':4}  {'':{width}} Fix: {f.hint}")
+    return lines
+
+
+def severity_counts(findings) -> str:
+    """'3 errors, 1 warning, 0 notes'."""
+    errors, warnings, notes = (sum(1 for f in findings if f.severity is s)
+                               for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    return f"{count(errors, 'error')}, {count(warnings, 'warning')}, {count(notes, 'note')}"
+
+
+# What a read through Excel may lack, as the officer would name it.
+_UNREAD = {"formulas": "the template's own formulas", "protection": "sheet protection"}
+
+
+def verdict(r: CheckReport) -> str:
+    """Whether the return is ready, in a sentence or two for a message box."""
+    errors, warnings = r.count(Severity.ERROR), r.count(Severity.WARNING)
+    if r.complete:
+        text = "The return is complete: no errors."
+        if warnings:
+            text += f" {count(warnings, 'warning')} to look at."
+    else:
+        text = (f"The return is not complete yet: {count(errors, 'error')} to fix"
+                f" and {count(warnings, 'warning')} to look at.")
+        todo = [s.sheet for s in r.sheets if not s.complete]
+        if todo:
+            text += "\nSheets still incomplete: " + ", ".join(todo) + "."
+    if r.skipped:
+        unread = sorted({_UNREAD.get(n, n) for code in r.skipped for n in rule(code).needs})
+        one = len(r.skipped) == 1
+        which = ("rule " if one else "rules ") + ", ".join(r.skipped)
+        text += (f"\n{' and '.join(unread).capitalize()} cannot be read from this Excel, so {which} "
+                 f"{'was' if one else 'were'} not applied (bcf check on the saved file applies "
+                 f"{'it' if one else 'them'}).")
+    return text
+
+
+def check_summary(r: CheckReport) -> str:
+    lines = [heading(r), "", verdict(r)]
+    # Money left unallocated is what most often holds a plan back: its findings are shown as they are.
+    lines += [f"{f.code}: {f.message}" for f in r.findings if f.code == "M301"]
+    lines += ["", "The list of what to fix, with a link to each cell, is open in a new workbook."]
+    return "\n".join(lines)
+
+
+# -- balances ------------------------------------------------------------------------------------
+
+def balances_text(b: Balances) -> str:
+    lines = [heading(b), "", "Running balances"]
+    show_pct = any(r.percent_spent is not None for r in b.running_balances)
+    head = f"  {'Funding source':38} {'Income':>14} {'Expenditure':>14} {'Balance':>14}" + (
+        f" {'% spent':>9}" if show_pct else "")
+    lines.append(head)
+    for r in [*b.running_balances, b.total]:
+        lines.append(f"  {r.source:38} {_money(r.income):>14} {_money(r.expenditure):>14} {_money(r.balance):>14}"
+                     + (f" {_pct(r.percent_spent):>9}" if show_pct else ""))
+    if b.minimum_spend:
+        lines += ["", "Minimum spend"]
+        for m in b.minimum_spend:
+            verdict_ = "met" if m.met else f"NOT met: {_money(m.shortfall)} short"
+            lines.append(f"  {m.label}: {_money(m.spend)} against a minimum of {_money(m.minimum)} ({verdict_})")
+    # A metric whose inputs are not filled in yet has nothing to show.
+    metrics = [m for m in b.metrics if any(f.value is not None for f in m.figures)]
+    if metrics:
+        lines += ["", "Metrics (computed from their inputs)"]
+        for m in metrics:
+            lines.append(f"  {m.label}")
+            lines += [f"    {f.column:24} {'-' if f.value is None else f'{f.value:,}':>12}" for f in m.figures]
+    return "\n".join(lines)
+
+
+def balances_summary(b: Balances) -> str:
+    lines = [heading(b), ""]
+    if not b.running_balances:
+        lines.append("This template has no running balances.")
+    for x in b.running_balances:
+        if x.income == 0 and x.expenditure == 0:
+            continue
+        if x.balance == 0:
+            lines.append(f"{x.source}: all {pounds(x.income)} allocated.")
+        elif x.balance > 0:
+            lines.append(f"{x.source}: {pounds(x.expenditure)} of {pounds(x.income)} allocated; "
+                         f"{pounds(x.balance)} unallocated.")
+        else:
+            lines.append(f"{x.source}: {pounds(x.expenditure)} planned against {pounds(x.income)} of income; "
+                         f"{pounds(-x.balance)} too much.")
+    if b.unmatched_lines:
+        lines.append(f"{count(len(b.unmatched_lines), 'scheme line')} with money name no known funding source.")
+    for m in b.minimum_spend:
+        verdict_ = "met" if m.met else f"NOT met, {pounds(m.shortfall)} short"
+        lines.append(f"\n{m.label}: {pounds(m.spend)} against a minimum of {pounds(m.minimum)} ({verdict_}).")
+    lines += ["", "The balances and the check's findings are open in a new workbook."]
+    return "\n".join(lines)
+
+
+# -- differences ---------------------------------------------------------------------------------
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, Decimal):
+        return pounds(value) if value == value.quantize(Decimal("0.01")) else str(value)
+    return f"'{value}'"
+
+
+def _signed(delta: Decimal) -> str:
+    return ("+" if delta > 0 else "") + pounds(delta)
+
+
+def _change_counts(d: ReturnDiff) -> str:
+    changed = len({c.key for c in d.changes if c.kind == "line"})
+    answers = sum(1 for c in d.changes if c.kind != "line")
+    return (f"{count(changed, 'line')} changed, {len(d.lines_added)} added, {len(d.lines_removed)} removed; "
+            f"{count(answers, 'other answer')} changed")
+
+
+def diff_text(d: ReturnDiff) -> str:
+    lines = [heading(d), f"Comparing {d.old}", f"     with {d.new}", ""]
+    if d.same:
+        lines.append("No input cell differs.")
+        return "\n".join(lines)
+    line_changes = [c for c in d.changes if c.kind == "line"]
+    answers = [c for c in d.changes if c.kind != "line"]
+    lines.append(_change_counts(d))
+    if line_changes or d.lines_added or d.lines_removed:
+        lines += ["", "Lines"]
+        for c in line_changes:
+            delta = c.delta
+            moved = f" ({_signed(delta)})" if delta else ""
+            lines.append(f"  changed  '{c.sheet}'!{c.cell:7} {c.key}: {c.field}: {_shown(c.old)} -> {_shown(c.new)}{moved}")
+        for x, verb in [*((x, "added") for x in d.lines_added), *((x, "removed") for x in d.lines_removed)]:
+            money = f": {pounds(x.amount)}" if x.amount is not None else ""
+            lines.append(f"  {verb:8} '{x.sheet}'!{x.cell:7} {x.key}{money}")
+    if answers:
+        lines += ["", "Answers"]
+        for c in answers:
+            lines.append(f"  '{c.sheet}'!{c.cell:7} {c.key}: {_shown(c.old)} -> {_shown(c.new)}")
+    moved = d.moved()
+    if moved:
+        lines += ["", "Figures that moved"]
+        for m in moved:
+            change = f" ({_signed(m.new - m.old)})" if m.old is not None and m.new is not None else ""
+            old = pounds(m.old) if m.old is not None else "(none)"
+            new = pounds(m.new) if m.new is not None else "(none)"
+            lines.append(f"  {m.name}, {m.figure}: {old} -> {new}{change}")
+    return "\n".join(lines)
+
+
+def changes_summary(d: ReturnDiff, earlier: str) -> str:
+    lines = [heading(d), "", f"Compared with {earlier}:"]
+    if d.same:
+        return "\n".join([*lines, "nothing has changed in the input cells."])
+    lines.append(_change_counts(d) + ".")
+    for m in d.moved():
+        if m.old is not None and m.new is not None:
+            lines.append(f"  {m.name}, {m.figure}: {pounds(m.old)} -> {pounds(m.new)}")
+    lines += ["", "The list of changes, with a link to each cell, is open in a new workbook."]
+    return "\n".join(lines)
