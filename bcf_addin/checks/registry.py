@@ -25,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     minimum_spend.SHORTFALL,
     arithmetic.DFG_BREAKDOWN,
     arithmetic.TOTAL_ROWS,
+    arithmetic.CAPACITY_SURPLUS,
     arithmetic.FORMULA_RESULTS,
     tampering.SHEET_UNPROTECTED,
     tampering.FORMULA_IN_INPUT,

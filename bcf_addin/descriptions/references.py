@@ -64,6 +64,7 @@ class _References:
         if self.desc.finance is not None:
             self._finance()
         self._carry()
+        self._capacity_demand()
 
     # -- items and lists ----------------------------------------------------------------------
     def _located_items(self) -> Iterator[tuple[Loc, Field | Table | Heading]]:
@@ -272,6 +273,31 @@ class _References:
                         self.problem(loc + (key, cid), "scheme columns carry only where finance.schemes names a table")
                     else:
                         self._column_of(loc + (key, cid), schemes, cid)
+
+    def _capacity_demand(self) -> None:
+        """Each comparison names tables, their rows and their columns: a misspelt name would
+        otherwise count as nothing, a whole service short of its demand."""
+        for i, cd in enumerate(self.desc.capacity_demand):
+            loc = ("capacity_demand", i)
+            tables = {attr: self._table_named(loc + (attr,), getattr(cd, attr))
+                      for attr in ("capacity", "demand", "surplus") if getattr(cd, attr)}
+            for j, month in enumerate(cd.months):
+                for attr, table in (("capacity", "capacity"), ("spot", "capacity"), ("demand", "demand"),
+                                    ("surplus", "surplus"), ("spot_surplus", "surplus")):
+                    cid = getattr(month, attr)
+                    if cid is None:
+                        continue
+                    if table not in tables:
+                        self.problem(loc + ("months", j, attr), f"needs capacity_demand.{table}, the table it stands in")
+                    elif tables[table] is not None:
+                        self._column_of(loc + ("months", j, attr), tables[table], cid)
+            for j, service in enumerate(cd.services):
+                for attr in ("capacity", "demand", "surplus"):
+                    rid, table = getattr(service, attr), tables.get(attr)
+                    if rid is None or table is None:
+                        continue
+                    if self._row(table, rid) is None:
+                        self.problem(loc + ("services", j, attr), f"names no row '{rid}' of table {table.id}")
 
     def _table_named(self, loc: Loc, name: str) -> Table | None:
         item = self.items.get(name)
