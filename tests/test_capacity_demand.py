@@ -188,21 +188,3 @@ def test_A503_a_published_surplus_that_disagrees_with_its_inputs(populated, tmp_
     (found,) = [f for f in check_json(step_up) if f["code"] == "A503"]
     assert "'Other short-term social care' Mar-26: the capacity surplus (not including spot purchasing) is 45, " \
            "but capacity 55 less demand 0 is 55." == found["message"]
-
-
-@pytest.mark.parametrize("old, new, problem", [
-    ("capacity: p3_capacity, demand: p3_total", "capacity: p3_capacty, demand: p3_total",
-     "capacity_demand[0].services[4].capacity: names no row 'p3_capacty' of table step_down_capacity"),
-    ("spot: spot_jul,", "spot: spot_julY,",
-     "capacity_demand[0].months[3].spot: names no column 'spot_julY' of table step_down_capacity"),
-    ("    demand: step_up_demand\n    surplus: step_up_surplus", "    demand: step_up_demnd\n    surplus: step_up_surplus",
-     "capacity_demand[1].demand: names no table 'step_up_demnd'"),
-])
-def test_a_broken_capacity_demand_section_is_named_by_its_yaml_path(tmp_path, old, new, problem):
-    src = paths.descriptions() / "cd-2025-26.yaml"
-    text = src.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    broken = tmp_path / src.name
-    broken.write_text(text.replace(old, new), encoding="utf-8")
-    code, out = bcf("validate", broken)
-    assert code == 2 and f"{broken}: {problem}" in out.splitlines()

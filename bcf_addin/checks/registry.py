@@ -15,6 +15,7 @@ RULES: tuple[Rule, ...] = (
     values.MONEY_CELL,
     values.NUMBER_CELL,
     values.JOINT_SHARES,
+    values.DEPENDENT_VALUE,
     values.EMAIL,
     money.UNALLOCATED,
     money.OVERSPENT,

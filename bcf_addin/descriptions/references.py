@@ -111,6 +111,17 @@ class _References:
                     self.problem(("lists", name, "aliases", old), f"maps to '{new}', which is not in the list")
             if src.previous and (not src.file or src.previous not in (rows[0] if rows else {})):
                 self.problem(("lists", name, "previous"), f"'{src.previous}' is not a column of {src.file}")
+            if src.depends_on:
+                self._depends_on(name, src)
+
+    def _depends_on(self, name: str, src) -> None:
+        """A dependent list and the list it depends on are columns of one file, read row by row."""
+        parent = self.desc.lists.get(src.depends_on)
+        if parent is None:
+            self.problem(("lists", name, "depends_on"), f"the list '{src.depends_on}' is not declared under lists")
+        elif not (src.file and src.column and parent.file == src.file and parent.column):
+            self.problem(("lists", name, "depends_on"),
+                         f"'{src.depends_on}' must be a column of the same file as this list ({src.file})")
 
     def _list(self, loc: Loc, name: str | None) -> None:
         if name and name not in self.desc.lists:

@@ -55,6 +55,9 @@ class ListSource(Strict):
     column: str | None = None        # for files with one column per attribute
     aliases: dict[str, str] = {}     # old or drifted spellings -> this list's value
     previous: str | None = None      # a column of the same file naming each value's earlier names ('; ')
+    # Another list of the same file: a line may hold only the values on its value's rows (the
+    # sub-types and units of the line's scheme type), as the template's dependent drop-down.
+    depends_on: str | None = None
 
     @model_validator(mode="after")
     def _has_source(self) -> "ListSource":
