@@ -1,4 +1,5 @@
-"""Running balances and minimum-spend tests, computed from the scheme lines and income alone.
+"""Running balances, minimum-spend tests and C&D capacity against demand, computed from the
+scheme lines, income and capacity and demand inputs alone.
 
 Never from the template's own formula cells: those can be stale, pasted over or wrong, and
 comparing the two is how a damaged template is caught.
@@ -8,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from . import capacity_demand
+from .capacity_demand import Comparison
 from .descriptions.schema import Finance, FundingSource, LineFilter, Row, Table
 from .folding import fold
 from .metric_rates import MetricResult, compute_metrics
@@ -58,6 +61,7 @@ class Balances:
     unmatched_lines: list[Line] = field(default_factory=list)   # lines whose source is no known source
     metrics: list[MetricResult] = field(default_factory=list)   # a plan's metrics, from their inputs
     title: TemplateName | None = None
+    capacity_demand: list[Comparison] = field(default_factory=list)
 
     @property
     def total(self) -> SourceBalance:
@@ -76,12 +80,14 @@ class Balances:
         return {"template": self.template, "hwb": self.hwb,
                 "running_balances": [b.to_dict() for b in self.running_balances],
                 "minimum_spend": [m.to_dict() for m in self.minimum_spend],
-                "metrics": [m.to_dict() for m in self.metrics]}
+                "metrics": [m.to_dict() for m in self.metrics],
+                "capacity_demand": [c.to_dict() for c in self.capacity_demand]}
 
 
 def compute(tpl: OpenTemplate) -> Balances:
     fin = tpl.description.finance
-    result = Balances(tpl.description.kind, tpl.hwb, metrics=compute_metrics(tpl), title=tpl.title)
+    result = Balances(tpl.description.kind, tpl.hwb, metrics=compute_metrics(tpl), title=tpl.title,
+                      capacity_demand=capacity_demand.compute(tpl))
     if fin is None:
         return result
     lines = tpl.lines(fin.schemes)

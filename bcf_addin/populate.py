@@ -313,6 +313,7 @@ def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, co
     result.lines = 0
     by_id = {c.id: c for c in table.columns}
     used: set[int] = set()
+    totals: list[tuple[int, str, int, Column, object]] = []     # (line, header, row index, column, typed)
     shown = {i: current.value(r, at.key_col) for i, (trow, r) in enumerate(zip(table.rows, at.rows))
              if trow.slot is not None and at.key_col}
     for row, line in zip(register.rows, register.lines):
@@ -330,7 +331,9 @@ def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, co
         for h, cid in mapping.items():
             column = by_id[cid]
             if not _is_input(table, column, index):
-                if as_text(row.get(h)):
+                if as_text(row.get(h)) and table.rows[index].total_of:
+                    totals.append((line, h, index, column, row.get(h)))
+                elif as_text(row.get(h)):
                     result.notes.append(Note("info", register.path, line, h,
                                              "the template fills this cell itself, so it was not written"))
                 continue
@@ -339,6 +342,47 @@ def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, co
                 column = column.model_copy(update={"type": kind})
             value = conv.convert(column, row.get(h), line, h, result.notes)
             _put(result, current, sheet, r, at.columns[cid], value)
+    if totals:
+        _check_totals(table, at, current, register, conv, totals, result)
+
+
+def _check_totals(table, at: TableAt, current, register: Register, conv, totals, result: TablePlan) -> None:
+    """A register's 'Total' lines are not written (the template adds its rows up itself), but a total
+    that disagrees with the lines it sums means a figure was mistyped, in the total or in a line:
+    said once per cell, naming both numbers; the totals that agree, once for the register."""
+    planned = {(w.row, w.col): w.value for w in result.writes}
+    index_of = {row.id: i for i, row in enumerate(table.rows) if row.id}
+    agreed, disagreed = set(), set()
+    for line, header, index, column, raw in totals:
+        try:
+            typed = conv.convert(column, raw, line, header, result.notes)
+        except RegisterError:
+            typed = None
+        if not isinstance(typed, Decimal):
+            result.notes.append(Note("info", register.path, line, header,
+                                     "the template fills this cell itself, so it was not written"))
+            continue
+        col = at.columns[column.id]
+        parts = [planned.get((r, col), current.value(r, col)) for r in
+                 (at.rows[index_of[rid]] for rid in table.source_rows(table.rows[index].id))]
+        filled = [p for p in parts if isinstance(p, Decimal)]
+        expected = sum(filled, Decimal(0))
+        if typed == expected:
+            agreed.add(line)
+            continue
+        disagreed.add(line)
+        sums = f" ({' + '.join(f'{p:,}' for p in filled)})" if 1 < len(filled) <= 8 else ""
+        result.notes.append(Note(
+            "warning", register.path, line, header,
+            f"the total for '{table.rows[index].name}' is {typed:,}, but the lines it sums add up to "
+            f"{expected:,}{sums}; the template adds them up itself, so the return shows {expected:,}",
+            "correct the total or the lines under it in the register"))
+    lines = sorted(agreed - disagreed)
+    if lines:
+        result.notes.append(Note("info", register.path, None, None,
+                                 f"line{'s' * (len(lines) != 1)} {_and([str(n) for n in lines])} "
+                                 f"{'are totals' if len(lines) != 1 else 'is a total'} the template adds up "
+                                 "itself, so not written; each agrees with the lines it sums"))
 
 
 def _find_row(table: Table, label: str, key: str, used: set[int], shown: dict[int, object] | None = None) -> int | None:

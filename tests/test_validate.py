@@ -12,6 +12,7 @@ from bcf_addin.cli import main
 
 PLAN = paths.descriptions() / "planning-2025-26.yaml"
 EOY = paths.descriptions() / "eoy-2024-25.yaml"
+CD = paths.descriptions() / "cd-2025-26.yaml"
 
 
 def broken_copy(src: Path, folder: Path, *changes: tuple[str, str]) -> Path:
@@ -82,6 +83,17 @@ BROKEN = {
                        "carry[0].fields.submited_by: names no input field 'submited_by'"),
     "earlier names of a list": (PLAN, ("previous: Previous scheme types (2023-25)", "previous: Previous scheme type"),
                                 "lists.activity.previous: 'Previous scheme type' is not a column of activities-2025-26.csv"),
+    "capacity and demand row": (CD, ("capacity: p3_capacity, demand: p3_total", "capacity: p3_capacty, demand: p3_total"),
+                                "capacity_demand[0].services[4].capacity: names no row 'p3_capacty' of table step_down_capacity"),
+    "capacity and demand column": (CD, ("spot: spot_jul,", "spot: spot_julY,"),
+                                   "capacity_demand[0].months[3].spot: names no column 'spot_julY' of table step_down_capacity"),
+    "capacity and demand table": (CD, ("demand: step_up_demand\n", "demand: step_up_demnd\n"),
+                                  "capacity_demand[1].demand: names no table 'step_up_demnd'"),
+    "list a list depends on": (EOY, ("depends_on: scheme_type}", "depends_on: scheme_typ}"),
+                               "lists.units.depends_on: the list 'scheme_typ' is not declared under lists"),
+    "dependent list of another file": (EOY, ("depends_on: scheme_type}", "depends_on: area_of_spend}"),
+                                       "lists.units.depends_on: 'area_of_spend' must be a column of the same file "
+                                       "as this list (scheme-types-2023-25.csv)"),
     "unknown key": (PLAN, ("{id: area, header: Area of Spend, type: list, list: area_of_spend",
                            "{id: area, header: Area of Spend, type: list, lst: area_of_spend"),
                     "tables.schemes.columns[4].lst: Extra inputs are not permitted"),

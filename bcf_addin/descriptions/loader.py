@@ -196,5 +196,13 @@ def previous_values(source: ListSource) -> dict[str, list[str]]:
     return out
 
 
+def dependent_values(source: ListSource, parent: ListSource, parent_value: str) -> list[str]:
+    """The values a dependent list offers beside one value of the list it depends on: those on the
+    file's rows for that value (a scheme type's sub-types), none where the file gives none."""
+    rows = _read_csv(source.file)
+    values = [r[source.column] for r in rows if r.get(parent.column) == parent_value and r.get(source.column)]
+    return list(dict.fromkeys(values))
+
+
 def lists_of(desc: TemplateDescription) -> dict[str, list[str]]:
     return {name: list_values(src) for name, src in desc.lists.items()}

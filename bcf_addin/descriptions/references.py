@@ -64,6 +64,7 @@ class _References:
         if self.desc.finance is not None:
             self._finance()
         self._carry()
+        self._capacity_demand()
 
     # -- items and lists ----------------------------------------------------------------------
     def _located_items(self) -> Iterator[tuple[Loc, Field | Table | Heading]]:
@@ -110,6 +111,17 @@ class _References:
                     self.problem(("lists", name, "aliases", old), f"maps to '{new}', which is not in the list")
             if src.previous and (not src.file or src.previous not in (rows[0] if rows else {})):
                 self.problem(("lists", name, "previous"), f"'{src.previous}' is not a column of {src.file}")
+            if src.depends_on:
+                self._depends_on(name, src)
+
+    def _depends_on(self, name: str, src) -> None:
+        """A dependent list and the list it depends on are columns of one file, read row by row."""
+        parent = self.desc.lists.get(src.depends_on)
+        if parent is None:
+            self.problem(("lists", name, "depends_on"), f"the list '{src.depends_on}' is not declared under lists")
+        elif not (src.file and src.column and parent.file == src.file and parent.column):
+            self.problem(("lists", name, "depends_on"),
+                         f"'{src.depends_on}' must be a column of the same file as this list ({src.file})")
 
     def _list(self, loc: Loc, name: str | None) -> None:
         if name and name not in self.desc.lists:
@@ -272,6 +284,31 @@ class _References:
                         self.problem(loc + (key, cid), "scheme columns carry only where finance.schemes names a table")
                     else:
                         self._column_of(loc + (key, cid), schemes, cid)
+
+    def _capacity_demand(self) -> None:
+        """Each comparison names tables, their rows and their columns: a misspelt name would
+        otherwise count as nothing, a whole service short of its demand."""
+        for i, cd in enumerate(self.desc.capacity_demand):
+            loc = ("capacity_demand", i)
+            tables = {attr: self._table_named(loc + (attr,), getattr(cd, attr))
+                      for attr in ("capacity", "demand", "surplus") if getattr(cd, attr)}
+            for j, month in enumerate(cd.months):
+                for attr, table in (("capacity", "capacity"), ("spot", "capacity"), ("demand", "demand"),
+                                    ("surplus", "surplus"), ("spot_surplus", "surplus")):
+                    cid = getattr(month, attr)
+                    if cid is None:
+                        continue
+                    if table not in tables:
+                        self.problem(loc + ("months", j, attr), f"needs capacity_demand.{table}, the table it stands in")
+                    elif tables[table] is not None:
+                        self._column_of(loc + ("months", j, attr), tables[table], cid)
+            for j, service in enumerate(cd.services):
+                for attr in ("capacity", "demand", "surplus"):
+                    rid, table = getattr(service, attr), tables.get(attr)
+                    if rid is None or table is None:
+                        continue
+                    if self._row(table, rid) is None:
+                        self.problem(loc + ("services", j, attr), f"names no row '{rid}' of table {table.id}")
 
     def _table_named(self, loc: Loc, name: str) -> Table | None:
         item = self.items.get(name)

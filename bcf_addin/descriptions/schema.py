@@ -55,6 +55,9 @@ class ListSource(Strict):
     column: str | None = None        # for files with one column per attribute
     aliases: dict[str, str] = {}     # old or drifted spellings -> this list's value
     previous: str | None = None      # a column of the same file naming each value's earlier names ('; ')
+    # Another list of the same file: a line may hold only the values on its value's rows (the
+    # sub-types and units of the line's scheme type), as the template's dependent drop-down.
+    depends_on: str | None = None
 
     @model_validator(mode="after")
     def _has_source(self) -> "ListSource":
@@ -234,6 +237,14 @@ class Table(Strict):
             return "=SUM(" + ",".join(f"{{{self.id}.{rid}.{column.id}}}" for rid in row.total_of) + ")"
         return column.formula
 
+    def source_rows(self, row_id: str) -> List[str]:
+        """The rows a row's figure comes from: itself, or (through totals of totals) the rows its
+        total sums; what a total should be, whatever its own cell holds."""
+        row = next(r for r in self.rows or [] if r.id == row_id)
+        if not row.total_of:
+            return [row_id]
+        return [leaf for rid in row.total_of for leaf in self.source_rows(rid)]
+
     def cell_type(self, row: Row | None, column: Column) -> ValueType:
         return row.types.get(column.id, column.type) if row is not None else column.type
 
@@ -359,6 +370,38 @@ class MetricRate(Strict):
                 for rid in (self.row, self.of, self.by) if rid not in ids]
 
 
+class CdMonth(Strict):
+    """One month of a capacity & demand comparison: the column holding it in each table."""
+
+    month: str                       # as reports name it ("Apr-25")
+    capacity: str                    # column of the capacity table
+    demand: str                      # column of the demand table
+    spot: str | None = None          # column of the capacity table: spot-purchased capacity
+    surplus: str | None = None       # column of the template's own surplus table
+    spot_surplus: str | None = None  # ...and of its surplus including spot purchasing
+
+
+class CdService(Strict):
+    """A service or pathway: its row in each table (a demand row that totals others counts those)."""
+
+    service: str                     # as reports name it
+    capacity: str                    # row id of the capacity table
+    demand: str                      # row id of the demand table
+    surplus: str | None = None       # row id of the template's own surplus table
+
+
+class CapacityDemand(Strict):
+    """Capacity set against demand, service by service and month by month (a C&D template)."""
+
+    name: str                        # stable name in reports: step_down, step_up
+    label: str
+    capacity: str                    # the tables, by id
+    demand: str
+    surplus: str | None = None
+    months: List[CdMonth]
+    services: List[CdService]
+
+
 class Identity(Strict):
     """How the tool recognises this template in a workbook: its own title and version cells."""
 
@@ -394,6 +437,7 @@ class TemplateDescription(Strict):
     metrics: List[MetricRate] = []
     sheets: List[SheetDescription]
     to_confirm: List[ToConfirm] = []   # left by `bcf learn`; `bcf validate` lists them until removed
+    capacity_demand: List[CapacityDemand] = []
 
     @field_validator("kind")
     @classmethod

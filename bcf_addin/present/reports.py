@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..balances import Balances
+from ..capacity_demand import Comparison
 from ..checks.findings import Severity
 from ..checks.registry import rule
 from ..checks.report import CheckReport
@@ -107,14 +108,16 @@ def check_summary(r: CheckReport) -> str:
 # -- balances ------------------------------------------------------------------------------------
 
 def balances_text(b: Balances) -> str:
-    lines = [heading(b), "", "Running balances"]
-    show_pct = any(r.percent_spent is not None for r in b.running_balances)
-    head = f"  {'Funding source':38} {'Income':>14} {'Expenditure':>14} {'Balance':>14}" + (
-        f" {'% spent':>9}" if show_pct else "")
-    lines.append(head)
-    for r in [*b.running_balances, b.total]:
-        lines.append(f"  {r.source:38} {_money(r.income):>14} {_money(r.expenditure):>14} {_money(r.balance):>14}"
-                     + (f" {_pct(r.percent_spent):>9}" if show_pct else ""))
+    lines = [heading(b)]
+    if b.running_balances:
+        lines += ["", "Running balances"]
+        show_pct = any(r.percent_spent is not None for r in b.running_balances)
+        head = f"  {'Funding source':38} {'Income':>14} {'Expenditure':>14} {'Balance':>14}" + (
+            f" {'% spent':>9}" if show_pct else "")
+        lines.append(head)
+        for r in [*b.running_balances, b.total]:
+            lines.append(f"  {r.source:38} {_money(r.income):>14} {_money(r.expenditure):>14} {_money(r.balance):>14}"
+                         + (f" {_pct(r.percent_spent):>9}" if show_pct else ""))
     if b.minimum_spend:
         lines += ["", "Minimum spend"]
         for m in b.minimum_spend:
@@ -127,7 +130,26 @@ def balances_text(b: Balances) -> str:
         for m in metrics:
             lines.append(f"  {m.label}")
             lines += [f"    {f.column:24} {'-' if f.value is None else f'{f.value:,}':>12}" for f in m.figures]
+    for c in b.capacity_demand:
+        lines += capacity_demand_lines(c)
     return "\n".join(lines)
+
+
+def capacity_demand_lines(c: Comparison) -> list[str]:
+    """A service's months side by side, as the template lays them out: capacity, demand, and the
+    surplus (positive) or shortfall (negative), without and with spot purchasing."""
+    lines = ["", f"{c.label}: capacity against demand (positive is a surplus, negative a shortfall)"]
+    rows = [("Capacity", lambda m: m.capacity)]
+    if c.with_spot:
+        rows += [("Spot purchasing", lambda m: m.spot), ("Capacity with spot", lambda m: m.capacity + m.spot)]
+    rows += [("Demand", lambda m: m.demand), ("Surplus", lambda m: m.surplus)]
+    if c.with_spot:
+        rows.append(("Surplus with spot", lambda m: m.surplus_with_spot))
+    for s in c.services:
+        lines += ["", f"  {s.service}", f"    {'':18}" + "".join(f" {m.month:>7}" for m in s.months)]
+        for name, figure in rows:
+            lines.append(f"    {name:18}" + "".join(f" {figure(m):>7,}" for m in s.months))
+    return lines
 
 
 def balances_summary(b: Balances) -> str:

@@ -1,4 +1,4 @@
-"""Sums the template states or implies: district DFG, total rows, and every formula's result."""
+"""Sums the template states or implies: district DFG, total rows, C&D surpluses, and every formula's result."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -57,8 +57,48 @@ def _total_rows(ctx, rule):
                     if amount(total) != expected:
                         yield rule.finding(wb_sheet, cell_ref(at.rows[i], at.columns[column.id]),
                                            f"'{row.name}' {column.header} is {amount(total):,}, but its rows "
-                                           f"add up to {expected:,}.",
+                                           f"add up to {expected:,}{_sum_of(parts)}.",
                                            "Correct the total or the rows it sums.")
+
+
+def _sum_of(parts) -> str:
+    """' (7 + 3 + 0)': the filled rows of a short sum, so the officer sees which figures were added."""
+    filled = [amount(p) for p in parts if p not in (None, "")]
+    return f" ({' + '.join(f'{p:,}' for p in filled)})" if 1 < len(filled) <= 8 else ""
+
+
+def _capacity_surplus(ctx, rule):
+    """The surplus the return shows, against capacity less demand worked out from the inputs."""
+    from ...capacity_demand import figures_for, shown_surpluses
+
+    computed = ctx.balances.capacity_demand
+    for cd in ctx.description.capacity_demand:
+        for service, month, shown, with_spot in shown_surpluses(ctx.template, cd):
+            if shown.value in (None, "") or not isinstance(shown.value, Decimal):
+                continue            # blank, or text: the values rules' business
+            if ctx.stale_caches and _has_formula(ctx, shown):
+                continue            # a formula's saved result, not yet recalculated
+            figures = figures_for(computed, cd, service, month)
+            expected = figures.surplus_with_spot if with_spot else figures.surplus
+            if shown.value == expected:
+                continue
+            spot = f" + spot purchasing {figures.spot:,}" if with_spot else ""
+            what = "including" if with_spot else "not including"
+            yield rule.finding(shown.sheet, shown.cell,
+                               f"'{service.service}' {month.month}: the capacity surplus ({what} spot purchasing) "
+                               f"is {shown.value:,}, but capacity {figures.capacity:,}{spot} less demand "
+                               f"{figures.demand:,} is {expected:,}.")
+
+
+def _has_formula(ctx, at) -> bool:
+    return ctx.template.workbook.sheets[at.sheet].get(at.row, at.col).formula is not None
+
+
+def _surplus_cells(ctx) -> set[tuple[str, str]]:
+    from ...capacity_demand import shown_surpluses
+
+    return {(shown.sheet, shown.cell) for cd in ctx.description.capacity_demand
+            for _, _, shown, _ in shown_surpluses(ctx.template, cd)}
 
 
 def _index(table, row_id: str) -> int:
@@ -83,6 +123,7 @@ def _formula_results(ctx, rule):
     """Every formula cell of the description: present, and (when its result is cached) right."""
     from ...evaluate import formula_cells
 
+    surpluses = _surplus_cells(ctx)
     for sheet, row, col, key in formula_cells(ctx.template):
         cell = ctx.template.workbook.sheets[sheet].get(row, col)
         try:
@@ -99,7 +140,8 @@ def _formula_results(ctx, rule):
                                "Paste over template cells with 'Paste Special > Values' into yellow cells only; "
                                "ask the national BCF team for a clean template if a formula is lost.",
                                severity=Severity.ERROR)
-        elif not ctx.stale_caches and cell.value is not None and not _same(cell.value, computed):
+        elif (not ctx.stale_caches and cell.value is not None and not _same(cell.value, computed)
+              and (sheet, cell_ref(row, col)) not in surpluses):       # A503 says why, figure by figure
             yield rule.finding(sheet, cell_ref(row, col),
                                f"The template shows {_show(cell.value)} here, but its inputs give {shown}.",
                                "Recalculate the workbook (F9 in Excel); if it persists, the formula has been "
@@ -133,6 +175,20 @@ TOTAL_ROWS = Rule(
     "Correct the total or the rows it sums.",
     _total_rows)
 
+CAPACITY_SURPLUS = Rule(
+    "A503", "capacity-surplus", Family.ARITHMETIC, Severity.ERROR,
+    "A capacity surplus disagrees with its own capacity and demand",
+    "Each capacity surplus the return shows (C&D step-down, not including and including spot "
+    "purchasing, and step-up), per service or pathway and month, equals capacity (plus spot-purchased "
+    "capacity) less demand, with demand the referral sources added up rather than the 'Total' row. "
+    "Which rows are capacity, spot purchasing and demand is the description's capacity_demand section.",
+    "The surplus is the figure the national team reads for gaps in intermediate care; a figure typed "
+    "or transcribed by hand, or worked out from a wrong total, misstates the shortfall.",
+    "Pathway 1 reablement at home, Jul-25, including spot purchasing: -38 published, while 531 + 105 "
+    "less 654 is -18.",
+    "Correct the surplus (or restore the template's formula), or the capacity or demand it comes from.",
+    _capacity_surplus)
+
 FORMULA_RESULTS = Rule(
     "X601", "template-formula", Family.CROSS_SHEET, Severity.ERROR,
     "A template formula is missing, or its result disagrees with its inputs",
@@ -149,4 +205,4 @@ FORMULA_RESULTS = Rule(
     _formula_results,
     needs=frozenset({"formulas"}))
 
-RULES = (DFG_BREAKDOWN, TOTAL_ROWS, FORMULA_RESULTS)
+RULES = (DFG_BREAKDOWN, TOTAL_ROWS, CAPACITY_SURPLUS, FORMULA_RESULTS)

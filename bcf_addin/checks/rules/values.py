@@ -77,6 +77,34 @@ def _joint_shares(ctx, rule):
                                "Enter the NHS and LA shares so that together they make 100%.")
 
 
+def _dependent_value(ctx, rule):
+    """A sub-type or unit that is on its list, but not among those of the line's scheme type."""
+    from ...descriptions.loader import dependent_values
+
+    lists = ctx.description.lists
+    for cell in ctx.inputs():
+        source = lists.get(cell.list) if cell.list else None
+        if cell.blank or cell.table is None or source is None or not source.depends_on:
+            continue
+        parent = next((c for c in cell.table.columns if c.list == source.depends_on), None)
+        if parent is None or parent.id not in ctx.template.layout.tables[cell.table.id].columns:
+            continue
+        kind = best_choice(ctx.template.located(cell.table.id, cell.row, parent.id).value,
+                           ctx.lists[source.depends_on], ctx.list_aliases(source.depends_on))
+        value = best_choice(cell.value, ctx.lists[cell.list], ctx.list_aliases(cell.list))
+        if kind is None or value is None:
+            continue                # blank, or not on its list: V201's business
+        allowed = dependent_values(source, lists[source.depends_on], kind)
+        if not allowed or value in allowed:
+            continue
+        shown = ", ".join(f"'{v}'" for v in allowed[:6]) + (" ..." if len(allowed) > 6 else "")
+        yield rule.finding(cell.sheet, cell.cell,
+                           f"{cell.label} is '{value}', which is not one of the {parent.header} '{kind}' "
+                           f"(its {cell.column.header}: {shown}).",
+                           f"Choose the {cell.column.header} from those of the {parent.header} in {cell.cell}, "
+                           f"or correct the {parent.header} if the {cell.column.header} is right.")
+
+
 def _email(ctx, rule):
     for cell in ctx.inputs():
         if not cell.blank and cell.type == "email" and not _EMAIL.match(str(cell.value).strip()):
@@ -124,6 +152,18 @@ JOINT_SHARES = Rule(
     "Correct the shares so they add up to 100%.",
     _joint_shares)
 
+DEPENDENT_VALUE = Rule(
+    "V206", "not-of-scheme-type", Family.VALUES, Severity.ERROR,
+    "A sub-type or unit that does not belong to the line's scheme type",
+    "On each scheme line, a value whose list depends on another column (the Sub-Types and Units of "
+    "the line's Scheme Type, as the guidance lists them) is one of that column's value's. Which "
+    "values belong to which is the reference file the description names (depends_on).",
+    "The template offers each scheme type's own sub-types and units in a dependent drop-down; a pasted "
+    "value escapes it, and the national aggregation counts the line's outputs under the wrong heading.",
+    "Scheme Type 'Carers Services' with Sub-Type 'Handyperson services' (a DFG related scheme's).",
+    "Choose the sub-type or unit from those of the line's scheme type, or correct the scheme type.",
+    _dependent_value)
+
 EMAIL = Rule(
     "V205", "email-format", Family.VALUES, Severity.WARNING,
     "An e-mail address does not look like one",
@@ -133,4 +173,4 @@ EMAIL = Rule(
     "Enter the address.",
     _email)
 
-RULES = (NOT_ON_LIST, MONEY_CELL, NUMBER_CELL, JOINT_SHARES, EMAIL)
+RULES = (NOT_ON_LIST, MONEY_CELL, NUMBER_CELL, JOINT_SHARES, DEPENDENT_VALUE, EMAIL)
