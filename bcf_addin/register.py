@@ -152,6 +152,18 @@ def _read_xlsx(path: Path) -> Register:
 
     wb = read_workbook(path)                      # the same safety checks as a template
     sheet_name, sheet = next(iter(wb.sheets.items()))
+    register = _sheet_table(path, sheet)
+    _refuse_unsaved_formulas(path, sheet_name, sheet, register)
+    return register
+
+
+def register_from_sheet(sheet, label: str | None = None) -> Register:
+    """A register kept in (or pasted into) a sheet of the workbook open in Excel, its values as
+    Excel shows them: where Python runs inside Excel (xlwings Lite) it cannot open a file."""
+    return _sheet_table(Path(label or f"sheet '{sheet.name}'"), sheet)
+
+
+def _sheet_table(path: Path, sheet) -> Register:
     grid: Grid = {}
     for (r, c), cell in sheet.cells.items():
         value = cell.value.strip() if isinstance(cell.value, str) else cell.value
@@ -159,9 +171,7 @@ def _read_xlsx(path: Path) -> Register:
             grid.setdefault(r, {})[c] = value
     if not grid:
         raise RegisterError("is empty", file=str(path))
-    register = _table(path, grid, sheet=sheet_name)
-    _refuse_unsaved_formulas(path, sheet_name, sheet, register)
-    return register
+    return _table(path, grid, sheet=sheet.name)
 
 
 def _refuse_unsaved_formulas(path: Path, sheet_name: str, sheet, register: Register) -> None:

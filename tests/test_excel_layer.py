@@ -41,8 +41,6 @@ from excel_support import LICENSE_ENV, actions, book_json, funcs, remote_engine,
 from support import SAMPLE_PLAN, needs_libreoffice
 
 SAMPLES = SAMPLE_PLAN.parent
-CD_REGISTERS = sorted(SAMPLES.glob("leicestershire-2025-26-cd-*.csv"))
-EOY_REGISTERS = [SAMPLES / "leicestershire-2024-25-eoy-schemes.csv", SAMPLES / "leicestershire-2024-25-eoy-income.csv"]
 # The one rule whose findings rest on reading formulas, which the remote engine cannot do.
 NEEDS_FORMULAS = {"X601"}
 
@@ -81,22 +79,6 @@ def _log_and_temp(tmp_path, monkeypatch):
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-
-
-@pytest.fixture(scope="module")
-def replicas(tmp_path_factory):
-    """Every template kind, empty and populated from the Leicestershire samples."""
-    folder = tmp_path_factory.mktemp("kinds")
-    out = {}
-    for kind, registers in (("planning-2025-26", [SAMPLE_PLAN]), ("cd-2025-26", CD_REGISTERS),
-                            ("eoy-2024-25", EOY_REGISTERS), ("quarterly-2024-25", [])):
-        empty = api.new_replica(kind, folder / f"{kind}.xlsx", hwb="Leicestershire")
-        populated = None
-        if registers:
-            populated = folder / f"{kind}-populated.xlsx"
-            api.populate(empty, registers, out=populated)
-        out[kind] = (empty, populated, registers)
-    return out
 
 
 class Answers(ExcelUi):
