@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,6 +14,7 @@ from .checks.report import CheckReport
 from .descriptions.loader import load
 from .files import Existing, claimed, save_atomically, xlsx_target
 from .money import pounds
+from .report_rows import FINDING_HEADERS, finding_values, summary_rows
 
 FILLS = {Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
          Severity.WARNING: PatternFill("solid", fgColor="FFEB9C"),
@@ -38,16 +38,7 @@ def build_report(report: CheckReport, out: Path, balances: Balances | None = Non
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
-    rows = [
-        ("Return checked", str(report.path)),
-        ("Template", f"{desc.name} (Version {desc.version})"),
-        ("Health and Wellbeing Board", report.hwb or "not chosen"),
-        ("Checked on", datetime.now().strftime("%d/%m/%Y %H:%M")),
-        ("Result", "Template Complete" if report.complete else "Incomplete Template"),
-        ("Errors", report.count(Severity.ERROR)),
-        ("Warnings", report.count(Severity.WARNING)),
-        ("Notes", report.count(Severity.INFO)),
-    ]
+    rows = summary_rows(report, desc)
     summary["A1"] = "Better Care Fund return check"
     summary["A1"].font = Font(bold=True, size=14)
     for i, (k, v) in enumerate(rows, start=3):
@@ -86,13 +77,13 @@ def build_report(report: CheckReport, out: Path, balances: Balances | None = Non
         summary.column_dimensions[col].width = 20
 
     ws = wb.create_sheet("Findings")
-    headers = ("Severity", "Code", "Sheet", "Cell", "Message", "How to fix")
+    headers = FINDING_HEADERS
     for j, h in enumerate(headers, start=1):
         c = ws.cell(1, j, h)
         c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
     checked = Path(report.path)
     for i, f in enumerate(report.findings, start=2):
-        values = (f.severity.value, f.code, f.sheet or "", f.cell or "", f.message, f.hint)
+        values = finding_values(f)
         for j, v in enumerate(values, start=1):
             c = ws.cell(i, j, v)
             c.alignment = Alignment(wrap_text=j >= 5, vertical="top")

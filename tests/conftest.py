@@ -89,3 +89,12 @@ def replicas(tmp_path_factory):
             populate(empty, registers, out=populated)
         out[kind] = (empty, populated, registers)
     return out
+
+
+@pytest.fixture
+def xw(monkeypatch):
+    """xlwings with its remote engine, under the PolyForm Noncommercial licence."""
+    from excel_support import LICENSE_ENV, remote_engine
+
+    monkeypatch.setenv(LICENSE_ENV, "noncommercial")
+    return remote_engine()

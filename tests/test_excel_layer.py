@@ -37,7 +37,7 @@ from bcf_addin.model import Cell, CellWrite
 from bcf_addin.submission import CopyExists, save_copy, submission_name
 from bcf_addin.xlsx.reader import read_workbook
 
-from excel_support import LICENSE_ENV, actions, book_json, funcs, remote_engine, written_cells
+from excel_support import actions, book_json, funcs, written_cells
 from support import SAMPLE_PLAN, needs_libreoffice
 
 SAMPLES = SAMPLE_PLAN.parent
@@ -46,13 +46,6 @@ NEEDS_FORMULAS = {"X601"}
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def xw(monkeypatch):
-    """xlwings with its remote engine, under the PolyForm Noncommercial licence."""
-    monkeypatch.setenv(LICENSE_ENV, "noncommercial")
-    return remote_engine()
-
 
 @pytest.fixture
 def remote(xw):
