@@ -99,7 +99,7 @@ Private Function Quoted(ByVal interpreter As String) As String
 End Function
 
 ' bcf-addin is not on PyPI yet: it is installed from the wheel file in the release folder that
-' `bcf addin build --bundle` writes, which the IT service desk puts on a shared drive.
+' `bcf addin bundle` writes, which the IT service desk puts on a shared drive.
 Private Function WheelRoute() As String
     WheelRoute = Chr(34) & "<folder>\bcf_addin-<version>-py3-none-any.whl" & Chr(34)
 End Function
