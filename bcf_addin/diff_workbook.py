@@ -13,14 +13,7 @@ from .errors import BcfError
 from .files import claimed, save_atomically, xlsx_target
 from .report_workbook import HEADER, MONEY, _link
 
-HEADERS = ("What", "Sheet", "Cell", "Line or answer", "Field", "Old", "New", "Change (£)")
-
-
-def _cell_value(v):
-    # Excel has no decimal type: whole pounds stay integers, pence go as text so nothing is rounded.
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else format(v, "f")
-    return v
+from .report_rows import CHANGE_HEADERS as HEADERS, cell_value as _cell_value, change_rows
 
 
 def write_diff_report(d: ReturnDiff, out: str | Path) -> Path:
@@ -35,10 +28,7 @@ def write_diff_report(d: ReturnDiff, out: str | Path) -> Path:
     for j, h in enumerate(HEADERS, start=1):
         c = ws.cell(1, j, h)
         c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
-    rows = [("changed", c.sheet, c.cell, c.key, c.field, c.old, c.new, c.delta, Path(d.new)) for c in d.changes]
-    rows += [("added", x.sheet, x.cell, x.key, "", None, x.amount, x.amount, Path(d.new)) for x in d.lines_added]
-    rows += [("removed", x.sheet, x.cell, x.key, "", x.amount, None,
-              -x.amount if x.amount is not None else None, Path(d.old)) for x in d.lines_removed]
+    rows = [(*values, Path(path)) for *values, path in change_rows(d)]
     for i, (*values, target) in enumerate(rows, start=2):
         for j, v in enumerate(values, start=1):
             c = ws.cell(i, j, _cell_value(v))

@@ -8,8 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-import yaml
-
 from . import paths
 from .descriptions.schema import Field, Table, TemplateDescription
 from .errors import BcfError
@@ -32,6 +30,8 @@ class HwbFigures:
 
 def load_bundled(hwb: str, kind: str) -> HwbFigures | None:
     """Bundled published figures for this HWB and template kind, or None when none are bundled."""
+    import yaml     # here only: checking a return needs no PyYAML (none in Python inside Excel's browser)
+
     for path in (paths.workbooks() / "hwbs").glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if fold(data["hwb"]) != fold(hwb):

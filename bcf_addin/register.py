@@ -197,6 +197,16 @@ def _read_xlsx(path: Path, wanted: str | None = None, headings: Iterable[str] = 
     return register
 
 
+def register_from_sheet(sheet, label: str | None = None) -> Register:
+    """A register kept in (or pasted into) a sheet of the workbook open in Excel, its values as
+    Excel shows them: where Python runs inside Excel (xlwings Lite) it cannot open a file."""
+    path = Path(label or f"sheet '{sheet.name}'")
+    grid = _grid(sheet)
+    if not grid:
+        raise RegisterError("is empty", file=str(path))
+    return _table(path, grid, sheet=sheet.name)
+
+
 def _grid(sheet) -> Grid:
     grid: Grid = {}
     for (r, c), cell in sheet.cells.items():

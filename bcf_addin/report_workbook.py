@@ -14,6 +14,7 @@ from .checks.findings import Severity
 from .checks.report import CheckReport
 from .files import Existing, claimed, save_atomically, xlsx_target
 from .money import pounds
+from .report_rows import finding_values, summary_rows
 
 FILLS = {Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
          Severity.WARNING: PatternFill("solid", fgColor="FFEB9C"),
@@ -36,16 +37,7 @@ def build_report(report: CheckReport, out: Path, balances: Balances | None = Non
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
-    rows = [
-        ("Return checked", str(report.path)),
-        ("Template", str(report.title)),
-        ("Health and Wellbeing Board", report.hwb or "not chosen"),
-        ("Checked on", datetime.now().strftime("%d/%m/%Y %H:%M")),
-        ("Result", "Template Complete" if report.complete else "Incomplete Template"),
-        ("Errors", report.count(Severity.ERROR)),
-        ("Warnings", report.count(Severity.WARNING)),
-        ("Notes", report.count(Severity.INFO)),
-    ]
+    rows = summary_rows(report)
     summary["A1"] = "Better Care Fund return check"
     summary["A1"].font = Font(bold=True, size=14)
     for i, (k, v) in enumerate(rows, start=3):
@@ -95,7 +87,7 @@ def _findings_sheet(wb: Workbook, findings, link=None, where=("Sheet", "Cell")) 
         c = ws.cell(1, j, h)
         c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
     for i, f in enumerate(findings, start=2):
-        values = (f.severity.value, f.code, f.sheet or "", f.cell or "", f.message, f.hint)
+        values = finding_values(f)
         for j, v in enumerate(values, start=1):
             c = ws.cell(i, j, v)
             c.alignment = Alignment(wrap_text=j >= 5, vertical="top")

@@ -98,14 +98,26 @@ Private Function Quoted(ByVal interpreter As String) As String
     End If
 End Function
 
+' bcf-addin is not on PyPI yet: it is installed from the wheel file in the release folder that
+' `bcf addin bundle` writes, which the IT service desk puts on a shared drive.
+Private Function WheelRoute() As String
+    WheelRoute = Chr(34) & "<folder>\bcf_addin-<version>-py3-none-any.whl" & Chr(34)
+End Function
+
+Private Function WheelNote() As String
+    WheelNote = "(<folder> is the Better Care Fund folder your IT service desk gave you; its INSTALL.txt " & _
+                "says the same. Once bcf-addin is on PyPI, 'pip install bcf-addin' does this too.)"
+End Function
+
 Private Function InstallSteps() As String
     Dim m As String
     m = "To fix this:" & vbNewLine
     m = m & "1. Install Python for Windows from python.org (version 3.10 or later)." & vbNewLine
     m = m & "2. Open Command Prompt and run these two commands:" & vbNewLine
-    m = m & "       pip install bcf-addin" & vbNewLine
+    m = m & "       pip install " & WheelRoute() & vbNewLine
     m = m & "       bcf addin install" & vbNewLine
     m = m & "   The second one sets this add-in to use that Python." & vbNewLine
+    m = m & "   " & WheelNote() & vbNewLine
     m = m & "3. Close Excel and open it again." & vbNewLine & vbNewLine
     m = m & "If Python is already installed somewhere else, put the full path of its python.exe "
     m = m & "next to Interpreter_Win on the xlwings.conf sheet of the Better Care Fund add-in."
@@ -126,8 +138,9 @@ Private Function NoPackage(ByVal interpreter As String) As String
     m = "Python was found, but the Better Care Fund tools (the bcf-addin package) are not installed in it:" & vbNewLine
     m = m & "    " & interpreter & vbNewLine & vbNewLine
     m = m & "To fix this, open Command Prompt and run:" & vbNewLine
-    m = m & "    " & Quoted(interpreter) & " -m pip install bcf-addin" & vbNewLine
-    m = m & "then close Excel and open it again." & vbNewLine & vbNewLine
+    m = m & "    " & Quoted(interpreter) & " -m pip install " & WheelRoute() & vbNewLine
+    m = m & "then close Excel and open it again." & vbNewLine
+    m = m & WheelNote() & vbNewLine & vbNewLine
     m = m & "If bcf-addin is installed in a different Python, run 'bcf addin install' with that one: "
     m = m & "it sets Interpreter_Win on the add-in's xlwings.conf sheet to that Python."
     NoPackage = m

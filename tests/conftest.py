@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from support import SAMPLE_PLAN
+from support import CD_REGISTERS, EOY_REGISTERS, SAMPLE_PLAN
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -102,3 +102,30 @@ def descriptions_folder(tmp_path, monkeypatch) -> Path:
     loader.load.cache_clear()
     yield folder
     loader.load.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def replicas(tmp_path_factory):
+    """Every template kind, empty and populated from the Leicestershire samples."""
+    from bcf_addin.api import new_replica, populate
+
+    folder = tmp_path_factory.mktemp("kinds")
+    out = {}
+    for kind, registers in (("planning-2025-26", [SAMPLE_PLAN]), ("cd-2025-26", CD_REGISTERS),
+                            ("eoy-2024-25", EOY_REGISTERS), ("quarterly-2024-25-q2", [])):
+        empty = new_replica(kind, folder / f"{kind}.xlsx", hwb="Leicestershire")
+        populated = None
+        if registers:
+            populated = folder / f"{kind}-populated.xlsx"
+            populate(empty, registers, out=populated)
+        out[kind] = (empty, populated, registers)
+    return out
+
+
+@pytest.fixture
+def xw(monkeypatch):
+    """xlwings with its remote engine, under the PolyForm Noncommercial licence."""
+    from excel_support import LICENSE_ENV, remote_engine
+
+    monkeypatch.setenv(LICENSE_ENV, "noncommercial")
+    return remote_engine()

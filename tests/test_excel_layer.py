@@ -39,24 +39,15 @@ from bcf_addin.present.reports import verdict
 from bcf_addin.submission import submission_name
 from bcf_addin.xlsx.reader import read_workbook
 
-from excel_support import LICENSE_ENV, actions, book_json, funcs, remote_engine, written_cells
+from excel_support import actions, book_json, funcs, written_cells
 from support import SAMPLE_PLAN, needs_libreoffice
 
 SAMPLES = SAMPLE_PLAN.parent
-CD_REGISTERS = sorted(SAMPLES.glob("leicestershire-2025-26-cd-*.csv"))
-EOY_REGISTERS = [SAMPLES / "leicestershire-2024-25-eoy-schemes.csv", SAMPLES / "leicestershire-2024-25-eoy-income.csv"]
 # The one rule whose findings rest on reading formulas, which the remote engine cannot do.
 NEEDS_FORMULAS = {"X601"}
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def xw(monkeypatch):
-    """xlwings with its remote engine, under the PolyForm Noncommercial licence."""
-    monkeypatch.setenv(LICENSE_ENV, "noncommercial")
-    return remote_engine()
-
 
 @pytest.fixture
 def remote(xw):
@@ -83,22 +74,6 @@ def _log_and_temp(tmp_path, monkeypatch):
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-
-
-@pytest.fixture(scope="module")
-def replicas(tmp_path_factory):
-    """Every template kind, empty and populated from the Leicestershire samples."""
-    folder = tmp_path_factory.mktemp("kinds")
-    out = {}
-    for kind, registers in (("planning-2025-26", [SAMPLE_PLAN]), ("cd-2025-26", CD_REGISTERS),
-                            ("eoy-2024-25", EOY_REGISTERS), ("quarterly-2024-25-q2", [])):
-        empty = api.new_replica(kind, folder / f"{kind}.xlsx", hwb="Leicestershire")
-        populated = None
-        if registers:
-            populated = folder / f"{kind}-populated.xlsx"
-            api.populate(empty, registers, out=populated)
-        out[kind] = (empty, populated, registers)
-    return out
 
 
 class Answers(ExcelUi):

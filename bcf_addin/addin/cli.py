@@ -54,6 +54,28 @@ def build(output: Path, interpreter_win: str, interpreter_mac: str, via_excel: b
     click.echo(f"Built {path}")
 
 
+@addin.command("bundle")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default="bcf-release",
+              show_default=True, help="The release folder to write.")
+@click.option("--interpreter-win", default="", metavar="PATH", help="As for 'bcf addin build'.")
+def bundle_cmd(output: Path, interpreter_win: str) -> None:
+    """Write the release folder an IT service desk deploys: the bcf-addin wheel, the add-in
+    (.xlam), the xlwings Lite files and INSTALL.txt, a one-page install sheet.
+
+    \b
+    Example, from a checkout of bcf-addin:
+      bcf addin bundle -o release
+    """
+    from bcf_addin.addin.bundle import bundle
+    from bcf_addin.errors import BcfError
+
+    try:
+        written = bundle(output, interpreter_win=interpreter_win)
+    except BcfError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("\n".join(f"Wrote {p}" for p in written))
+
+
 @addin.command()
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Install this .xlam instead of building one for the Python running this command.")

@@ -8,12 +8,12 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from .. import paths
 from ..errors import BcfError
 from ..files import Replacement
+from . import generated
 from .extends import resolve
 from .schema import ListSource, TemplateDescription
 
@@ -44,8 +44,14 @@ def load_bundled(kind: str) -> TemplateDescription:
 load.cache_clear = load_bundled.cache_clear
 
 
-# libyaml parses the descriptions several times faster than pure Python; fall back where absent.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml():
+    """PyYAML, or None where it is not installed (Python inside Excel through xlwings Lite has
+    none): the bundled descriptions then load from their generated JSON copies."""
+    try:
+        import yaml
+    except ImportError:
+        return None
+    return yaml
 
 
 def _cache_folder() -> Path:
@@ -60,6 +66,9 @@ def _parsed(path: Path) -> dict:
     loads in about one. The JSON copy is keyed by the file's size and time, so an edited
     description is parsed afresh, and a cache that cannot be written is simply skipped.
     """
+    yaml = _yaml()
+    if yaml is None:
+        return generated.read(path)
     stat = path.stat()
     key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     cached = _cache_folder() / f"{path.stem}-{key}.json"
@@ -67,7 +76,8 @@ def _parsed(path: Path) -> dict:
         return json.loads(cached.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    # libyaml parses the descriptions several times faster than pure Python; fall back where absent.
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         with Replacement(cached) as staged:
@@ -92,12 +102,15 @@ class DescriptionError(BcfError):
 def _read(path: Path) -> dict:
     try:
         return _parsed(path)
-    except yaml.YAMLError as exc:
+    except OSError as exc:
+        raise BcfError(f"cannot read the template description: {exc.strerror or exc}", file=str(path)) from exc
+    except Exception as exc:
+        yaml = _yaml()
+        if yaml is None or not isinstance(exc, yaml.YAMLError):
+            raise
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise DescriptionError(path, [f"{where}{getattr(exc, 'problem', None) or exc}"]) from exc
-    except OSError as exc:
-        raise BcfError(f"cannot read the template description: {exc.strerror or exc}", file=str(path)) from exc
 
 
 def _extended(path: Path, kind: str) -> dict:

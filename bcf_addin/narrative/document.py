@@ -13,7 +13,6 @@ import zlib
 from dataclasses import dataclass, field
 
 from ..errors import BcfError
-from ..xlsx.package import OLE_MAGIC, _check_entries, _ole_is_encrypted
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -50,6 +49,9 @@ def open_docx(path):
     """The python-docx Document, or one line naming the file when it cannot be one."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+
+    # Here, not at the top: the checks import this module, and need no file reader inside Excel.
+    from ..xlsx.package import OLE_MAGIC, _check_entries, _ole_is_encrypted
 
     name = str(path)
     if not os.path.isfile(name):
