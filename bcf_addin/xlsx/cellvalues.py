@@ -127,11 +127,13 @@ _XML_SPACE = "http://www.w3.org/XML/1998/namespace}space"
 
 class RichText:
     """Collects the text of one <si> or <is>: plain <t>, or runs <r><t>, not phonetic <rPh>.
-    Text not marked xml:space="preserve" loses its surrounding ASCII white space."""
+    As shown, text not marked xml:space="preserve" loses its surrounding ASCII white space and
+    escapes are undone; `stored` keeps the text exactly as the file has it."""
 
-    __slots__ = ("parts", "in_t", "in_phonetic", "preserve", "buf")
+    __slots__ = ("parts", "in_t", "in_phonetic", "preserve", "buf", "stored")
 
-    def __init__(self):
+    def __init__(self, stored: bool = False):
+        self.stored = stored
         self.parts: list[str] = []
         self.in_t = self.in_phonetic = self.preserve = False
         self.buf: list[str] = []
@@ -148,7 +150,7 @@ class RichText:
         if name == "t" and self.in_t:
             self.in_t = False
             text = "".join(self.buf)
-            self.parts.append(unescape(text if self.preserve else text.strip(" \t\r\n")))
+            self.parts.append(text if self.stored else unescape(text if self.preserve else text.strip(" \t\r\n")))
         elif name == "rPh":
             self.in_phonetic = False
 
@@ -159,14 +161,15 @@ class RichText:
 class SharedStrings:
     """A handler for sharedStrings.xml: `texts` holds one text per <si>, in order."""
 
-    def __init__(self):
+    def __init__(self, stored: bool = False):
+        self.stored = stored
         self.texts: list[str] = []
         self._item: RichText | None = None
 
     def start(self, tag: str, attrs: dict) -> None:
         name = tag.rpartition("}")[2]
         if name == "si":
-            self._item = RichText()
+            self._item = RichText(self.stored)
         elif self._item is not None:
             self._item.start(name, attrs)
 

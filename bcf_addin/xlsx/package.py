@@ -111,7 +111,7 @@ class XlsxPackage:
     def parse(self, part: str):
         """The part as an xml.etree element."""
         data = self.read(part)
-        self._spend(data, part)
+        self.spend(data, part)
         return parse_xml(data, self.path, part)
 
     def stream(self, part: str, handler):
@@ -231,7 +231,7 @@ class XlsxPackage:
     def _parse_with(self, part: str, handler):
         """Stream `part` through `handler` (start, end and chars methods), under the same limits."""
         data = self.read(part)
-        self._spend(data, part)
+        self.spend(data, part)
         p = safexml.parser()
         p.StartElementHandler = handler.start
         p.EndElementHandler = handler.end
@@ -242,7 +242,7 @@ class XlsxPackage:
             raise NotAWorkbook(f"is damaged: its part {part} is not valid XML", file=self.path) from None
         return handler
 
-    def _spend(self, data: bytes, part: str) -> None:
+    def spend(self, data: bytes, part: str) -> None:
         count = markup(data)
         if count > MAX_MARKUP:
             raise NotAWorkbook(WONT_OPEN.format(f"its part {part} is far larger than any template's"), file=self.path)

@@ -1,0 +1,140 @@
+"""Edit an XML part by replacing byte ranges, so that everything not edited keeps its exact bytes.
+
+Re-serialising a parsed part rewrites what it does not change (`<v></v>` becomes `<v/>`,
+`&#163;` becomes `£`, attribute quotes change), which makes a return harder to compare with the
+template and risks what a later Excel reads. Here expat is run over the part only to learn
+where each element starts and ends; the edits are then spliced into the original bytes.
+"""
+from __future__ import annotations
+
+import re
+
+from . import safexml
+
+# The end of a start tag: '>' outside quoted attribute values ('>' may appear inside them).
+_START_TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
+_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+class Element:
+    """Where one element lies in the part: [start, end), its start tag ending at tag_end."""
+
+    __slots__ = ("name", "attrs", "start", "tag_end", "end", "empty", "children", "text")
+
+    def __init__(self, name: str, attrs: dict, start: int, tag_end: int):
+        self.name = name
+        self.attrs = attrs
+        self.start = start
+        self.tag_end = tag_end
+        self.end = tag_end
+        self.empty = False
+        self.children: list[Element] = []
+        self.text: list[str] | None = None
+
+    @property
+    def local(self) -> str:
+        return self.name.rpartition(":")[2]
+
+    def child(self, local: str) -> Element | None:
+        return next((c for c in self.children if c.local == local), None)
+
+    def content(self) -> str:
+        return "".join(self.text or ())
+
+
+def start_tag_end(data: bytes, start: int) -> int:
+    m = _START_TAG.match(data, start)
+    if m is None:
+        raise ValueError("a start tag does not end")
+    return m.end()
+
+
+class Scanner:
+    """An expat handler that records where elements are. `keep(path, attrs, parent)` is asked
+    of every element below the root (path: the local names from the root down; parent: the
+    recorded parent, or None) and says whether to record it; only children of recorded elements
+    are recorded. Elements named in `texts` have their text collected."""
+
+    def __init__(self, data: bytes, keep, texts: frozenset = frozenset()):
+        self.data = data
+        self.keep = keep
+        self.texts = texts
+        self.root: Element | None = None
+        self.stack: list[Element | None] = []
+        self.names: list[str] = []
+        self.parser = safexml.parser(namespaces=False)
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._chars
+        self.parser.buffer_text = False       # text offsets are not needed, only tag offsets
+
+    def run(self) -> Element:
+        self.parser.Parse(self.data, True)
+        return self.root
+
+    def _start(self, name: str, attrs: dict) -> None:
+        local = name.rpartition(":")[2]
+        self.names.append(local)
+        parent = self.stack[-1] if self.stack else None
+        if self.root is None or self.keep(self.names, attrs, parent) and parent is not None:
+            start = self.parser.CurrentByteIndex
+            el = Element(name, attrs, start, start_tag_end(self.data, start))
+            if local in self.texts:
+                el.text = []
+            if self.root is None:
+                self.root = el
+            else:
+                parent.children.append(el)
+            self.stack.append(el)
+        else:
+            self.stack.append(None)
+
+    def _end(self, name: str) -> None:
+        el = self.stack.pop()
+        self.names.pop()
+        if el is not None:
+            if self.data[el.tag_end - 2:el.tag_end] == b"/>":      # <x .../>
+                el.empty = True
+                el.end = el.tag_end
+            else:
+                el.end = self.data.index(b">", self.parser.CurrentByteIndex) + 1
+
+    def _chars(self, text: str) -> None:
+        el = self.stack[-1] if self.stack else None
+        if el is not None and el.text is not None:
+            el.text.append(text)
+
+
+def codec(data: bytes) -> str:
+    """The Python codec for new text in this part, as its declaration or byte-order mark says."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+    m = _ENCODING.match(data)
+    return m.group(1).decode("ascii") if m else "utf-8"
+
+
+def escape(text: str, attribute: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    if attribute:
+        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return text
+
+
+def start_tag(name: str, attrs: dict, empty: bool = False) -> str:
+    parts = "".join(f' {k}="{escape(v, True)}"' for k, v in attrs.items())
+    return f"<{name}{parts}{'/>' if empty else '>'}"
+
+
+def apply(data: bytes, edits: list[tuple[int, int, int, bytes]]) -> bytes:
+    """`data` with each (start, end, order, new bytes) applied: [start, end) replaced; insertions
+    at one place (start == end) go in `order`, before a replacement that starts there."""
+    out = []
+    pos = 0
+    for start, end, _order, new in sorted(edits, key=lambda e: (e[0], e[1], e[2])):
+        if start < pos:
+            raise ValueError("overlapping edits")
+        out.append(data[pos:start])
+        out.append(new)
+        pos = end
+    out.append(data[pos:])
+    return b"".join(out)
