@@ -125,7 +125,7 @@ def start_tag(name: str, attrs: dict, empty: bool = False) -> str:
     return f"<{name}{parts}{'/>' if empty else '>'}"
 
 
-def apply(data: bytes, edits: list[tuple[int, int, int, bytes]]) -> bytes:
+def apply(data: bytes, edits: list[tuple[int, int, tuple, bytes]]) -> bytes:
     """`data` with each (start, end, order, new bytes) applied: [start, end) replaced; insertions
     at one place (start == end) go in `order`, before a replacement that starts there."""
     out = []

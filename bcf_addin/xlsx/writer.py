@@ -202,17 +202,23 @@ def _full_calc_on_load(pkg: XlsxPackage) -> bytes | None:
             return None
         attrs = {**calc.attrs, "fullCalcOnLoad": "1"}
         tag = splice.start_tag(calc.name, attrs, empty=calc.empty).encode(encoding, "xmlcharrefreplace")
-        return splice.apply(data, [(calc.start, calc.tag_end, 0, tag)])
+        return splice.apply(data, [(calc.start, calc.tag_end, _IN_PLACE, tag)])
     anchors = [el for el in root.children if el.name.startswith(prefix) and el.name[len(prefix):] in _BEFORE_CALC
                and ":" not in el.name[len(prefix):]]
     # After the last element the schema puts before it; with none of those, at the end.
     at = anchors[-1].end if anchors else data.rindex(b"<", 0, root.end)
     tag = splice.start_tag(prefix + "calcPr", {"fullCalcOnLoad": "1"}, empty=True).encode(encoding)
-    return splice.apply(data, [(at, at, 0, tag)])
+    return splice.apply(data, [(at, at, _IN_PLACE, tag)])
 
 
 def _prefix(name: str) -> str:
     return name.rpartition(":")[0] + ":" if ":" in name else ""
+
+
+# Where edits at one place go: a row's new cells, then the end tag of a row that had none, then
+# new rows (which may start where that row ended), then the end of a sheetData that had none.
+_IN_PLACE, _CLOSE, _LAST = (0, 0), (1, 0), (3, 0)
+_INSIDE, _AFTER = 0, 2
 
 
 class _SheetEdit:
@@ -264,7 +270,7 @@ class _SheetEdit:
             index = int_attr(row.attrs.get("r"), index + 1)
             self.rows[index] = row
         self._cells: dict[int, dict[int, splice.Element]] = {}
-        self.edits: list[tuple[int, int, int, bytes]] = []
+        self.edits: list[tuple[int, int, tuple, bytes]] = []
         self.new_cells: dict[int, dict[int, str]] = {}
 
     def cells(self, row: int) -> dict[int, splice.Element]:
@@ -338,7 +344,7 @@ class _SheetEdit:
                 attrs = {k: v for k, v in c.attrs.items() if k not in ("t", "vm", "cm")}
                 # Anything else in the cell (an extension list) stays, after the value.
                 rest = b"".join(self.bytes[ch.start:ch.end] for ch in c.children if ch.local not in ("v", "is"))
-                self.edits.append((c.start, c.end, 0, self._cell_xml(attrs, kind, text, rest)))
+                self.edits.append((c.start, c.end, _IN_PLACE, self._cell_xml(attrs, kind, text, rest)))
             changed += 1
         return changed
 
@@ -395,18 +401,18 @@ class _SheetEdit:
                 # Rows and cells may omit r (position = predecessor + 1); a new element never
                 # lands between such a one and its predecessor, and always carries its own r.
                 at = min(later, key=lambda c: c.start).start if later else self._row_content_end(row_el)
-                edits.append((at, at, col, xml))
+                edits.append((at, at, (_INSIDE, col), xml))
             edits.extend(self._row_start_edits(row_el, cells))
         for row, cells in new_rows:
             later = [el for i, el in self.rows.items() if i > row]
             at = min(later, key=lambda el: el.start).start if later else self._sheet_data_end()
             xml = splice.start_tag(self.prefix + "row", {"r": str(row)}).encode(self.encoding)
             xml += b"".join(cells[col] for col in sorted(cells)) + f"</{self.prefix}row>".encode(self.encoding)
-            edits.append((at, at, row, xml))
+            edits.append((at, at, (_AFTER, row), xml))
         if self.data_el.empty and new_rows:
-            edits.append((self.data_el.start, self.data_el.end, 0, splice.start_tag(
+            edits.append((self.data_el.start, self.data_el.end, _IN_PLACE, splice.start_tag(
                 self.data_el.name, self.data_el.attrs).encode(self.encoding)))
-            edits.append((self.data_el.end, self.data_el.end, 1 << 30, f"</{self.data_el.name}>".encode(self.encoding)))
+            edits.append((self.data_el.end, self.data_el.end, _LAST, f"</{self.data_el.name}>".encode(self.encoding)))
         edits.extend(self._dimension_edit())
         return splice.apply(self.bytes, edits)
 
@@ -425,9 +431,9 @@ class _SheetEdit:
             del attrs["spans"]      # an optional hint; wrong is worse than absent
         elif not row_el.empty:
             return []
-        edits = [(row_el.start, row_el.tag_end, 0, splice.start_tag(row_el.name, attrs).encode(self.encoding))]
+        edits = [(row_el.start, row_el.tag_end, _IN_PLACE, splice.start_tag(row_el.name, attrs).encode(self.encoding))]
         if row_el.empty:
-            edits.append((row_el.end, row_el.end, 1 << 30, f"</{row_el.name}>".encode(self.encoding)))
+            edits.append((row_el.end, row_el.end, _CLOSE, f"</{row_el.name}>".encode(self.encoding)))
         return edits
 
     def _dimension_edit(self) -> list:
@@ -442,7 +448,7 @@ class _SheetEdit:
         if (r1, c1, r2, c2) == rng:
             return []
         attrs = {**dim.attrs, "ref": f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"}
-        return [(dim.start, dim.tag_end, 0, splice.start_tag(dim.name, attrs, empty=dim.empty).encode(self.encoding))]
+        return [(dim.start, dim.tag_end, _IN_PLACE, splice.start_tag(dim.name, attrs, empty=dim.empty).encode(self.encoding))]
 
 
 def _stored_text(el: splice.Element) -> str:
