@@ -12,7 +12,7 @@ import re
 
 from ..errors import BcfError, NotAWorkbook
 from ..model import Cell, Sheet, Workbook, cell_ref, column_index, column_letter
-from .cellvalues import RichText, iso_datetime, number, serial_datetime, unescape
+from .cellvalues import iso_datetime, number, serial_datetime, unescape
 from .package import WONT_OPEN, CellFormat, open_package
 from .refs import MAX_COL, MAX_ROW, cell_range
 
@@ -110,9 +110,10 @@ class TooManyCells(ValueError):
 
 
 _DEFAULT_FORMAT = (True, None)
+_XML_SPACE = "http://www.w3.org/XML/1998/namespace}space"
 # What the scanner is inside of, by element.
-(_CELL, _V, _F, _IS, _MERGE, _PROTECTION, _VALIDATION, _FORMULA1, _X14_VALIDATION, _X14_FORMULA1, _XM_F,
- _XM_SQREF, _ROW) = range(13)
+(_CELL, _V, _F, _IS, _T, _PHONETIC, _ROW, _MERGE, _PROTECTION, _VALIDATION, _FORMULA1, _X14_VALIDATION,
+ _X14_FORMULA1, _XM_F, _XM_SQREF) = range(15)
 
 
 class _Extent:
@@ -128,16 +129,16 @@ class _Extent:
     def add(self, row: int, col: int) -> None:
         if row < self.r1:
             self.r1 = row
-        if row > self.r2:
+        if row >= self.r2:
             self.r2 = row
+            if (row, col) > self.last_by_row:
+                self.last_by_row = (row, col)
         if col < self.c1:
             self.c1 = col
-        if col > self.c2:
+        if col >= self.c2:
             self.c2 = col
-        if (row, col) > self.last_by_row:
-            self.last_by_row = (row, col)
-        if (col, row) > self.last_by_col:
-            self.last_by_col = (col, row)
+            if (col, row) > self.last_by_col:
+                self.last_by_col = (col, row)
 
     def corners(self) -> tuple[int, int, int, int] | None:
         return (self.r1, self.c1, self.r2, self.c2) if self.r2 else None
@@ -150,10 +151,14 @@ class _Extent:
 
 
 class _Scan:
-    """An expat handler for one worksheet part, building its cells as they stream past."""
+    """An expat handler for one worksheet part, building its cells as they stream past.
+
+    It runs once for every element of the sheet, so it is written for speed: one dictionary
+    lookup decides what an element is, and a cell is finished where its end tag is met."""
 
     def __init__(self, book: _Book, max_cells: int):
         self.book = book
+        self.formats = book.formats
         self.max_cells = max_cells
         self.tags: dict[str, int] | None = None
         self.cells: dict[tuple[int, int], Cell] = {}
@@ -171,13 +176,14 @@ class _Scan:
         self.attrs: dict = {}
         self.v: str | None = None
         self.f: tuple[str, dict] | None = None
-        self.inline: RichText | None = None
+        self.f_attrs: dict = {}
+        self.inline: list[str] | None = None       # the texts of an inline string's <t>s
         self.children = False
         self.buf: list[str] = []
         self.collect = False
+        self.preserve = self.phonetic = False
         self.validation: dict | None = None
-        self.in_formula1 = self.in_inline = False
-        self.f_attrs: dict = {}
+        self.in_formula1 = False
         self.empties: dict[tuple, Cell] = {}
 
     # -- expat callbacks --------------------------------------------------------
@@ -187,32 +193,42 @@ class _Scan:
             tags = self.tags = _tags(tag.rpartition("}")[0])
         kind = tags.get(tag)
         if kind is None:
-            if self.in_inline:
-                self.inline.start(tag.rpartition("}")[2], attrs)
-                self.collect = self.inline.in_t
-                self.buf = self.inline.buf
             return
         if kind == _CELL:
             self.attrs = attrs
             self.v = self.f = self.inline = None
             self.children = False
-            self._place(attrs.get("r"))
+            self.count += 1
+            if self.count > self.max_cells:
+                raise TooManyCells()
+            ref = attrs.get("r")
+            if ref:
+                self.row, self.col = _split_ref(ref)
+            else:
+                self.col += 1
+                if not (0 < self.row <= MAX_ROW and 0 < self.col <= MAX_COL):
+                    raise OutsideSheet(cell_ref(self.row, self.col) if 0 < self.col else f"R{self.row}C{self.col}")
         elif kind == _V:
-            self.children = True
+            self.children = self.collect = True
             self.buf = []
-            self.collect = True
-        elif kind == _F:
-            self.children = True
-            self.buf = []
-            self.collect = True
-            self.f_attrs = attrs
+        elif kind == _T:
+            if self.inline is not None and not self.phonetic:
+                self.collect = True
+                self.buf = []
+                self.preserve = attrs.get(_XML_SPACE) == "preserve"
         elif kind == _ROW:
             r = attrs.get("r")
             self.row = _int(r, self.row + 1) if r is not None else self.row + 1
             self.col = 0
+        elif kind == _F:
+            self.children = self.collect = True
+            self.buf = []
+            self.f_attrs = attrs
         elif kind == _IS:
-            self.children = self.in_inline = True
-            self.inline = RichText()
+            self.children = True
+            self.inline = []
+        elif kind == _PHONETIC:
+            self.phonetic = True
         elif kind == _MERGE:
             rng = cell_range(attrs.get("ref") or "")
             if rng:
@@ -237,19 +253,20 @@ class _Scan:
     def end(self, tag: str) -> None:
         kind = self.tags.get(tag)
         if kind is None:
-            if self.in_inline:
-                self.inline.end(tag.rpartition("}")[2])
-                self.collect = False
             return
         self.collect = False
         if kind == _CELL:
             self._cell()
         elif kind == _V:
             self.v = "".join(self.buf)
+        elif kind == _T:
+            if self.inline is not None and not self.phonetic:
+                text = "".join(self.buf)
+                self.inline.append(unescape(text if self.preserve else text.strip(" \t\r\n")))
         elif kind == _F:
             self.f = ("".join(self.buf), self.f_attrs)
-        elif kind == _IS:
-            self.in_inline = False
+        elif kind == _PHONETIC:
+            self.phonetic = False
         elif kind in (_VALIDATION, _X14_VALIDATION):
             found = self.validation
             if found and found["sqref"] and found.get("formula") is not None:
@@ -264,23 +281,14 @@ class _Scan:
                 self.in_formula1 = False
 
     # -- cells ----------------------------------------------------------------------
-    def _place(self, ref: str | None) -> None:
-        self.count += 1
-        if self.count > self.max_cells:
-            raise TooManyCells()
-        if ref:
-            self.row, self.col = _split_ref(ref)
-        else:
-            self.col += 1
-            if not (0 < self.row <= MAX_ROW and 0 < self.col <= MAX_COL):
-                raise OutsideSheet(cell_ref(self.row, self.col) if 0 < self.col else f"R{self.row}C{self.col}")
-
     def _cell(self) -> None:
         key = (self.row, self.col)
         self.all_cells.add(*key)
-        s = self.attrs.get("s")
-        kind = self.attrs.get("t")
-        special = self.f is not None or kind == "e"
+        attrs = self.attrs
+        s = attrs.get("s")
+        kind = attrs.get("t")
+        f = self.f
+        special = f is not None or kind == "e"
         if not self.children:
             if s is None and not special:
                 return
@@ -288,31 +296,29 @@ class _Scan:
         else:
             self.with_content.add(*key)
             value = self.v if kind == "e" else self._value(kind, s)
-        style = int(s) if s and s.isdigit() else 0
+        style = (int(s) if s.isdigit() else 0) if s else 0
         formula = None
-        if self.f is not None:
-            text, f_attrs = self.f
+        if f is not None:
+            text, f_attrs = f
             if f_attrs:
                 self.formulas.append((key, text, f_attrs))
             else:
                 formula = text[1:] if text.startswith("=") else text
-        locked, fill = self.book.formats.get(style, _DEFAULT_FORMAT)
-        if value is None:
-            if s is None and not special:
-                return
+        locked, fill = self.formats.get(style, _DEFAULT_FORMAT)
+        if value is not None:
+            self.cells[key] = Cell(value, formula, locked, style, fill)
+        elif s is not None or special:
             shape = (None, formula, locked, style, fill)
             # Input areas are mostly identical empty styled cells; Cell is frozen, so share them.
             cell = self.empties.get(shape)
             if cell is None:
                 cell = self.empties[shape] = Cell(*shape)
             self.cells[key] = cell
-        else:
-            self.cells[key] = Cell(value, formula, locked, style, fill)
 
     def _value(self, kind: str | None, s: str | None):
         """The cell's value as a person sees it, or None when it shows nothing."""
         if self.inline is not None:
-            return self.inline.text() or None
+            return "".join(self.inline) or None
         v = self.v
         if not v or kind == "inlineStr":
             return None
@@ -322,8 +328,8 @@ class _Scan:
                 if kind is None:
                     return v          # no type and not a number: the text itself
                 raise ValueError(f"{v!r} is not a number")
-            dates = self.book.dates.get(_int(s, 0)) if s is not None else None
-            if dates == "datetime" and value.is_finite():
+            if s is not None and self.book.dates and self.book.dates.get(_int(s, 0)) == "datetime" \
+                    and value.is_finite():
                 return serial_datetime(value, self.book.date1904) or value
             return value
         if kind == "s":
@@ -332,8 +338,6 @@ class _Scan:
             return unescape(v)
         if kind == "b":
             return v != "0"
-        if kind == "e":
-            return None
         if kind == "d":
             return iso_datetime(v)
         raise ValueError(f"a cell has the unknown type {kind!r}")
@@ -386,6 +390,7 @@ def _tags(ns: str) -> dict[str, int]:
     main = ns + "}"
     x14, xm = X14_NS + "}", XM_NS + "}"
     return {main + "c": _CELL, main + "v": _V, main + "f": _F, main + "is": _IS, main + "row": _ROW,
+            main + "t": _T, main + "rPh": _PHONETIC,
             main + "mergeCell": _MERGE, main + "sheetProtection": _PROTECTION,
             main + "dataValidation": _VALIDATION, main + "formula1": _FORMULA1,
             x14 + "dataValidation": _X14_VALIDATION, x14 + "formula1": _X14_FORMULA1, xm + "f": _XM_F,
