@@ -17,26 +17,33 @@ _ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*["']([A-
 
 
 class Element:
-    """Where one element lies in the part: [start, end), its start tag ending at tag_end."""
+    """Where one element lies in the part: [start, end), its start tag ending at `tag_end`."""
 
-    __slots__ = ("name", "attrs", "start", "tag_end", "end", "empty", "children", "text")
+    __slots__ = ("name", "attrs", "start", "end", "empty", "children", "text", "_data")
 
-    def __init__(self, name: str, attrs: dict, start: int, tag_end: int):
+    def __init__(self, name: str, attrs: dict, start: int, data: bytes):
         self.name = name
         self.attrs = attrs
         self.start = start
-        self.tag_end = tag_end
-        self.end = tag_end
+        self.end = start
         self.empty = False
         self.children: list[Element] = []
         self.text: list[str] | None = None
+        self._data = data
+
+    @property
+    def tag_end(self) -> int:
+        return self.end if self.empty else start_tag_end(self._data, self.start)
 
     @property
     def local(self) -> str:
         return self.name.rpartition(":")[2]
 
     def child(self, local: str) -> Element | None:
-        return next((c for c in self.children if c.local == local), None)
+        for c in self.children:
+            if c.name.rpartition(":")[2] == local:
+                return c
+        return None
 
     def content(self) -> str:
         return "".join(self.text or ())
@@ -62,6 +69,7 @@ class Scanner:
         self.root: Element | None = None
         self.stack: list[Element | None] = []
         self.names: list[str] = []
+        self.fresh: Element | None = None
         self.parser = safexml.parser(namespaces=False)
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
@@ -75,10 +83,10 @@ class Scanner:
     def _start(self, name: str, attrs: dict) -> None:
         local = name.rpartition(":")[2]
         self.names.append(local)
+        self.fresh = None
         parent = self.stack[-1] if self.stack else None
         if self.root is None or self.keep(self.names, attrs, parent) and parent is not None:
-            start = self.parser.CurrentByteIndex
-            el = Element(name, attrs, start, start_tag_end(self.data, start))
+            el = self.fresh = Element(name, attrs, self.parser.CurrentByteIndex, self.data)
             if local in self.texts:
                 el.text = []
             if self.root is None:
@@ -93,13 +101,18 @@ class Scanner:
         el = self.stack.pop()
         self.names.pop()
         if el is not None:
-            if self.data[el.tag_end - 2:el.tag_end] == b"/>":      # <x .../>
+            index = self.parser.CurrentByteIndex
+            # Nothing came between start and end: either <x/>, where expat is now just past
+            # the '/>', or <x></x>, where it is at the '</'.
+            if el is self.fresh and self.data[index - 2:index] == b"/>":
                 el.empty = True
-                el.end = el.tag_end
+                el.end = index
             else:
-                el.end = self.data.index(b">", self.parser.CurrentByteIndex) + 1
+                el.end = self.data.index(b">", index) + 1
+        self.fresh = None
 
     def _chars(self, text: str) -> None:
+        self.fresh = None
         el = self.stack[-1] if self.stack else None
         if el is not None and el.text is not None:
             el.text.append(text)
@@ -113,7 +126,13 @@ def codec(data: bytes) -> str:
     return m.group(1).decode("ascii") if m else "utf-8"
 
 
+_TEXT_SPECIAL = re.compile(r"[&<>\r]")
+_ATTRIBUTE_SPECIAL = re.compile(r"[&<>\r\"\n\t]")
+
+
 def escape(text: str, attribute: bool = False) -> str:
+    if not (_ATTRIBUTE_SPECIAL if attribute else _TEXT_SPECIAL).search(text):
+        return text         # most texts and nearly every attribute: nothing to escape
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     if attribute:
         text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
@@ -121,7 +140,10 @@ def escape(text: str, attribute: bool = False) -> str:
 
 
 def start_tag(name: str, attrs: dict, empty: bool = False) -> str:
-    parts = "".join(f' {k}="{escape(v, True)}"' for k, v in attrs.items())
+    if _ATTRIBUTE_SPECIAL.search("".join(attrs.values())):
+        parts = "".join(f' {k}="{escape(v, True)}"' for k, v in attrs.items())
+    else:
+        parts = "".join(f' {k}="{v}"' for k, v in attrs.items())
     return f"<{name}{parts}{'/>' if empty else '>'}"
 
 

@@ -274,6 +274,9 @@ class _SheetEdit:
         self.new_cells: dict[int, dict[int, str]] = {}
 
     def cells(self, row: int) -> dict[int, splice.Element]:
+        found = self._cells.get(row)
+        if found is not None:
+            return found
         if row not in self._cells:
             found = {}
             row_el = self.rows.get(row)
@@ -304,7 +307,7 @@ class _SheetEdit:
         hidden = self._hidden()
         for (row, col) in targets:
             c = self.cells(row).get(col)
-            if c is not None and c.child("f") is not None or self.arrays and any(
+            if c is not None and c.children and c.child("f") is not None or self.arrays and any(
                     r and r[0] <= row <= r[2] and r[1] <= col <= r[3] for r in self.arrays):
                 raise ProtectedCell("holds a formula; only input cells can be written",
                                     file=self.file, sheet=self.sheet, cell=cell_ref(row, col))
