@@ -12,8 +12,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from common import (best, big_plan_replica, calamine_read, floor, import_profile, openpyxl_read, peak_memory,
-                    profile, register, uncompressed_size, verdict, whole_process)
+from common import (best, big_plan_replica, calamine_read, finish, floor, openpyxl_read, peak_memory, register,
+                    uncompressed_size)
 
 from bcf_addin.api import open_template, populate, stale_caches
 from bcf_addin.balances import compute
@@ -52,17 +52,7 @@ def main() -> None:
             if not met:
                 missed.append((lines, both))
         args = ["check", str(samples[74])]
-        t_whole = whole_process(args)
-        print(f"whole process `bcf check` on the sample: {t_whole * 1e3:.0f} ms (median of 7)  "
-              f"target <= {WHOLE_MS} ms: {verdict(t_whole * 1e3, WHOLE_MS)}")
-        print(f"targets: check + balances <= {TIMES:g} x F; peak memory <= {MEMORY:g} x the uncompressed "
-              f"size; whole process <= {WHOLE_MS} ms")
-        for lines, both in missed:
-            print(f"  where the {lines}-line check + balances spends its time (own time by module):")
-            profile(both)
-        if t_whole * 1e3 > WHOLE_MS:
-            print("  the slowest imports of a whole `bcf check`:")
-            import_profile(args)
+        finish("check", args, WHOLE_MS, f"check + balances <= {TIMES:g} x F", missed)
 
 
 if __name__ == "__main__":

@@ -165,3 +165,18 @@ def import_profile(args: list[str], top: int = 6) -> None:
         print(f"      {cumulative / 1000:6.0f} ms  {name.strip()}")
     print(f"      (imports in all: {sum(c for c, n in rows if not n.startswith('  ')) / 1000:.0f} ms; "
           f"largest single: {total / 1000:.0f} ms)")
+
+
+def finish(command: str, args: list[str], whole_ms: float, in_process: str, missed: list) -> None:
+    """The whole-process time and its verdict, the targets, and where the time goes in each case
+    that missed its target (`missed`: (lines, the timed function))."""
+    t_whole = whole_process(args) * 1e3
+    print(f"whole process `bcf {command}` of the 74-line sample: {t_whole:.0f} ms (median of 7)  "
+          f"target <= {whole_ms:g} ms: {verdict(t_whole, whole_ms)}")
+    print(f"targets: {in_process}; peak memory <= 3 x the uncompressed size; whole process <= {whole_ms:g} ms")
+    for lines, fn in missed:
+        print(f"  where the {lines}-line case spends its time (own time by module):")
+        profile(fn)
+    if t_whole > whole_ms:
+        print(f"  the slowest imports of a whole `bcf {command}`:")
+        import_profile(args)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from common import (best, big_plan_replica, calamine_read, floor, import_profile, peak_memory, profile,
-                    register, uncompressed_size, verdict, whole_process)
+from common import best, big_plan_replica, calamine_read, finish, floor, peak_memory, register, uncompressed_size
 
 from bcf_addin.api import populate
 
@@ -32,7 +31,7 @@ def main() -> None:
             template = big_plan_replica(tmp / f"plan-{lines}.xlsx", lines)
             reg = register(tmp / f"register-{lines}.csv", lines)
             out = tmp / f"out-{lines}.xlsx"
-            run = lambda: populate(template, [reg], out=out)   # noqa: E731
+            run = lambda template=template, reg=reg, out=out: populate(template, [reg], out=out)  # noqa: E731
             run()                                           # warm imports and caches
             t_floor, t_pop = best(lambda: floor(out)), best(run)
             t_cal = best(lambda: calamine_read(out))
@@ -47,17 +46,7 @@ def main() -> None:
                 missed.append((lines, run))
         sample = tmp / "plan-74.xlsx"
         args = ["populate", str(sample), "--schemes", str(tmp / "register-74.csv"), "-o", str(tmp / "whole.xlsx")]
-        t_whole = whole_process(args)
-        print(f"whole process `bcf populate` of the 74-line sample: {t_whole * 1e3:.0f} ms (median of 7)  "
-              f"target <= {WHOLE_MS} ms: {verdict(t_whole * 1e3, WHOLE_MS)}")
-        print(f"targets: populate <= {TIMES:g} x F; peak memory <= {MEMORY:g} x the uncompressed size; "
-              f"whole process <= {WHOLE_MS} ms")
-        for lines, run in missed:
-            print(f"  where the {lines}-line populate spends its time (own time by module):")
-            profile(run)
-        if t_whole * 1e3 > WHOLE_MS:
-            print("  the slowest imports of a whole `bcf populate`:")
-            import_profile(args)
+        finish("populate", args, WHOLE_MS, f"populate <= {TIMES:g} x F", missed)
 
 
 if __name__ == "__main__":
