@@ -120,3 +120,36 @@ def _rc(ref: str) -> tuple[int, int]:
     from bcf_addin.model import parse_ref
 
     return parse_ref(ref)
+
+
+def _rewrite(path, part: str, data: bytes) -> None:
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    parts[part] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in parts.items():
+            zf.writestr(name, content)
+
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+PLAIN_SHEET = (f"<sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>Fees £</t></is></c>"
+               f"<c r='B1' s='{UNLOCKED}'/></row></sheetData>")
+
+
+@pytest.mark.parametrize("encoding", ["UTF-16", "ISO-8859-1"])
+def test_a_sheet_in_another_encoding_is_written_and_reads_back(encoding, tmp_path):
+    src = build_raw(tmp_path / "raw.xlsx", {"S": PLAIN_SHEET})
+    xml = f'<?xml version="1.0" encoding="{encoding}"?><worksheet xmlns="{NS_MAIN}">{PLAIN_SHEET}</worksheet>'
+    _rewrite(src, SHEET1, xml.encode(encoding.lower().replace("-", "_")))
+    write_cells(src, [CellWrite("S", 1, 2, "café €")], tmp_path / "out.xlsx")
+    sheet = read_workbook(tmp_path / "out.xlsx").sheets["S"]
+    assert (sheet.value(1, 1), sheet.value(1, 2)) == ("Fees £", "café €")
+    assert load_workbook(tmp_path / "out.xlsx")["S"]["B1"].value == "café €"
+
+
+def test_a_sheet_in_no_namespace_is_read_and_written(tmp_path):
+    src = build_raw(tmp_path / "raw.xlsx", {"S": PLAIN_SHEET})
+    _rewrite(src, SHEET1, f"<worksheet>{PLAIN_SHEET}</worksheet>".encode())
+    write_cells(src, [CellWrite("S", 1, 2, Decimal("5"))], tmp_path / "out.xlsx")
+    sheet = read_workbook(tmp_path / "out.xlsx").sheets["S"]
+    assert (sheet.value(1, 1), sheet.value(1, 2), sheet.get(1, 2).locked) == ("Fees £", Decimal(5), False)

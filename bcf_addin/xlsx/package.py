@@ -166,7 +166,7 @@ class XlsxPackage:
         root = self.workbook_root()
         targets = {rid: (rtype, target) for rid, rtype, target in self.relationships(self.workbook_part)}
         out: dict[str, str] = {}
-        for sheet in root.iter(f"{{{_ns(root)}}}sheet"):
+        for sheet in root.iterfind(f".//{{{_ns(root)}}}sheet"):
             rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
             rtype, target = targets.get(rid, ("", ""))
             if not rtype.endswith("/worksheet"):

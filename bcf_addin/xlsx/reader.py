@@ -387,7 +387,7 @@ class _Scan:
 
 
 def _tags(ns: str) -> dict[str, int]:
-    main = ns + "}"
+    main = ns + "}" if ns else ""          # a sheet in no namespace, as some programs write
     x14, xm = X14_NS + "}", XM_NS + "}"
     return {main + "c": _CELL, main + "v": _V, main + "f": _F, main + "is": _IS, main + "row": _ROW,
             main + "t": _T, main + "rPh": _PHONETIC,

@@ -27,7 +27,7 @@ class Element:
         self.start = start
         self.end = start
         self.empty = False
-        self.children: list[Element] = []
+        self.children: list[Element] | tuple = ()      # a list once it has any: most cells have none
         self.text: list[str] | None = None
         self._data = data
 
@@ -91,8 +91,10 @@ class Scanner:
                 el.text = []
             if self.root is None:
                 self.root = el
-            else:
+            elif parent.children:
                 parent.children.append(el)
+            else:
+                parent.children = [el]
             self.stack.append(el)
         else:
             self.stack.append(None)
@@ -118,10 +120,17 @@ class Scanner:
             el.text.append(text)
 
 
+def as_utf8(data: bytes) -> bytes:
+    """A part written in UTF-16 (no spreadsheet program's habit) as UTF-8, whose markup is one
+    byte a character and can be edited in place; any other part as it is."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data
+    text = re.sub(r"""^(<\?xml[^>]*encoding\s*=\s*["'])[^"']*""", r"\1UTF-8", data.decode("utf-16"))
+    return text.encode("utf-8")
+
+
 def codec(data: bytes) -> str:
-    """The Python codec for new text in this part, as its declaration or byte-order mark says."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+    """The Python codec for new text in this part, as its declaration says (UTF-8 by default)."""
     m = _ENCODING.match(data)
     return m.group(1).decode("ascii") if m else "utf-8"
 

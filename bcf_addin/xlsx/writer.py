@@ -185,6 +185,7 @@ class _SharedStrings:
 def _scan(pkg: XlsxPackage, part: str, keep, texts: frozenset = frozenset()) -> tuple[bytes, splice.Element]:
     data = pkg.read(part)
     pkg.spend(data, part)
+    data = splice.as_utf8(data)
     try:
         return data, splice.Scanner(data, keep, texts).run()
     except (safexml.ExpatError, safexml.EntitiesForbidden, ValueError):
