@@ -66,15 +66,8 @@ def written(tmp_path):
     # x14ac needs declaring: put it on the root as Excel does.
     original = original.replace(b"<worksheet ", b'<worksheet xmlns:x14ac="http://schemas.microsoft.com/'
                                 b'office/spreadsheetml/2009/9/ac" ', 1)
-    with zipfile.ZipFile(src) as zf:
-        parts = {i.filename: zf.read(i) for i in zf.infolist()}
-    parts[SHEET1] = original
-    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    from bcf_addin.model import parse_ref
-
-    writes = [CellWrite("S", *parse_ref(ref), value) for ref, value in WRITES.items()]
+    _rewrite(src, SHEET1, original)
+    writes = [CellWrite("S", *_rc(ref), value) for ref, value in WRITES.items()]
     dest = tmp_path / "out.xlsx"
     result = write_cells(src, writes, dest)
     with zipfile.ZipFile(dest) as zf:
