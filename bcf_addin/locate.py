@@ -315,6 +315,12 @@ def _header_rows(index: Index, t: Table, start: int, not_headers=frozenset()):
     optional = {c.id for c in t.columns if c.role == "input" and c.required is False}
     must = {c.id for c in t.columns} - optional or {c.id for c in t.columns}
     partial, unlabelled = [], []
+    heads = [(fold(h), column.prefix) for column in t.columns for h in (column.header, *column.aliases)]
+    exact, prefixes = {h for h, _ in heads}, tuple(h for h, prefix in heads if prefix)
+
+    def may_head(text: str) -> bool:
+        return text in exact or text.startswith(prefixes)
+
     for r in sorted(index.by_row):
         if r < start:
             continue
@@ -331,6 +337,10 @@ def _header_rows(index: Index, t: Table, start: int, not_headers=frozenset()):
             candidates = index.by_row.get(r, [])
             if depth == 2:
                 candidates = sorted(set(candidates) | set(index.by_row.get(r + 1, [])))
+            # A row none of whose texts is any column's heading cannot be the header row: most
+            # rows are table lines, and are passed over with one look at each text.
+            if not any(may_head(text(c)) for c in candidates):
+                continue
             cols = {}
             for column in t.columns:
                 for c in candidates:

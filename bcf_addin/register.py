@@ -250,7 +250,7 @@ def _refuse_unsaved_formulas(path: Path, sheet_name: str, sheet, register: Regis
 
     with open_package(str(path)) as pkg:
         root = pkg.parse(pkg.sheet_parts()[sheet_name])
-    saved = {c.get("r") for c in root.iter("{*}c") if _has_result(c)}
+    saved = {c.get("r") for c in root.iterfind(".//{*}c") if _has_result(c)}
     for r, c in suspects:
         if cell_ref(r, c) not in saved:
             raise RegisterError(f"has a formula ={sheet.get(r, c).formula} with no saved result", file=str(path),

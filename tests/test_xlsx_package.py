@@ -198,3 +198,30 @@ def test_sheet_whose_part_is_missing(tmp_path):
     with open_package(path) as pkg:
         with pytest.raises(NotAWorkbook, match="sheet 'One'"):
             pkg.sheet_parts()
+
+
+LAUGHS = ('<!DOCTYPE worksheet [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+          '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+EXTERNAL = '<!DOCTYPE worksheet [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize("doctype, entity", [(LAUGHS, "&c;"), (EXTERNAL, "&secret;")], ids=["expansion", "external"])
+def test_entity_declarations_are_refused_by_reader_and_writer(doctype, entity, tmp_path):
+    from bcf_addin.model import CellWrite
+    from bcf_addin.xlsx import read_workbook, write_cells
+
+    src = build_raw(tmp_path / "raw.xlsx", {"S": f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{entity}'
+                                                 '</t></is></c><c r="B1" s="1"/></row></sheetData>'})
+    with zipfile.ZipFile(src) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    root = sheet.index(b"<worksheet")
+    parts["xl/worksheets/sheet1.xml"] = sheet[:root] + doctype.encode() + sheet[root:]
+    with zipfile.ZipFile(src, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    with pytest.raises(NotAWorkbook, match="sheet1.xml is not valid XML"):
+        read_workbook(src)
+    with pytest.raises(NotAWorkbook, match="sheet1.xml is not valid XML"):
+        write_cells(src, [CellWrite("S", 1, 2, "x")], tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Workbook
-from ..xlsx.package import open_package
+from ..xlsx.package import namespace, open_package
 from ..xlsx.reader import read_workbook
 from ..xlsx.refs import cell_range, int_attr
 
@@ -30,7 +30,7 @@ def read_facts(path) -> Facts:
     facts = Facts(wb)
     with open_package(path) as pkg:
         root = pkg.workbook_root()
-        ns = root.nsmap.get(None, "")
+        ns = namespace(root)
         for sheet in root.iter(f"{{{ns}}}sheet"):
             facts.states[sheet.get("name") or ""] = sheet.get("state") or "visible"
         for name in root.iter(f"{{{ns}}}definedName"):
@@ -44,7 +44,7 @@ def read_facts(path) -> Facts:
 
 
 def _hidden_columns(root) -> set[int]:
-    ns = root.nsmap.get(None, "")
+    ns = namespace(root)
     hidden: set[int] = set()
     for col in root.iterfind(f"{{{ns}}}cols/{{{ns}}}col"):
         if col.get("hidden") in ("1", "true"):
@@ -71,7 +71,6 @@ def cells_of(rng: str) -> list[tuple[int, int]]:
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
-
 def number_formats(path) -> list[str]:
     """The number format code of each cell format (cellXfs index), to tell money from text."""
     builtin = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
@@ -81,7 +80,7 @@ def number_formats(path) -> list[str]:
         if part is None:
             return []
         root = pkg.parse(part)
-    ns = root.nsmap.get(None, "")
+    ns = namespace(root)
     codes = dict(builtin)
     for fmt in root.iterfind(f"{{{ns}}}numFmts/{{{ns}}}numFmt"):
         codes[int_attr(fmt.get("numFmtId"))] = fmt.get("formatCode") or ""

@@ -13,9 +13,9 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from lxml import etree
-
 from ..errors import BcfError, EncryptedWorkbook, NotAWorkbook
+from . import safexml
+from .cellvalues import SharedStrings, builtin_date_format, date_format
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # A real template is a few MB on disk and tens of MB expanded. The limits below keep any file
@@ -48,6 +48,8 @@ class CellFormat:
 
     locked: bool = True
     fill: str | None = None
+    # How a number in a cell of this format reads: 'datetime', 'timedelta' or None (a number).
+    dates: str | None = None
 
 
 class XlsxPackage:
@@ -60,6 +62,7 @@ class XlsxPackage:
         self._names = {info.filename.lower(): info for info in zf.infolist()}
         self._rels_cache: dict[str, list[tuple[str, str, str]]] = {}
         self._workbook_root = None
+        self._strings: list[str] | None = None
         self._markup_left = MAX_BOOK_MARKUP
         self.workbook_part = self._find_workbook_part()
 
@@ -106,11 +109,15 @@ class XlsxPackage:
         return data
 
     def parse(self, part: str):
+        """The part as an xml.etree element."""
         data = self.read(part)
-        self._markup_left -= markup(data)
-        if self._markup_left < 0:
-            raise NotAWorkbook(TOO_LARGE, file=self.path)
+        self.spend(data, part)
         return parse_xml(data, self.path, part)
+
+    def stream(self, part: str, handler):
+        """Feed `part` to `handler`'s start(tag, attrs), end(tag) and chars(text), tags as
+        'namespace}local'; returns the handler."""
+        return self._parse_with(part, handler)
 
     # -- relationships -----------------------------------------------------
     def relationships(self, part: str) -> list[tuple[str, str, str]]:
@@ -122,7 +129,7 @@ class XlsxPackage:
         out: list[tuple[str, str, str]] = []
         if self.has(rels_part):
             for rel in self.parse(rels_part):
-                if not isinstance(rel.tag, str) or rel.get("TargetMode") == "External":
+                if rel.get("TargetMode") == "External":
                     continue
                 target = rel.get("Target") or ""
                 out.append((rel.get("Id") or "", rel.get("Type") or "", self._resolve(folder, target)))
@@ -159,7 +166,7 @@ class XlsxPackage:
         root = self.workbook_root()
         targets = {rid: (rtype, target) for rid, rtype, target in self.relationships(self.workbook_part)}
         out: dict[str, str] = {}
-        for sheet in root.iter(f"{{{_ns(root)}}}sheet"):
+        for sheet in root.iterfind(f".//{{{namespace(root)}}}sheet"):
             rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
             rtype, target = targets.get(rid, ("", ""))
             if not rtype.endswith("/worksheet"):
@@ -172,7 +179,7 @@ class XlsxPackage:
 
     def date1904(self) -> bool:
         root = self.workbook_root()
-        pr = root.find(f"{{{_ns(root)}}}workbookPr")
+        pr = root.find(f"{{{namespace(root)}}}workbookPr")
         return pr is not None and pr.get("date1904") in ("1", "true")
 
     def styles_part(self) -> str | None:
@@ -193,21 +200,55 @@ class XlsxPackage:
         if part is None:
             return []
         root = self.parse(part)
-        ns = _ns(root)
+        ns = namespace(root)
         fills = []
         fills_el = root.find(f"{{{ns}}}fills")
         for fill in (fills_el if fills_el is not None else ()):
             fills.append(_fill_colour(fill, ns))
+        codes = {el.get("numFmtId"): el.get("formatCode") for el in root.iterfind(f"{{{ns}}}numFmts/{{{ns}}}numFmt")
+                 if el.get("numFmtId") is not None and el.get("formatCode") is not None}
         formats = []
         xfs = root.find(f"{{{ns}}}cellXfs")
         for xf in (xfs if xfs is not None else ()):
-            if not isinstance(xf.tag, str):
+            if local(xf.tag) != "xf":
                 continue
             prot = xf.find(f"{{{ns}}}protection")
             locked = prot is None or prot.get("locked") not in ("0", "false")
             fill_id = _int(xf.get("fillId"))
-            formats.append(CellFormat(locked, fills[fill_id] if 0 <= fill_id < len(fills) else None))
+            number_format = xf.get("numFmtId")
+            dates = None if number_format is None else (
+                date_format(codes[number_format]) if number_format in codes else builtin_date_format(number_format))
+            formats.append(CellFormat(locked, fills[fill_id] if 0 <= fill_id < len(fills) else None, dates))
         return formats
+
+    def shared_strings(self) -> list[str]:
+        """Every shared string as a cell shows it, parsed once for the package."""
+        if self._strings is None:
+            part = self.shared_strings_part()
+            self._strings = [] if part is None else self._parse_with(part, SharedStrings()).texts
+        return self._strings
+
+    def _parse_with(self, part: str, handler):
+        """Stream `part` through `handler` (start, end and chars methods), under the same limits."""
+        data = self.read(part)
+        self.spend(data, part)
+        p = safexml.parser()
+        p.StartElementHandler = handler.start
+        p.EndElementHandler = handler.end
+        p.CharacterDataHandler = handler.chars
+        try:
+            p.Parse(data, True)
+        except (safexml.ExpatError, safexml.EntitiesForbidden):
+            raise NotAWorkbook(f"is damaged: its part {part} is not valid XML", file=self.path) from None
+        return handler
+
+    def spend(self, data: bytes, part: str) -> None:
+        count = markup(data)
+        if count > MAX_MARKUP:
+            raise NotAWorkbook(WONT_OPEN.format(f"its part {part} is far larger than any template's"), file=self.path)
+        self._markup_left -= count
+        if self._markup_left < 0:
+            raise NotAWorkbook(TOO_LARGE, file=self.path)
 
 
 def _fill_colour(fill, ns: str) -> str | None:
@@ -227,8 +268,11 @@ def _int(text: str | None, default: int = 0) -> int:
         return default
 
 
-def _ns(el) -> str:
-    return etree.QName(el).namespace or ""
+def namespace(el) -> str:
+    return safexml.namespace(el.tag)
+
+
+local = safexml.local
 
 
 def markup(data: bytes) -> int:
@@ -241,10 +285,9 @@ def parse_xml(data: bytes, file: str, part: str | None):
     if markup(data) > MAX_MARKUP:
         raise NotAWorkbook(WONT_OPEN.format(f"its part {part} is far larger than any template's"), file=file)
     # No entity expansion or network access: a workbook is untrusted input.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError:
+        return safexml.parse_tree(data)
+    except (safexml.ExpatError, safexml.EntitiesForbidden):
         raise NotAWorkbook(f"is damaged: its part {part} is not valid XML", file=file) from None
 
 

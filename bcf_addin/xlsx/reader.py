@@ -1,39 +1,33 @@
 """Read an .xlsx into bcf_addin.model.Workbook without Excel.
 
-Values come from python-calamine (fast, and it resolves shared strings, escapes and dates);
-what the engine needs besides values - formulas, styles, lockedness, merges, validations -
-comes from one lxml parse of each sheet's XML, queried with compiled XPath so that tens of
-thousands of cells are not visited one by one from Python. openpyxl's read-only mode was the
-other candidate for the metadata, but it reports neither merged cells nor data validations and
-costs several times the parse; pandas and openpyxl are not imported here at all, since
-`bcf check` has to start quickly.
+One streaming pass of expat over each sheet's XML gives everything at once: values, formulas,
+styles (hence lockedness and fill), merges, protection and list validations. Shared strings and
+styles are parsed once per workbook. Only the standard library is used, so that the engine can
+run where no compiled XML or spreadsheet library can be installed; pandas and openpyxl are not
+imported here at all, since `bcf check` has to start quickly.
 """
 from __future__ import annotations
 
-import io
-import os
 import re
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-
-from lxml import etree
 
 from ..errors import BcfError, NotAWorkbook
-from ..model import Cell, Sheet, Value, Workbook, cell_ref, column_index, column_letter
+from ..model import Cell, Sheet, Workbook, cell_ref, column_index, column_letter
+from .cellvalues import iso_datetime, number, serial_datetime, unescape
 from .package import WONT_OPEN, CellFormat, open_package
-from .refs import MAX_COL, MAX_ROW, cell_range, int_attr
+from .refs import MAX_COL, MAX_ROW, cell_range
 
 X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
-_MAX_EXACT_INT = 2**53
-
 
 # Cells written in the file, over every sheet read: a large real template has tens of thousands,
 # and each costs the reader some microseconds and hundreds of bytes.
 MAX_CELLS = 400_000
-# Cells from each sheet's first value to its last, over every sheet read: the value reader
-# (calamine) allocates all of them, filled or not, so one stray far-out value would cost gigabytes.
+# Cells from each sheet's first value to its last, over every sheet read: a block that size is
+# what a program that lays a sheet out as a grid (pandas, or a reader such as calamine) would
+# allocate, so one stray far-out value is refused rather than passed on to cost gigabytes.
 MAX_GRID = 4_000_000
+# Below this the extent of every cell is close enough to that of the cells with content.
+_EXACT_EXTENT = 100_000
 
 
 def read_workbook(path, sheets: list[str] | None = None, *, data: bytes | None = None) -> Workbook:
@@ -49,30 +43,49 @@ def read_workbook(path, sheets: list[str] | None = None, *, data: bytes | None =
             if sheet not in parts:
                 raise BcfError(f"has no sheet named '{sheet}'", file=name, sheet=sheet,
                                hint="its sheets are: " + ", ".join(f"'{s}'" for s in parts))
-        formats = pkg.cell_formats()
-        ordered = [s for s in parts if s in wanted]
-        scans: dict[str, _Scan] = {}
+        book = _Book(pkg)
+        read: dict[str, Sheet] = {}
         cells_left, grid_left = MAX_CELLS, MAX_GRID
-        for sheet in ordered:
-            scans[sheet] = scan = _scan_part(pkg, parts[sheet], formats, name, sheet, cells_left)
+        for sheet in (s for s in parts if s in wanted):
+            scan = _scan_part(pkg, parts[sheet], book, name, sheet, cells_left)
             cells_left -= scan.count
             grid_left -= scan.grid_size()
             if grid_left < 0:
                 raise _far_out(scan, name, sheet)
-    grids = _values(path if data is None else io.BytesIO(data), name, ordered)
-    return Workbook(path=name, sheets={s: _combine(s, *grids.pop(s), scans.pop(s)) for s in ordered})
+            read[sheet] = scan.sheet(sheet)
+    return Workbook(path=name, sheets=read)
 
 
-def _scan_part(pkg, part: str, formats: list[CellFormat], name: str, sheet: str, max_cells: int) -> _Scan:
+class _Book:
+    """What every sheet's cells refer to: formats, shared strings (read on first use), dates."""
+
+    def __init__(self, pkg):
+        self._pkg = pkg
+        formats = pkg.cell_formats()
+        self.formats = {i: (f.locked, f.fill) for i, f in enumerate(formats)}
+        self.dates = {i: f.dates for i, f in enumerate(formats) if f.dates}
+        self.date1904 = pkg.date1904()
+        self._strings: list[str] | None = None
+
+    def string(self, index: str) -> str:
+        if self._strings is None:
+            self._strings = self._pkg.shared_strings()
+        try:
+            return self._strings[int(index)]
+        except (ValueError, IndexError):
+            raise ValueError(f"shared string {index} is not in the workbook") from None
+
+
+def _scan_part(pkg, part: str, book: _Book, name: str, sheet: str, max_cells: int) -> _Scan:
     try:
-        return _scan_sheet(pkg.parse(part), formats, max_cells)
+        return pkg.stream(part, _Scan(book, max_cells))
     except OutsideSheet as exc:
         raise NotAWorkbook(f"is damaged: the cell is outside the sheet (Excel's last row is "
                            f"{MAX_ROW:,} and its last column XFD)", file=name, sheet=sheet, cell=exc.ref) from None
     except TooManyCells:
         raise NotAWorkbook(WONT_OPEN.format(f"it has more than {MAX_CELLS:,} cells, far more than any "
                                             "template"), file=name, sheet=sheet) from None
-    except ValueError as exc:       # a malformed cell or range reference
+    except ValueError as exc:       # a malformed cell, range reference or value
         raise NotAWorkbook(f"is damaged ({exc})", file=name, sheet=sheet) from None
 
 
@@ -82,140 +95,6 @@ def _far_out(scan: _Scan, name: str, sheet: str) -> NotAWorkbook:
         f"holds a value far from the rest of the sheet: reading {cell_ref(r1, c1)}:{cell_ref(r2, c2)} "
         f"would take {scan.grid_size():,} cells, more than this tool reads", file=name, sheet=sheet,
         cell=scan.far_cell, hint="clear that cell, save, and try again")
-
-
-def _values(path, name: str, sheets: list[str]) -> dict[str, tuple[list[list], tuple[int, int]]]:
-    """Each sheet's values from its first used cell to its last, and where that block starts."""
-    from python_calamine import CalamineWorkbook
-
-    grids = {}
-    sheet = None
-    try:
-        book = (CalamineWorkbook.from_filelike(path) if isinstance(path, io.BytesIO)
-                else CalamineWorkbook.from_path(os.fspath(path)))
-        try:
-            for sheet in sheets:
-                # Only the used block: a grid padded from A1 to one far-out value would be enormous.
-                values = book.get_sheet_by_name(sheet)
-                grids[sheet] = (values.to_python(skip_empty_area=True), values.start or (0, 0))
-        finally:
-            book.close()
-    except BaseException as exc:  # calamine raises its own error types, and a panic, for damaged content
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        raise NotAWorkbook(f"is damaged and cannot be read ({exc})", file=name, sheet=sheet) from None
-    return grids
-
-
-def _combine(name: str, grid: list[list], start: tuple[int, int], scan: _Scan) -> Sheet:
-    cells: dict[tuple[int, int], Cell] = {}
-    meta = scan.cells
-    formats = scan.formats
-    blank_meta = (None, 0, None)
-    first_col = start[1] + 1
-    for r, row in enumerate(grid, start[0] + 1):
-        if row.count("") == len(row):
-            continue
-        for c, raw in enumerate(row, first_col):
-            cls = raw.__class__
-            if cls is str:
-                if not raw:
-                    continue
-                value = raw
-            elif cls is float:
-                value = _number(raw)
-            else:
-                value = _convert(raw)
-            formula, style, _error = meta.get((r, c), blank_meta)
-            locked, fill = formats.get(style, _DEFAULT_FORMAT)
-            cells[(r, c)] = Cell(value, formula, locked, style, fill)
-    empties: dict[tuple, Cell] = {}
-    for key, (formula, style, error) in meta.items():
-        if key not in cells:
-            locked, fill = formats.get(style, _DEFAULT_FORMAT)
-            # calamine gives '' for an error value; the error text is more use to a check.
-            shape = (error, formula, locked, style, fill)
-            # Input areas are mostly identical empty styled cells; Cell is frozen, so share them.
-            cell = empties.get(shape)
-            if cell is None:
-                cell = empties[shape] = Cell(*shape)
-            cells[key] = cell
-    if scan.arrays:
-        for key, cell in cells.items():
-            if cell.formula is None:
-                formula = _in_array(scan.arrays, *key)
-                if formula is not None:
-                    cells[key] = Cell(cell.value, formula, cell.locked, cell.style, cell.fill)
-    max_row = max((r for r, _ in cells), default=0)
-    max_col = max((c for _, c in cells), default=0)
-    return Sheet(name=name, cells=cells, merges=scan.merges, protected=scan.protected,
-                 validations=scan.validations, max_row=max_row, max_col=max_col)
-
-
-def _number(raw: float) -> Decimal:
-    if raw.is_integer() and -_MAX_EXACT_INT < raw < _MAX_EXACT_INT:
-        return Decimal(int(raw))
-    # repr is the shortest string that round-trips, so 0.45 stays 0.45 and not 0.4500000000000000111
-    return Decimal(repr(raw))
-
-
-def _convert(raw) -> Value:
-    if raw.__class__ is float:
-        return _number(raw)
-    if isinstance(raw, str):
-        return raw or None
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, datetime):
-        return raw
-    if isinstance(raw, date):
-        return datetime(raw.year, raw.month, raw.day)
-    # Times and durations are fractions of a day in the file; keep them as that number.
-    if isinstance(raw, time):
-        seconds = raw.hour * 3600 + raw.minute * 60 + raw.second + raw.microsecond / 1e6
-        return _number(seconds / 86400)
-    if isinstance(raw, timedelta):
-        return _number(raw.total_seconds() / 86400)
-    return str(raw)
-
-
-# -- metadata pass ---------------------------------------------------------------
-
-class _Scan:
-    def __init__(self, formats: list[CellFormat]):
-        # style index -> (locked, fill)
-        self.formats = {i: (f.locked, f.fill) for i, f in enumerate(formats)}
-        self.cells: dict[tuple[int, int], tuple[str | None, int, str | None]] = {}
-        self.arrays: list[tuple[tuple[int, int, int, int], str]] = []
-        self.merges: list[tuple[int, int, int, int]] = []
-        self.validations: list[tuple[str, str]] = []
-        self.protected = False
-        self.count = 0                                          # <c> elements
-        self.extent: tuple[int, int, int, int] | None = None    # corners of the cells with content
-        self.far_cell: str | None = None                        # the cell that stretches it most
-
-    def grid_size(self) -> int:
-        if self.extent is None:
-            return 0
-        r1, c1, r2, c2 = self.extent
-        return (r2 - r1 + 1) * (c2 - c1 + 1)
-
-    def set_extent(self, keys: list[tuple[int, int]]) -> None:
-        if not keys:
-            self.extent = self.far_cell = None
-            return
-        rows, cols = zip(*keys)
-        r1, r2, c1, c2 = min(rows), max(rows), min(cols), max(cols)
-        self.extent = (r1, c1, r2, c2)
-        # Tall or wide: name the cell at the far end of the longer side.
-        far = max(keys) if r2 - r1 >= c2 - c1 else max(keys, key=lambda k: (k[1], k[0]))
-        self.far_cell = cell_ref(*far)
-
-
-# Below this the extent of every cell is close enough to that of the cells with content.
-_EXACT_EXTENT = 100_000
 
 
 class OutsideSheet(ValueError):
@@ -231,145 +110,317 @@ class TooManyCells(ValueError):
 
 
 _DEFAULT_FORMAT = (True, None)
+_XML_SPACE = "http://www.w3.org/XML/1998/namespace}space"
+# What the scanner is inside of, by element.
+(_CELL, _V, _F, _IS, _T, _PHONETIC, _ROW, _MERGE, _PROTECTION, _VALIDATION, _FORMULA1, _X14_VALIDATION,
+ _X14_FORMULA1, _XM_F, _XM_SQREF) = range(15)
 
 
-class _Queries:
-    """Compiled XPath per namespace (transitional or strict). Pulling attribute values out in
-    C is several times faster than visiting tens of thousands of cells from Python."""
+class _Extent:
+    """Corners of a set of cells, and the cell at the far end of its longer side."""
 
-    _cache: dict[str, _Queries] = {}
+    __slots__ = ("r1", "c1", "r2", "c2", "last_by_row", "last_by_col")
 
-    def __init__(self, ns: str):
-        def xp(path: str, smart: bool = True):
-            return etree.XPath(path, namespaces={"m": ns}, smart_strings=smart)
+    def __init__(self):
+        self.r1 = self.c1 = MAX_ROW + MAX_COL
+        self.r2 = self.c2 = 0
+        self.last_by_row = self.last_by_col = (0, 0)
 
-        self.styled_refs = xp("m:row/m:c[@s]/@r", smart=False)
-        self.styles = xp("m:row/m:c[@s]/@s", smart=False)
-        self.special = xp("m:row/m:c[m:f or @t='e']")
-        self.unstyled_refs = xp("m:row/m:c[not(@s)]/@r", smart=False)
-        self.content_refs = xp("m:row/m:c[*]/@r", smart=False)      # a value, formula or inline text
-        self.count = xp("count(m:row/m:c)")
+    def add(self, row: int, col: int) -> None:
+        if row < self.r1:
+            self.r1 = row
+        if row >= self.r2:
+            self.r2 = row
+            if (row, col) > self.last_by_row:
+                self.last_by_row = (row, col)
+        if col < self.c1:
+            self.c1 = col
+        if col >= self.c2:
+            self.c2 = col
+            if (col, row) > self.last_by_col:
+                self.last_by_col = (col, row)
 
-    @classmethod
-    def get(cls, ns: str) -> _Queries:
-        if ns not in cls._cache:
-            cls._cache[ns] = cls(ns)
-        return cls._cache[ns]
+    def corners(self) -> tuple[int, int, int, int] | None:
+        return (self.r1, self.c1, self.r2, self.c2) if self.r2 else None
+
+    def far_cell(self) -> str:
+        if self.r2 - self.r1 >= self.c2 - self.c1:
+            return cell_ref(*self.last_by_row)
+        col, row = self.last_by_col
+        return cell_ref(row, col)
 
 
-def _scan_sheet(root, formats: list[CellFormat], max_cells: int = MAX_CELLS) -> _Scan:
-    scan = _Scan(formats)
-    ns = etree.QName(root).namespace or ""
-    sheet_data = root.find(f"{{{ns}}}sheetData")
-    if sheet_data is not None:
-        queries = _Queries.get(ns)
-        # Counted in C before any cell is visited from Python.
-        scan.count = int(queries.count(sheet_data))
-        if scan.count > max_cells:
-            raise TooManyCells()
-        refs = queries.styled_refs(sheet_data)
-        styles = queries.styles(sheet_data)
-        special = queries.special(sheet_data)
-        unstyled = queries.unstyled_refs(sheet_data)
-        if len(refs) + len(unstyled) != scan.count or any(c.get("r") is None for c in special):
-            _scan_cells_slowly(sheet_data, ns, scan)
+class _Scan:
+    """An expat handler for one worksheet part, building its cells as they stream past.
+
+    It runs once for every element of the sheet, so it is written for speed: one dictionary
+    lookup decides what an element is, and a cell is finished where its end tag is met."""
+
+    def __init__(self, book: _Book, max_cells: int):
+        self.book = book
+        self.formats = book.formats
+        self.max_cells = max_cells
+        self.tags: dict[str, int] | None = None
+        self.cells: dict[tuple[int, int], Cell] = {}
+        self.formulas: list[tuple[tuple[int, int], str, dict]] = []
+        self.arrays: list[tuple[tuple[int, int, int, int], str]] = []
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.validations: list[tuple[str, str]] = []
+        self.protected = False
+        self.count = 0
+        self.row = self.col = 0
+        self.all_cells, self.with_content = _Extent(), _Extent()
+        self.extent: tuple[int, int, int, int] | None = None
+        self.far_cell: str | None = None
+        # The cell being read.
+        self.attrs: dict = {}
+        self.v: str | None = None
+        self.f: tuple[str, dict] | None = None
+        self.f_attrs: dict = {}
+        self.inline: list[str] | None = None       # the texts of an inline string's <t>s
+        self.children = False
+        self.buf: list[str] = []
+        self.collect = False
+        self.preserve = self.phonetic = False
+        self.validation: dict | None = None
+        self.in_formula1 = False
+        self.empties: dict[tuple, Cell] = {}
+
+    # -- expat callbacks --------------------------------------------------------
+    def start(self, tag: str, attrs: dict) -> None:
+        tags = self.tags
+        if tags is None:
+            tags = self.tags = _tags(tag.rpartition("}")[0])
+        kind = tags.get(tag)
+        if kind is None:
+            return
+        if kind == _CELL:
+            self.attrs = attrs
+            self.v = self.f = self.inline = None
+            self.children = False
+            self.count += 1
+            if self.count > self.max_cells:
+                raise TooManyCells()
+            ref = attrs.get("r")
+            if ref:
+                self.row, self.col = _split_ref(ref)
+            else:
+                self.col += 1
+                if not (0 < self.row <= MAX_ROW and 0 < self.col <= MAX_COL):
+                    raise OutsideSheet(cell_ref(self.row, self.col) if 0 < self.col else f"R{self.row}C{self.col}")
+        elif kind == _V:
+            self.children = self.collect = True
+            self.buf = []
+        elif kind == _T:
+            if self.inline is not None and not self.phonetic:
+                self.collect = True
+                self.buf = []
+                self.preserve = attrs.get(_XML_SPACE) == "preserve"
+        elif kind == _ROW:
+            r = attrs.get("r")
+            self.row = _int(r, self.row + 1) if r is not None else self.row + 1
+            self.col = 0
+        elif kind == _F:
+            self.children = self.collect = True
+            self.buf = []
+            self.f_attrs = attrs
+        elif kind == _IS:
+            self.children = True
+            self.inline = []
+        elif kind == _PHONETIC:
+            self.phonetic = True
+        elif kind == _MERGE:
+            rng = cell_range(attrs.get("ref") or "")
+            if rng:
+                self.merges.append(rng)
+        elif kind == _PROTECTION:
+            self.protected = attrs.get("sheet") in ("1", "true")
+        elif kind == _VALIDATION:
+            self.validation = {"sqref": attrs.get("sqref")} if attrs.get("type") == "list" else None
+        elif kind == _X14_VALIDATION:
+            self.validation = {"sqref": None} if attrs.get("type") == "list" else None
+        elif self.validation is not None:
+            if kind == _X14_FORMULA1:
+                self.in_formula1 = True
+            elif kind != _XM_F or self.in_formula1:      # formula1, x14:formula1/xm:f, xm:sqref
+                self.buf = []
+                self.collect = True
+
+    def chars(self, text: str) -> None:
+        if self.collect:
+            self.buf.append(text)
+
+    def end(self, tag: str) -> None:
+        kind = self.tags.get(tag)
+        if kind is None:
+            return
+        self.collect = False
+        if kind == _CELL:
+            self._cell()
+        elif kind == _V:
+            self.v = "".join(self.buf)
+        elif kind == _T:
+            if self.inline is not None and not self.phonetic:
+                text = "".join(self.buf)
+                self.inline.append(unescape(text if self.preserve else text.strip(" \t\r\n")))
+        elif kind == _F:
+            self.f = ("".join(self.buf), self.f_attrs)
+        elif kind == _PHONETIC:
+            self.phonetic = False
+        elif kind in (_VALIDATION, _X14_VALIDATION):
+            found = self.validation
+            if found and found["sqref"] and found.get("formula") is not None:
+                self.validations.append((found["sqref"], found["formula"]))
+            self.validation = None
+        elif self.validation is not None:
+            if kind == _FORMULA1 or kind == _XM_F and self.in_formula1:
+                self.validation["formula"] = "".join(self.buf)
+            elif kind == _XM_SQREF:
+                self.validation["sqref"] = "".join(self.buf)
+            elif kind == _X14_FORMULA1:
+                self.in_formula1 = False
+
+    # -- cells ----------------------------------------------------------------------
+    def _cell(self) -> None:
+        key = (self.row, self.col)
+        self.all_cells.add(*key)
+        attrs = self.attrs
+        s = attrs.get("s")
+        kind = attrs.get("t")
+        f = self.f
+        special = f is not None or kind == "e"
+        if not self.children:
+            if s is None and not special:
+                return
+            value = None
         else:
-            cells = scan.cells
-            for ref, style in zip(refs, styles):
-                cells[_split_ref(ref)] = (None, int_attr(style), None)
-            # Unstyled cells are not kept, but a position past the sheet is damage all the same.
-            keys = [*cells, *map(_split_ref, unstyled)]
-            scan.set_extent(keys)
-            if scan.grid_size() > _EXACT_EXTENT:
-                # Empty cells do not count towards the value grid: take the extent of the rest.
-                scan.set_extent(list(map(_split_ref, queries.content_refs(sheet_data))))
-            shared: dict[str, tuple[int, int, str]] = {}      # si -> master row, col, formula
-            # Masters first: a dependent shared formula is written relative to its master.
-            f_tag = f"{{{ns}}}f"
-            special.sort(key=lambda c: c.find(f_tag) is None or not _is_shared_master(c.find(f_tag)))
-            for c in special:
-                key = _split_ref(c.get("r"))
-                f = c.find(f_tag)
-                formula = _formula(f, *key, shared, scan.arrays) if f is not None else None
-                error = c.findtext(f"{{{ns}}}v") if c.get("t") == "e" else None
-                cells[key] = (formula, int_attr(c.get("s")), error)
-    for el in root.iterfind(f"{{{ns}}}mergeCells/{{{ns}}}mergeCell"):
-        rng = cell_range(el.get("ref") or "")
-        if rng:
-            scan.merges.append(rng)
-    protection = root.find(f"{{{ns}}}sheetProtection")
-    scan.protected = protection is not None and protection.get("sheet") in ("1", "true")
-    for el in root.iterfind(f"{{{ns}}}dataValidations/{{{ns}}}dataValidation"):
-        _add_validation(scan, el)
-    x14 = f"{{{X14_NS}}}"
-    for el in root.iterfind(f"{{{ns}}}extLst/{{*}}ext/{x14}dataValidations/{x14}dataValidation"):
-        _add_validation(scan, el)
-    return scan
+            self.with_content.add(*key)
+            value = self.v if kind == "e" else self._value(kind, s)
+        style = (int(s) if s.isdigit() else 0) if s else 0
+        formula = None
+        if f is not None:
+            text, f_attrs = f
+            if f_attrs:
+                self.formulas.append((key, text, f_attrs))
+            else:
+                formula = text[1:] if text.startswith("=") else text
+        locked, fill = self.formats.get(style, _DEFAULT_FORMAT)
+        if value is not None:
+            self.cells[key] = Cell(value, formula, locked, style, fill)
+        elif s is not None or special:
+            shape = (None, formula, locked, style, fill)
+            # Input areas are mostly identical empty styled cells; Cell is frozen, so share them.
+            cell = self.empties.get(shape)
+            if cell is None:
+                cell = self.empties[shape] = Cell(*shape)
+            self.cells[key] = cell
+
+    def _value(self, kind: str | None, s: str | None):
+        """The cell's value as a person sees it, or None when it shows nothing."""
+        if self.inline is not None:
+            return "".join(self.inline) or None
+        v = self.v
+        if not v or kind == "inlineStr":
+            return None
+        if kind is None or kind == "n":
+            value = number(v)
+            if value is None:
+                if kind is None:
+                    return v          # no type and not a number: the text itself
+                raise ValueError(f"{v!r} is not a number")
+            if s is not None and self.book.dates and self.book.dates.get(_int(s, 0)) == "datetime" \
+                    and value.is_finite():
+                return serial_datetime(value, self.book.date1904) or value
+            return value
+        if kind == "s":
+            return self.book.string(v) or None
+        if kind == "str":
+            return unescape(v)
+        if kind == "b":
+            return v != "0"
+        if kind == "d":
+            return iso_datetime(v)
+        raise ValueError(f"a cell has the unknown type {kind!r}")
+
+    # -- the finished sheet --------------------------------------------------------------
+    def grid_size(self) -> int:
+        if self.extent is None:
+            self._set_extent()
+        if self.extent is None:
+            return 0
+        r1, c1, r2, c2 = self.extent
+        return (r2 - r1 + 1) * (c2 - c1 + 1)
+
+    def _set_extent(self) -> None:
+        # Empty cells do not count towards a value grid unless the extent of them all is small.
+        extent = self.all_cells
+        corners = extent.corners()
+        if corners and (corners[2] - corners[0] + 1) * (corners[3] - corners[1] + 1) > _EXACT_EXTENT:
+            extent = self.with_content
+            corners = extent.corners()
+        self.extent = corners
+        self.far_cell = extent.far_cell() if corners else None
+
+    def sheet(self, name: str) -> Sheet:
+        cells = self.cells
+        self._resolve_formulas()
+        if self.arrays:
+            for key, cell in cells.items():
+                if cell.formula is None:
+                    formula = _in_array(self.arrays, *key)
+                    if formula is not None:
+                        cells[key] = cell._replace(formula=formula)
+        max_row = max((r for r, _ in cells), default=0)
+        max_col = max((c for _, c in cells), default=0)
+        return Sheet(name=name, cells=cells, merges=self.merges, protected=self.protected,
+                     validations=self.validations, max_row=max_row, max_col=max_col)
+
+    def _resolve_formulas(self) -> None:
+        """Shared, array and data-table formulas: masters first, since a dependent shared
+        formula is written relative to its master."""
+        shared: dict[str, tuple[int, int, str]] = {}
+        pending = sorted(self.formulas, key=lambda x: not (x[2].get("t") == "shared" and x[1]))
+        cells = self.cells
+        for key, text, attrs in pending:
+            formula = _formula(text, attrs, *key, shared, self.arrays)
+            cells[key] = cells[key]._replace(formula=formula)
 
 
-def _is_shared_master(f) -> bool:
-    return f.get("t") == "shared" and bool(f.text)
+def _tags(ns: str) -> dict[str, int]:
+    main = ns + "}" if ns else ""          # a sheet in no namespace, as some programs write
+    x14, xm = X14_NS + "}", XM_NS + "}"
+    return {main + "c": _CELL, main + "v": _V, main + "f": _F, main + "is": _IS, main + "row": _ROW,
+            main + "t": _T, main + "rPh": _PHONETIC,
+            main + "mergeCell": _MERGE, main + "sheetProtection": _PROTECTION,
+            main + "dataValidation": _VALIDATION, main + "formula1": _FORMULA1,
+            x14 + "dataValidation": _X14_VALIDATION, x14 + "formula1": _X14_FORMULA1, xm + "f": _XM_F,
+            xm + "sqref": _XM_SQREF}
 
 
-def _scan_cells_slowly(sheet_data, ns: str, scan: _Scan) -> None:
-    """For files whose rows or cells omit `r`, leaving positions implied by order."""
-    shared: dict[str, tuple[int, int, str]] = {}
-    with_content = []
-    row_no = 0
-    for row in sheet_data.iterchildren(f"{{{ns}}}row"):
-        row_no = int_attr(row.get("r"), row_no + 1)
-        col_no = 0
-        for c in row.iterchildren(f"{{{ns}}}c"):
-            ref = c.get("r")
-            row_no, col_no = _split_ref(ref) if ref else (row_no, col_no + 1)
-            if not (0 < row_no <= MAX_ROW and 0 < col_no <= MAX_COL):
-                raise OutsideSheet(cell_ref(row_no, col_no) if 0 < col_no else f"R{row_no}C{col_no}")
-            if len(c):
-                with_content.append((row_no, col_no))
-            f = c.find(f"{{{ns}}}f")
-            formula = _formula(f, row_no, col_no, shared, scan.arrays) if f is not None else None
-            error = c.findtext(f"{{{ns}}}v") if c.get("t") == "e" else None
-            scan.cells[(row_no, col_no)] = (formula, int_attr(c.get("s")), error)
-    scan.set_extent(with_content)
+def _int(text: str, default: int) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return default
 
 
-def _add_validation(scan: _Scan, el) -> None:
-    found = _validation(el)
-    if found:
-        scan.validations.append(found)
-
-
-def _validation(el) -> tuple[str, str] | None:
-    if el.get("type") != "list":
-        return None
-    ns = etree.QName(el).namespace
-    if ns == X14_NS:
-        formula = el.findtext(f"{{{X14_NS}}}formula1/{{{XM_NS}}}f")
-        sqref = el.findtext(f"{{{XM_NS}}}sqref")
-    else:
-        formula = el.findtext(f"{{{ns}}}formula1")
-        sqref = el.get("sqref")
-    return (sqref, formula) if sqref and formula is not None else None
-
-
-def _formula(f, row: int, col: int, shared: dict, arrays: list) -> str:
-    text = f.text or ""
+def _formula(text: str, attrs: dict, row: int, col: int, shared: dict, arrays: list) -> str:
     if text.startswith("="):
         text = text[1:]
-    kind = f.get("t")
+    kind = attrs.get("t")
     if kind == "shared":
-        si = f.get("si") or ""
+        si = attrs.get("si") or ""
         if text:
             shared[si] = (row, col, text)
         elif si in shared:
             m_row, m_col, master = shared[si]
             text = shift_formula(master, row - m_row, col - m_col)
     elif kind == "array":
-        rng = cell_range(f.get("ref") or "")
+        rng = cell_range(attrs.get("ref") or "")
         if rng:
             arrays.append((rng, text))
     elif kind == "dataTable":
-        text = f"TABLE({f.get('r1') or ''},{f.get('r2') or ''})"
+        text = f"TABLE({attrs.get('r1') or ''},{attrs.get('r2') or ''})"
     return text
 
 
@@ -435,5 +486,3 @@ def _split_ref(ref: str) -> tuple[int, int]:
     if not 0 < row <= MAX_ROW:
         raise OutsideSheet(ref)
     return row, col
-
-

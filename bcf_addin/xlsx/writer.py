@@ -3,7 +3,8 @@
 A load-and-save through openpyxl drops what it does not model (logos, shapes, extension data),
 so the package is rebuilt here entry by entry: every part except the edited sheets (and
 workbook.xml, for the recalculation flag) is copied as its original compressed bytes, and in
-an edited sheet only the target <c> elements change.
+an edited sheet only the bytes of the target <c> elements change (or new ones are put in, in
+order): every other cell, row and attribute keeps its exact bytes.
 """
 from __future__ import annotations
 
@@ -15,19 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from lxml import etree
-
 from ..errors import BcfError, NotAWorkbook, ProtectedCell
 from ..files import Replacement
 from ..model import CellWrite, Value, cell_ref
-from .package import DAMAGED, CellFormat, XlsxPackage, open_package, parse_xml
+from . import safexml, splice
+from .cellvalues import SharedStrings
+from .package import DAMAGED, CellFormat, XlsxPackage, open_package
 from .refs import MAX_COL, MAX_ROW, cell_range, int_attr
 
 MAX_TEXT = 32_767                      # Excel's limit on the characters in one cell
 MAX_NUMBER = Decimal("9.99999999999999E+307")
 MIN_NUMBER = Decimal("2.2250738585072E-308")
 DEFLATE_LEVEL = 6
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 # Excel reads _xHHHH_ in text as an escaped character, so a literal one must itself be escaped;
 # characters XML 1.0 cannot carry are stored with that same escape, as Excel does.
@@ -36,7 +36,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Unpaired surrogates and the non-characters U+FFFE/U+FFFF: no file can hold them, and Excel's
 # _xHHHH_ escape does not bring the non-characters back when read.
 _SURROGATE = re.compile("[\ud800-\udfff\ufffe\uffff]")
-_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 # CT_Workbook children that come before <calcPr>, in schema order.
 _BEFORE_CALC = {"fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
@@ -73,7 +72,7 @@ def write_cells(src, writes: list[CellWrite], dest, *, recalc_on_open: bool = Tr
         for sheet in (s for s in parts if s in plan):       # validate every sheet before editing any
             targets = {key: _encode(value, date1904, src_name, sheet, key)
                        for key, value in plan[sheet].items()}
-            edit = _SheetEdit(pkg, parts[sheet], sheet, formats)
+            edit = _SheetEdit(pkg, parts[sheet], sheet, formats, {row for row, _ in targets})
             edit.check(targets)
             edits.append((sheet, edit, targets))
 
@@ -85,7 +84,7 @@ def write_cells(src, writes: list[CellWrite], dest, *, recalc_on_open: bool = Tr
             changed += n
             unchanged += len(targets) - n
             if n:
-                replaced[parts[sheet]] = edit.xml.serialise()
+                replaced[parts[sheet]] = edit.serialise()
                 touched.append(sheet)
         if changed and recalc_on_open:
             workbook = _full_calc_on_load(pkg)
@@ -165,7 +164,7 @@ def _same(kind: str | None, text: str | None, current: tuple) -> bool:
 
 
 class _SharedStrings:
-    """sharedStrings.xml as raw (still _xHHHH_-escaped) texts, parsed only if a target uses one."""
+    """sharedStrings.xml as stored (still _xHHHH_-escaped) texts, parsed only if a target uses one."""
 
     def __init__(self, pkg: XlsxPackage):
         self._pkg = pkg
@@ -174,115 +173,120 @@ class _SharedStrings:
     def get(self, index: str | None) -> str | None:
         if self._texts is None:
             part = self._pkg.shared_strings_part()
-            root = self._pkg.parse(part) if part else None
-            self._texts = [_rich_text(si) for si in root] if root is not None else []
+            self._texts = self._pkg.stream(part, SharedStrings(stored=True)).texts if part else []
         try:
             return self._texts[int(index or "")]
         except (ValueError, IndexError):
             return None
 
 
-def _rich_text(el) -> str:
-    # Plain <t> and rich-text runs <r><t>, but not phonetic guides <rPh><t>.
-    return "".join(t.text or "" for t in el.iter("{*}t")
-                   if etree.QName(t.getparent()).localname != "rPh")
-
-
 # -- XML parts ---------------------------------------------------------------------
 
-class _XmlPart:
-    """A parsed part that serialises back with its original declaration and prolog."""
-
-    def __init__(self, pkg: XlsxPackage, part: str):
-        data = pkg.read(part)
-        self.prolog = _prolog(data)
-        self.root = parse_xml(data, pkg.path, part)
-        self.ns = etree.QName(self.root).namespace or ""
-
-    def q(self, local: str) -> str:
-        return f"{{{self.ns}}}{local}"
-
-    def serialise(self) -> bytes:
-        match = _ENCODING.search(self.prolog)
-        encoding = match.group(1).decode("ascii") if match else "UTF-8"
-        if encoding.lower().replace("-", "").replace("_", "") == "utf8":
-            return self.prolog + etree.tostring(self.root, encoding="UTF-8")
-        tree = self.root.getroottree()
-        return etree.tostring(tree, encoding=encoding, xml_declaration=True,
-                              standalone=tree.docinfo.standalone)
-
-
-def _prolog(data: bytes) -> bytes:
-    """The bytes before the root element: declaration, any comments, any byte-order mark."""
-    i = 0
-    while True:
-        j = data.find(b"<", i)
-        if j < 0:
-            return b""
-        if data.startswith(b"<?", j):
-            i = data.find(b"?>", j) + 2
-        elif data.startswith(b"<!--", j):
-            i = data.find(b"-->", j) + 3
-        elif data.startswith(b"<!", j):
-            i = data.find(b">", j) + 1
-        else:
-            return data[:j]
-        if i < j:
-            return b""
+def _scan(pkg: XlsxPackage, part: str, keep, texts: frozenset = frozenset()) -> tuple[bytes, splice.Element]:
+    data = pkg.read(part)
+    pkg.spend(data, part)
+    data = splice.as_utf8(data)
+    try:
+        return data, splice.Scanner(data, keep, texts).run()
+    except (safexml.ExpatError, safexml.EntitiesForbidden, ValueError):
+        raise NotAWorkbook(f"is damaged: its part {part} is not valid XML", file=pkg.path) from None
 
 
 def _full_calc_on_load(pkg: XlsxPackage) -> bytes | None:
     """workbook.xml asking Excel to recalculate on open (cached formula values are now stale)."""
-    xml = _XmlPart(pkg, pkg.workbook_part)
-    calc = xml.root.find(xml.q("calcPr"))
+    data, root = _scan(pkg, pkg.workbook_part, lambda names, attrs, parent: len(names) == 2)
+    prefix = _prefix(root.name)
+    encoding = splice.codec(data)
+    calc = next((el for el in root.children if el.name == prefix + "calcPr"), None)
     if calc is not None:
-        if calc.get("fullCalcOnLoad") in ("1", "true"):
+        if calc.attrs.get("fullCalcOnLoad") in ("1", "true"):
             return None
-        calc.set("fullCalcOnLoad", "1")
-        return xml.serialise()
-    anchor = None
-    for child in xml.root:
-        if isinstance(child.tag, str) and child.tag.startswith(f"{{{xml.ns}}}") \
-                and etree.QName(child).localname in _BEFORE_CALC:
-            anchor = child
-    calc = etree.SubElement(xml.root, xml.q("calcPr"))
-    calc.set("fullCalcOnLoad", "1")
-    if anchor is not None:
-        anchor.addnext(calc)
-    return xml.serialise()
+        attrs = {**calc.attrs, "fullCalcOnLoad": "1"}
+        tag = splice.start_tag(calc.name, attrs, empty=calc.empty).encode(encoding, "xmlcharrefreplace")
+        return splice.apply(data, [(calc.start, calc.tag_end, _IN_PLACE, tag)])
+    anchors = [el for el in root.children if el.name.startswith(prefix) and el.name[len(prefix):] in _BEFORE_CALC
+               and ":" not in el.name[len(prefix):]]
+    # After the last element the schema puts before it; with none of those, at the end.
+    at = anchors[-1].end if anchors else data.rindex(b"<", 0, root.end)
+    tag = splice.start_tag(prefix + "calcPr", {"fullCalcOnLoad": "1"}, empty=True).encode(encoding)
+    return splice.apply(data, [(at, at, _IN_PLACE, tag)])
+
+
+def _prefix(name: str) -> str:
+    return name.rpartition(":")[0] + ":" if ":" in name else ""
+
+
+# Where edits at one place go: a row's new cells, then the end tag of a row that had none, then
+# new rows (which may start where that row ended), then the end of a sheetData that had none.
+_IN_PLACE, _CLOSE, _LAST = (0, 0), (1, 0), (3, 0)
+_INSIDE, _AFTER = 0, 2
 
 
 class _SheetEdit:
-    def __init__(self, pkg: XlsxPackage, part: str, sheet: str, formats: list[CellFormat]):
+    """One worksheet part: where its rows and the cells of the target rows are, and the edits."""
+
+    def __init__(self, pkg: XlsxPackage, part: str, sheet: str, formats: list[CellFormat], rows: set[int]):
         self.file = pkg.path
         self.sheet = sheet
         self.formats = formats
-        self.xml = _XmlPart(pkg, part)
-        q = self.xml.q
-        self.data = self.xml.root.find(q("sheetData"))
-        if self.data is None:
-            raise NotAWorkbook(f"is damaged: sheet '{sheet}' has no cell data", file=pkg.path, sheet=sheet)
-        self.rows: dict[int, object] = {}
-        index = 0
-        for row in self.data.iterchildren(q("row")):
-            index = int_attr(row.get("r"), index + 1)
-            self.rows[index] = row
-        self._cells: dict[int, dict[int, object]] = {}
-        self.arrays = [cell_range(f.get("ref") or "") for f in self.data.iter(q("f")) if f.get("t") == "array"]
-        self.merges = [cell_range(m.get("ref") or "")
-                       for m in self.xml.root.iterfind(f"{q('mergeCells')}/{q('mergeCell')}")]
-        self.col_styles = [(int_attr(c.get("min")), int_attr(c.get("max")), int_attr(c.get("style")))
-                           for cols in self.xml.root.iterchildren(q("cols"))
-                           for c in cols.iterchildren(q("col")) if c.get("style")]
+        self.arrays: list = []
+        self.merges: list = []
+        self.col_styles: list[tuple[int, int, int]] = []
+        self.rows: dict[int, splice.Element] = {}
+        self.data_el: splice.Element | None = None
+        self.dimension: splice.Element | None = None
+        counter = {"row": 0}
 
-    def cells(self, row: int) -> dict[int, object]:
+        def keep(names, attrs, parent) -> bool:
+            depth, local = len(names), names[-1]
+            if depth == 2:
+                return local in ("sheetData", "dimension")
+            if depth == 3:
+                if names[1] == "sheetData" and local == "row":
+                    counter["row"] = int_attr(attrs.get("r"), counter["row"] + 1)
+                    return True
+                if names[1] == "mergeCells" and local == "mergeCell":
+                    self.merges.append(cell_range(attrs.get("ref") or ""))
+                elif names[1] == "cols" and local == "col" and attrs.get("style"):
+                    self.col_styles.append((int_attr(attrs.get("min")), int_attr(attrs.get("max")),
+                                            int_attr(attrs.get("style"))))
+                return False
+            if local == "f" and attrs.get("t") == "array" and names[1] == "sheetData":
+                self.arrays.append(cell_range(attrs.get("ref") or ""))
+            # The cells, and what is in them, of the rows written to only.
+            return depth > 4 or depth == 4 and local == "c" and counter["row"] in rows
+
+        self.bytes, self.root = _scan(pkg, part, keep, frozenset({"v", "t"}))
+        self.prefix = _prefix(self.root.name)
+        self.encoding = splice.codec(self.bytes)
+        for el in self.root.children:
+            if el.local == "sheetData":
+                self.data_el = el
+            elif el.local == "dimension":
+                self.dimension = el
+        if self.data_el is None:
+            raise NotAWorkbook(f"is damaged: sheet '{sheet}' has no cell data", file=pkg.path, sheet=sheet)
+        index = 0
+        for row in self.data_el.children:
+            index = int_attr(row.attrs.get("r"), index + 1)
+            self.rows[index] = row
+        self._cells: dict[int, dict[int, splice.Element]] = {}
+        self.edits: list[tuple[int, int, tuple, bytes]] = []
+        self.new_cells: dict[int, dict[int, str]] = {}
+
+    def cells(self, row: int) -> dict[int, splice.Element]:
+        found = self._cells.get(row)
+        if found is not None:
+            return found
         if row not in self._cells:
             found = {}
             row_el = self.rows.get(row)
             if row_el is not None:
                 col = 0
-                for c in row_el.iterchildren(self.xml.q("c")):
-                    ref = c.get("r")
+                for c in row_el.children:
+                    if c.local != "c":
+                        continue
+                    ref = c.attrs.get("r")
                     col = _col(ref) if ref else col + 1
                     found[col] = c
             self._cells[row] = found
@@ -302,10 +306,9 @@ class _SheetEdit:
 
     def check(self, targets: dict) -> None:
         hidden = self._hidden()
-        q_f = self.xml.q("f")
         for (row, col) in targets:
             c = self.cells(row).get(col)
-            if c is not None and c.find(q_f) is not None or self.arrays and any(
+            if c is not None and c.children and c.child("f") is not None or self.arrays and any(
                     r and r[0] <= row <= r[2] and r[1] <= col <= r[3] for r in self.arrays):
                 raise ProtectedCell("holds a formula; only input cells can be written",
                                     file=self.file, sheet=self.sheet, cell=cell_ref(row, col))
@@ -314,7 +317,7 @@ class _SheetEdit:
                 anchor = cell_ref(*hidden[(row, col)])
                 raise ProtectedCell(f"is hidden inside the merged cells starting at {anchor}; write to "
                                     f"{anchor} instead", file=self.file, sheet=self.sheet, cell=cell_ref(row, col))
-            style = int_attr(c.get("s")) if c is not None else self._default_style(row, col)
+            style = int_attr(c.attrs.get("s")) if c is not None else self._default_style(row, col)
             fmt = self.formats[style] if 0 <= style < len(self.formats) else CellFormat()
             if fmt.locked:
                 raise ProtectedCell("is locked: the template does not allow it to be filled in",
@@ -323,37 +326,43 @@ class _SheetEdit:
     def _default_style(self, row: int, col: int) -> int:
         # A cell with no element takes its row's format if the row has one, else its column's.
         row_el = self.rows.get(row)
-        if row_el is not None and row_el.get("customFormat") in ("1", "true"):
-            return int_attr(row_el.get("s"))
+        if row_el is not None and row_el.attrs.get("customFormat") in ("1", "true"):
+            return int_attr(row_el.attrs.get("s"))
         for lo, hi, style in self.col_styles:
             if lo <= col <= hi:
                 return style
         return 0
 
     def apply(self, targets: dict, strings: _SharedStrings) -> int:
-        """Edit the targets (already checked); returns how many actually changed."""
+        """Plan the edits for the targets (already checked); returns how many actually change."""
         changed = 0
         for (row, col), (kind, text) in targets.items():
             c = self.cells(row).get(col)
             if _same(kind, text, self._current(c, strings)):
                 continue
             if c is None:
-                c = self._create(row, col)
-            self._set(c, kind, text)
+                style = self._default_style(row, col)
+                attrs = {"r": cell_ref(row, col), **({"s": str(style)} if style else {})}
+                self.new_cells.setdefault(row, {})[col] = self._cell_xml(attrs, kind, text, b"")
+            else:
+                attrs = {k: v for k, v in c.attrs.items() if k not in ("t", "vm", "cm")}
+                # Anything else in the cell (an extension list) stays, after the value.
+                rest = b"".join(self.bytes[ch.start:ch.end] for ch in c.children if ch.local not in ("v", "is"))
+                self.edits.append((c.start, c.end, _IN_PLACE, self._cell_xml(attrs, kind, text, rest)))
             changed += 1
         return changed
 
-    def _current(self, c, strings: _SharedStrings) -> tuple:
-        if c is None or not len(c):
+    def _current(self, c: splice.Element | None, strings: _SharedStrings) -> tuple:
+        if c is None or not c.children:
             return (None,)              # an empty styled cell: most input cells
-        q = self.xml.q
-        kind = c.get("t", "n")
+        kind = c.attrs.get("t", "n")
         if kind == "inlineStr":
-            is_ = c.find(q("is"))
-            return ("s", _rich_text(is_)) if is_ is not None else (None,)
-        v = c.findtext(q("v"))
+            is_ = c.child("is")
+            return ("s", _stored_text(is_)) if is_ is not None else (None,)
+        v = c.child("v")
         if v is None:
             return (None,)
+        v = v.content()
         if kind == "s":
             return ("s", strings.get(v))
         if kind == "b":
@@ -365,74 +374,96 @@ class _SheetEdit:
                 return ("?", v)
         return (kind, v)
 
-    def _set(self, c, kind: str | None, text: str | None) -> None:
-        q = self.xml.q
-        had_children = len(c)
-        if had_children:
-            for child in c.findall(q("v")) + c.findall(q("is")):
-                c.remove(child)
-        attrib = c.attrib
-        for attr in ("t", "vm", "cm"):      # value metadata describes the old value
-            if attr in attrib:
-                del attrib[attr]
-        if kind is None:
-            return
+    def _cell_xml(self, attrs: dict, kind: str | None, text: str | None, rest: bytes) -> bytes:
+        p = self.prefix
         if kind == "s":
-            c.set("t", "inlineStr")
-            new = etree.SubElement(c, q("is"))
-            t = etree.SubElement(new, q("t"))
-            t.set(XML_SPACE, "preserve")
-            t.text = text
-        else:
+            attrs["t"] = "inlineStr"
+            value = f'<{p}is><{p}t xml:space="preserve">{splice.escape(text)}</{p}t></{p}is>'
+        elif kind is not None:
             if kind == "b":
-                c.set("t", "b")
-            new = etree.SubElement(c, q("v"))
-            new.text = text
-        if had_children and len(c) > 1:
-            c.insert(0, new)     # <v>/<is> come before any <extLst>
+                attrs["t"] = "b"
+            value = f"<{p}v>{text}</{p}v>"
+        else:
+            value = ""
+        if not value and not rest:
+            return splice.start_tag(p + "c", attrs, empty=True).encode(self.encoding, "xmlcharrefreplace")
+        head = (splice.start_tag(p + "c", attrs) + value).encode(self.encoding, "xmlcharrefreplace")
+        return head + rest + f"</{p}c>".encode(self.encoding)
 
-    def _create(self, row: int, col: int):
-        q = self.xml.q
-        row_el = self.rows.get(row)
-        if row_el is None:
-            # Rows and cells may omit r (position = predecessor + 1); a new element never lands
-            # between such a one and its predecessor, so giving the new one an explicit r is enough.
-            row_el = etree.SubElement(self.data, q("row"))
-            row_el.set("r", str(row))
-            _place(row_el, self.rows, row)
-            self.rows[row] = row_el
-        cells = self.cells(row)
-        c = etree.SubElement(row_el, q("c"))
-        c.set("r", cell_ref(row, col))
-        style = self._default_style(row, col)
-        if style:
-            c.set("s", str(style))
-        _place(c, cells, col)
-        cells[col] = c
-        spans = row_el.get("spans")
-        covered = (s.partition(":") for s in (spans or "").split())
-        if spans and not any(int_attr(a) <= col <= int_attr(b) for a, _, b in covered):
-            del row_el.attrib["spans"]      # an optional hint; wrong is worse than absent
-        self._grow_dimension(row, col)
-        return c
+    def serialise(self) -> bytes:
+        """The part with every edit spliced in; untouched bytes stay as they were."""
+        edits = list(self.edits)
+        new_rows = []
+        for row, cells in self.new_cells.items():
+            row_el = self.rows.get(row)
+            if row_el is None:
+                new_rows.append((row, cells))
+                continue
+            existing = self.cells(row)
+            for col, xml in cells.items():
+                later = [c for i, c in existing.items() if i > col]
+                # Rows and cells may omit r (position = predecessor + 1); a new element never
+                # lands between such a one and its predecessor, and always carries its own r.
+                at = min(later, key=lambda c: c.start).start if later else self._row_content_end(row_el)
+                edits.append((at, at, (_INSIDE, col), xml))
+            edits.extend(self._row_start_edits(row_el, cells))
+        for row, cells in new_rows:
+            later = [el for i, el in self.rows.items() if i > row]
+            at = min(later, key=lambda el: el.start).start if later else self._sheet_data_end()
+            xml = splice.start_tag(self.prefix + "row", {"r": str(row)}).encode(self.encoding)
+            xml += b"".join(cells[col] for col in sorted(cells)) + f"</{self.prefix}row>".encode(self.encoding)
+            edits.append((at, at, (_AFTER, row), xml))
+        if self.data_el.empty and new_rows:
+            edits.append((self.data_el.start, self.data_el.end, _IN_PLACE, splice.start_tag(
+                self.data_el.name, self.data_el.attrs).encode(self.encoding)))
+            edits.append((self.data_el.end, self.data_el.end, _LAST, f"</{self.data_el.name}>".encode(self.encoding)))
+        edits.extend(self._dimension_edit())
+        return splice.apply(self.bytes, edits)
 
-    def _grow_dimension(self, row: int, col: int) -> None:
-        dim = self.xml.root.find(self.xml.q("dimension"))
-        rng = cell_range(dim.get("ref") or "") if dim is not None else None
-        if rng and not (rng[0] <= row <= rng[2] and rng[1] <= col <= rng[3]):
-            dim.set("ref", f"{cell_ref(min(rng[0], row), min(rng[1], col))}:"
-                           f"{cell_ref(max(rng[2], row), max(rng[3], col))}")
+    def _row_content_end(self, row_el: splice.Element) -> int:
+        return row_el.end if row_el.empty else self.bytes.rindex(b"<", row_el.start, row_el.end)
+
+    def _sheet_data_end(self) -> int:
+        el = self.data_el
+        return el.end if el.empty else self.bytes.rindex(b"<", el.start, el.end)
+
+    def _row_start_edits(self, row_el: splice.Element, cells: dict[int, bytes]) -> list:
+        attrs = dict(row_el.attrs)
+        spans = attrs.get("spans")
+        covered = [s.partition(":") for s in (spans or "").split()]
+        if spans and not all(any(int_attr(a) <= col <= int_attr(b) for a, _, b in covered) for col in cells):
+            del attrs["spans"]      # an optional hint; wrong is worse than absent
+        elif not row_el.empty:
+            return []
+        edits = [(row_el.start, row_el.tag_end, _IN_PLACE, splice.start_tag(row_el.name, attrs).encode(self.encoding))]
+        if row_el.empty:
+            edits.append((row_el.end, row_el.end, _CLOSE, f"</{row_el.name}>".encode(self.encoding)))
+        return edits
+
+    def _dimension_edit(self) -> list:
+        dim = self.dimension
+        rng = cell_range(dim.attrs.get("ref") or "") if dim is not None else None
+        if not rng or not self.new_cells:
+            return []
+        r1, c1, r2, c2 = rng
+        for row, cells in self.new_cells.items():
+            r1, r2 = min(r1, row), max(r2, row)
+            c1, c2 = min(c1, *cells), max(c2, *cells)
+        if (r1, c1, r2, c2) == rng:
+            return []
+        attrs = {**dim.attrs, "ref": f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"}
+        return [(dim.start, dim.tag_end, _IN_PLACE, splice.start_tag(dim.name, attrs, empty=dim.empty).encode(self.encoding))]
 
 
-def _place(el, siblings: dict, index: int) -> None:
-    """Move `el` (just appended) to keep siblings in ascending order."""
-    later = [i for i in siblings if i > index]
-    if later:
-        siblings[min(later)].addprevious(el)
-    elif siblings:
-        siblings[max(siblings)].addnext(el)
-    else:
-        el.getparent().insert(0, el)
+def _stored_text(el: splice.Element) -> str:
+    # Plain <t> and rich-text runs <r><t>, but not phonetic guides <rPh><t>.
+    out = []
+    for child in el.children:
+        if child.local == "t":
+            out.append(child.content())
+        elif child.local == "r":
+            out.extend(t.content() for t in child.children if t.local == "t")
+    return "".join(out)
 
 
 def _col(ref: str) -> int:
@@ -443,8 +474,6 @@ def _col(ref: str) -> int:
         elif ch != "$":
             break
     return col
-
-
 
 
 # -- the package -------------------------------------------------------------------
