@@ -8,6 +8,7 @@ Attribute VB_Name = "BcfRibbon"
 Option Explicit
 
 Private Const BCF_TITLE As String = "Better Care Fund"
+Private Const SAFE_PATH As String = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
 
 ' Finding Python takes about a second, so it is checked once per Excel session; a failed button
 ' press clears this so the next press checks again.
@@ -25,7 +26,9 @@ Public Sub bcfRibbon_OnAction(control As IRibbonControl)
 
     On Error GoTo Failed
     If Not PythonReady() Then Exit Sub
-    result = RunPython("import bcf_addin.ribbon; bcf_addin.ribbon.dispatch('" & control.Id & "')")
+    ' Python started with -c looks in Excel's current folder first: a stray bcf_addin.py there must
+    ' not stand in for the package, so that folder leaves the search path before the import.
+    result = RunPython(SAFE_PATH & "import bcf_addin.ribbon; bcf_addin.ribbon.dispatch('" & control.Id & "')")
     ' -1: Python ran but stopped with an error, which xlwings has already shown.
     If result = -1 Then checkedThisSession = False
     Exit Sub

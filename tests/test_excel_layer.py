@@ -439,6 +439,41 @@ def test_check_narrative_cancelled_does_nothing(populated_plan, remote):
     assert ui.opened == [] and ui.messages == []
 
 
+class _ReportInFront:
+    """The findings workbook Check opened, in front when the next button is pressed."""
+
+    def __init__(self, stem: str, others=()):
+        self.fullname = str(commands._reports_folder() / f"{stem} - check 101502.xlsx")
+        self.name = Path(self.fullname).name
+        self.app = types.SimpleNamespace(books=[self, *others])
+
+
+def test_a_button_pressed_on_a_report_works_on_the_return_it_was_made_from(populated_plan, remote):
+    book = remote(populated_plan)
+    assert Path(book.fullname).stem == "Leicestershire HWB"
+    ui = Answers(book)
+    report = commands.check(_ReportInFront("Leicestershire HWB", [book]), ui=ui)
+    assert report is not None, ui.messages
+    assert findings(report) == findings(api.check(populated_plan), drop=NEEDS_FORMULAS)
+
+
+def test_a_report_whose_return_is_closed_says_so(populated_plan, remote):
+    ui = Answers(remote(populated_plan))
+    assert commands.check(_ReportInFront("Leicestershire HWB"), ui=ui) is None
+    assert "is a report the Better Care Fund tools wrote" in ui.messages[-1]
+    assert "Open the return, click in it, and press the button again." in ui.messages[-1]
+
+
+def test_a_return_open_from_sharepoint_without_a_synced_copy_is_told_how_to_save(populated_plan, remote):
+    book = remote(populated_plan)
+    ui = Answers(book)
+    address = "https://council.sharepoint.com/sites/BCF/Shared Documents/Leicestershire HWB.xlsx"
+    ui.book_path = lambda: None
+    ui.online_address = lambda: address
+    assert commands.save_for_submission(book, ui=ui) is None
+    assert address in ui.messages[-1] and "Sync" in ui.messages[-1] and "SHAREPOINT_WIN" in ui.messages[-1]
+
+
 # -- (d) write_cells ---------------------------------------------------------------------------
 
 def test_rectangles_of_a_full_block_is_one():

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import types
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import xlwings
@@ -312,14 +313,30 @@ def test_bridge_asks_for_a_workbook_when_none_is_open():
 def test_bridge_passes_the_button_id_to_dispatch(button):
     bridge = Bridge()
     bridge.press(button)
-    assert bridge.python_commands == [f"import bcf_addin.ribbon; bcf_addin.ribbon.dispatch('{button}')"]
+    assert bridge.python_commands == [SAFE_PATH + f"import bcf_addin.ribbon; bcf_addin.ribbon.dispatch('{button}')"]
     assert bridge.messages == []
 
 
 def test_the_python_command_names_a_real_function():
-    module, call = re.search(r'"import (\S+); (\S+)\(', BRIDGE.read_text(encoding="cp1252")).groups()
+    module, call = re.search(r'"import (bcf_addin\S*); (\S+)\(', BRIDGE.read_text(encoding="cp1252")).groups()
     assert module == "bcf_addin.ribbon" and call == "bcf_addin.ribbon.dispatch"
     assert callable(ribbon.dispatch)
+
+
+SAFE_PATH = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+
+
+def test_a_stray_bcf_addin_py_in_excels_folder_is_not_imported(tmp_path):
+    """Excel starts Python in whatever folder it is in; a file there named like the package must
+    not run in its place."""
+    assert re.search(r'SAFE_PATH As String = "(.*)"', BRIDGE.read_text(encoding="cp1252")).group(1) == SAFE_PATH
+    (tmp_path / "bcf_addin.py").write_text("raise SystemExit('the stray file ran')\n", encoding="utf-8")
+    code = SAFE_PATH + "import bcf_addin.ribbon; print(bcf_addin.ribbon.__file__)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).resolve() == Path(ribbon.__file__).resolve()
+    stray = subprocess.run([sys.executable, "-c", "import bcf_addin.ribbon"], cwd=tmp_path, capture_output=True, text=True)
+    assert "the stray file ran" in stray.stderr      # what the bridge's first statement prevents
 
 
 def test_bridge_checks_python_once_per_session_through_cmd():

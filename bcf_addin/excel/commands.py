@@ -80,14 +80,25 @@ def _plain(exc: BcfError) -> str:
     return "\n\n".join(lines)
 
 
-def _command(func):
-    """Run a command with its messages, progress and error handling; `ui` replaces Excel's."""
+def _command(func=None, *, needs_return: bool = True):
+    """Run a command with its messages, progress and error handling; `ui` replaces Excel's.
+
+    Pressed while a report this tool opened is in front, a command that works on a return works
+    on the return the report was made from.
+    """
+    if func is None:
+        return functools.partial(_command, needs_return=needs_return)
 
     @functools.wraps(func)
     def run(book, *args, ui: ExcelUi | None = None, **kwargs):
-        ui = ui or ExcelUi(book)
+        behind = the_return(book) if needs_return else book
+        ui = ui or ExcelUi(behind or book)
         try:
-            return func(book, ui, *args, **kwargs)
+            if behind is None:
+                raise BcfError("the workbook in front is a report the Better Care Fund tools wrote, and the "
+                               "return it was made from is not open",
+                               hint="open the return, click in it, and press the button again")
+            return func(behind, ui, *args, **kwargs)
         except BcfError as exc:
             _log(f"{func.__name__}: {exc}")
             ui.message(_plain(exc), warning=True)
@@ -136,8 +147,32 @@ def _check(tpl: OpenTemplate, *, stale_caches: bool = False) -> Checked:
     return Checked(report, report.skipped)
 
 
+def _reports_folder() -> Path:
+    return Path(tempfile.gettempdir()) / "bcf-addin"
+
+
+def the_return(book):
+    """`book`, or, when it is a report this tool wrote (in the reports folder, named after its
+    return: 'RETURN - check 101502.xlsx'), the return it was made from among the open workbooks;
+    None when that is not open."""
+    path = Path(str(getattr(book, "fullname", "") or "").replace("\\", "/"))
+    try:
+        is_report = path.parent.resolve() == _reports_folder().resolve()
+    except OSError:
+        is_report = False
+    if not is_report or " - " not in path.stem:
+        return book
+    stem = path.stem.rsplit(" - ", 1)[0]
+    try:
+        others = [b for b in book.app.books if str(b.fullname) != str(book.fullname)]
+    except Exception:             # an engine that lists no other workbooks
+        return None
+    found = [b for b in others if Path(str(b.fullname).replace("\\", "/")).stem == stem]
+    return found[0] if len(found) == 1 else None
+
+
 def _report_file(tpl: OpenTemplate, what: str) -> Path:
-    folder = Path(tempfile.gettempdir()) / "bcf-addin"
+    folder = _reports_folder()
     folder.mkdir(parents=True, exist_ok=True)
     stem = Path(tpl.workbook.path.replace("\\", "/")).stem or "return"
     # Excel cannot open two workbooks of the same name at once, so each report gets its own.
@@ -327,6 +362,15 @@ def save_for_submission(book, ui: ExcelUi, outlook=None) -> Path | None:
     tpl = _read(book, ui)
     name = submission_name(tpl)
     src = ui.book_path()
+    if src is None and ui.online_address():
+        # xlwings maps OneDrive and SharePoint addresses to their synced folders when it can find
+        # them; an address left over is a library not synced, or synced somewhere xlwings is not told.
+        raise BcfError(f"the return is open from OneDrive or SharePoint ({ui.online_address()}) and its "
+                       "synced copy on this computer cannot be found",
+                       hint="sync the library to this computer (Sync in OneDrive or SharePoint), or, if it is "
+                            "synced to a folder of your own choosing, name that folder in the xlwings.conf "
+                            "sheet (ONEDRIVE_COMMERCIAL_WIN or SHAREPOINT_WIN), or save a copy to a local "
+                            "folder with File > Save As; then press Save for submission again")
     if src is None:
         raise BcfError("the return has not been saved to a folder on this computer yet",
                        hint=f"save it first (File > Save As), then press Save for submission again to save "
@@ -372,7 +416,7 @@ def save_for_submission(book, ui: ExcelUi, outlook=None) -> Path | None:
     return pack.paths[0]
 
 
-@_command
+@_command(needs_return=False)
 def collect_returns(book, ui: ExcelUi, choose_folder: Callable[[], object] | None = None):
     """Collect every return in a folder the manager picks (workbooks and saved e-mails) into a
     `collected` folder inside it, as `bcf collect` does, and open the summary workbook."""
@@ -400,7 +444,7 @@ def collect_returns(book, ui: ExcelUi, choose_folder: Callable[[], object] | Non
     return result
 
 
-@_command
+@_command(needs_return=False)
 def help(book, ui: ExcelUi) -> str:      # named after its button; shadows the builtin here only
     """Open the add-in's guide (docs/addin.md) in the browser, or say what each button does."""
     doc = _guide()

@@ -78,6 +78,15 @@ class ExcelUi:
             return None
         return path
 
+    def online_address(self) -> str | None:
+        """The web address Excel gives for a return opened from OneDrive or SharePoint, when xlwings
+        could not map it to a synced folder on this computer."""
+        try:
+            name = str(self.book.fullname)
+        except Exception:
+            return None
+        return name if name.lower().startswith(("http://", "https://")) else None
+
     def choose_registers(self) -> list[Path]:
         """Ask which register file(s) to populate from; an empty list when the person cancels."""
         if self._choose_files is not None:
