@@ -262,7 +262,7 @@ def submit(workbook: str | Path, *, folder: str | Path | None = None, narrative:
     report = check_template(tpl, stale_caches=stale_caches(workbook))
     contents = pack_contents(tpl, report, workbook, narrative=narrative, accept_errors=accept_errors,
                              progress=progress)
-    see = f"bcf check {workbook}" + (f"` and `bcf narrative {narrative} --return {workbook}" if narrative else "")
+    see = f'bcf check "{workbook}"' + (f'` and `bcf narrative "{narrative}" --return "{workbook}"' if narrative else "")
     contents.refuse_errors(see)
     mail = submission_draft(contents, managers) if draft else None
     return write_pack(contents, folder or Path(workbook).resolve().parent, overwrite=overwrite, draft=mail)

@@ -59,6 +59,8 @@ class Balances:
     running_balances: list[SourceBalance] = field(default_factory=list)
     minimum_spend: list[MinimumSpendResult] = field(default_factory=list)
     unmatched_lines: list[Line] = field(default_factory=list)   # lines whose source is no known source
+    # Their money: in no running balance, so the totals leave it out and must say so.
+    not_counted: Decimal = Decimal(0)
     metrics: list[MetricResult] = field(default_factory=list)   # a plan's metrics, from their inputs
     title: TemplateName | None = None
     capacity_demand: list[Comparison] = field(default_factory=list)
@@ -80,6 +82,7 @@ class Balances:
         return {"template": self.template, "hwb": self.hwb,
                 "running_balances": [b.to_dict() for b in self.running_balances],
                 "minimum_spend": [m.to_dict() for m in self.minimum_spend],
+                "not_counted": {"lines": len(self.unmatched_lines), "amount": self.not_counted},
                 "metrics": [m.to_dict() for m in self.metrics],
                 "capacity_demand": [c.to_dict() for c in self.capacity_demand]}
 
@@ -100,6 +103,7 @@ def compute(tpl: OpenTemplate) -> Balances:
         pct = percent_spent(spent, income) if fin.percent_spent else None
         result.running_balances.append(SourceBalance(src.source, income, spent, income - spent, pct, len(mine)))
     result.unmatched_lines = [ln for ln in lines if ln.index not in counted and amount(ln.values.get(fin.spend))]
+    result.not_counted = sum((amount(ln.values.get(fin.spend)) for ln in result.unmatched_lines), Decimal(0))
     for ms in fin.minimum_spend:
         minimum = amount(tpl.ref(ms.minimum).value)
         spend = sum((_counted(ln, ms.lines, fin) for ln in lines_of(fin, lines, ms.lines.source)), Decimal(0))

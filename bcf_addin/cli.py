@@ -387,14 +387,16 @@ def _check_many(workbooks, as_json: bool, kind: str | None = None) -> int:
 
         click.echo(dumps(out))
         return worst
+    from .present.reports import count
+
     for item in out:
         if "error" in item:
             click.echo(f"{item['file']}: UNUSABLE: {item['error']}")
             continue
         counts = {s: sum(1 for f in item["findings"] if f["severity"] == s.value) for s in Severity}
         click.echo(f"{item['file']}: {item['hwb'] or 'HWB not chosen'}, {item['template']}, "
-                   f"{'complete' if item['complete'] else 'incomplete'}, {counts[Severity.ERROR]} errors, "
-                   f"{counts[Severity.WARNING]} warnings")
+                   f"{'complete' if item['complete'] else 'incomplete'}, {count(counts[Severity.ERROR], 'error')}, "
+                   f"{count(counts[Severity.WARNING], 'warning')}")
     return worst
 
 

@@ -94,7 +94,7 @@ def _lines(last: OpenTemplate, new: OpenTemplate, carry: Carry, result: RollForw
     where = f"{result.last} ('{sheet}')"
     _unused_columns(last, src, dst, feeds, carry, where, result)
     for column in dst.columns:
-        if column.role == "input" and column.required is True and column.id not in feeds:
+        if column.role == "input" and column.required is True and column.id not in feeds and column.id not in carry.skip:
             result.notes.append(Note("warning", where, None, column.header,
                                      "the earlier return has nothing for this column: fill it in on every line"))
     lines = last.lines(lf.schemes)

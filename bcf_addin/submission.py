@@ -22,7 +22,7 @@ class CopyExists(BcfError):
 
     def __init__(self, path: Path):
         super().__init__("already exists", file=str(path),
-                         hint="choose to replace it, or move it out of the folder first")
+                         hint="replace it with bcf submit --replace (a backup copy is kept), or move it out of the folder first")
         self.path = path
 
 

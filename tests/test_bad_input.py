@@ -45,6 +45,19 @@ def test_not_an_xlsx(tmp_path):
     bad = tmp_path / "notes.xlsx"
     bad.write_text("just some text")
     out = tmp_path / "out.xlsx"
+    assert_refused(run_populate(bad, SAMPLE_PLAN, out), out, str(bad), "is a text file (a CSV register?), not an Excel workbook")
+
+
+def test_a_register_given_where_the_return_goes(plan_template, tmp_path):
+    out = tmp_path / "out.xlsx"
+    res = CliRunner().invoke(main, ["populate", str(SAMPLE_PLAN), "--schemes", str(plan_template), "-o", str(out)])
+    assert_refused(res, out, str(SAMPLE_PLAN), "the return (.xlsx) goes first, and a register after --schemes")
+
+
+def test_binary_junk_is_damaged_not_text(tmp_path):
+    bad = tmp_path / "junk.xlsx"
+    bad.write_bytes(bytes(range(256)) * 4)
+    out = tmp_path / "out.xlsx"
     assert_refused(run_populate(bad, SAMPLE_PLAN, out), out, str(bad), "damaged or not an Excel workbook")
 
 

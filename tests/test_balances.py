@@ -163,3 +163,22 @@ def test_a_metric_with_an_input_missing_is_not_computed(populated_plan):
     _, data = both_outputs(populated_plan)
     rates = {m["name"]: m["figures"] for m in data["metrics"]}
     assert all(f["value"] is None for f in rates["emergency_admissions"])
+
+
+def test_money_on_lines_with_no_known_source_is_said_not_to_be_counted(populated_plan, tmp_path):
+    """A source left blank (a register value not on the list is not written) takes money out of
+    every running balance: the totals must say how much they leave out."""
+    with open(S / "leicestershire-2025-26-plan-schemes.csv", newline="", encoding="utf-8") as fh:
+        grant = [r for r in csv.DictReader(fh) if r["Source of Funding"] == "Local Authority Better Care Grant"]
+    left_out = sum(Decimal(r["Expenditure for 2025-26 (£)"].replace(",", "").replace("£", "")) for r in grant)
+    tpl = open_template(populated_plan)
+    fin = tpl.description.finance
+    blanks = {("schemes", ln.index, "source"): None for ln in tpl.lines(fin.schemes)
+              if ln.values.get(fin.source) == "Local Authority Better Care Grant"}
+    assert len(blanks) == len(grant) > 0
+    blanked = change(populated_plan, tmp_path / "blank-source.xlsx", blanks)
+    text, data = both_outputs(blanked)
+    assert data["not_counted"] == {"lines": len(grant), "amount": left_out}
+    assert f"Not counted above: £{left_out:,} on {len(grant)} scheme lines" in text
+    _, clean = both_outputs(populated_plan)
+    assert clean["not_counted"] == {"lines": 0, "amount": 0}

@@ -142,6 +142,8 @@ def test_Y701_plan_against_last_years_actual_asc_spend(complete, populated_plan)
     found = codes(check(populated_plan, previous=complete["eoy-2024-25"]), "Y701")
     assert len(found) == 1 and found[0].severity is Severity.WARNING
     assert "£31,387,704" in found[0].message and "£32,579,512" in found[0].message and "3.80%" in found[0].message
+    # £31,387,704 x 1.039 = £32,611,824.456: whole pounds rounded up, so following the hint exactly is enough.
+    assert "(£32,611,825)" in found[0].message and found[0].hint.startswith("Increase the qualifying lines by £32,313,")
 
 
 @pytest.mark.parametrize("given, what", [

@@ -71,7 +71,7 @@ def test_empty_file(tmp_path):
 def test_plain_text_file(tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("Scheme ID,Spend\n1,100\n")
-    _refused(path, words=["damaged or not an Excel workbook"])
+    _refused(path, words=["is a text file (a CSV register?), not an Excel workbook"])
 
 
 def test_truncated_download(template, tmp_path):

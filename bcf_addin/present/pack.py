@@ -16,8 +16,8 @@ def _check_lines(c: PackContents) -> list[str]:
     if c.narrative_report is not None:
         lines.append(f"Narrative check: {severity_counts(c.narrative_report.findings)}.")
     if c.errors:
-        lines.append(f"Sent with {count(len(c.errors), 'error')} left ({', '.join(c.error_codes)}), "
-                     f"because: {c.accepted_errors}")
+        lines.append(f"Errors left: {count(len(c.errors), 'error')} ({', '.join(c.error_codes)}), "
+                     f"accepted because: {c.accepted_errors}")
     return lines
 
 

@@ -118,6 +118,8 @@ def balances_text(b: Balances) -> str:
         for r in [*b.running_balances, b.total]:
             lines.append(f"  {r.source:38} {_money(r.income):>14} {_money(r.expenditure):>14} {_money(r.balance):>14}"
                          + (f" {_pct(r.percent_spent):>9}" if show_pct else ""))
+        if b.unmatched_lines:
+            lines += ["", "  " + _not_counted(b)]
     if b.minimum_spend:
         lines += ["", "Minimum spend"]
         for m in b.minimum_spend:
@@ -152,6 +154,13 @@ def capacity_demand_lines(c: Comparison) -> list[str]:
     return lines
 
 
+def _not_counted(b: Balances) -> str:
+    n = len(b.unmatched_lines)
+    return (f"Not counted above: {_money(b.not_counted)} on {count(n, 'scheme line')} whose Source of Funding is "
+            f"blank or not one of this template's (rows {', '.join(str(ln.row) for ln in b.unmatched_lines[:8])}"
+            f"{', ...' if n > 8 else ''}); give each its source, and bcf check lists them.")
+
+
 def balances_summary(b: Balances) -> str:
     lines = [heading(b), ""]
     if not b.running_balances:
@@ -168,7 +177,7 @@ def balances_summary(b: Balances) -> str:
             lines.append(f"{x.source}: {pounds(x.expenditure)} planned against {pounds(x.income)} of income; "
                          f"{pounds(-x.balance)} too much.")
     if b.unmatched_lines:
-        lines.append(f"{count(len(b.unmatched_lines), 'scheme line')} with money name no known funding source.")
+        lines.append(_not_counted(b))
     for m in b.minimum_spend:
         verdict_ = "met" if m.met else f"NOT met, {pounds(m.shortfall)} short"
         lines.append(f"\n{m.label}: {pounds(m.spend)} against a minimum of {pounds(m.minimum)} ({verdict_}).")

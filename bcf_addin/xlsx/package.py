@@ -335,6 +335,16 @@ def _check_head(head: bytes, source, name: str) -> None:
             raise EncryptedWorkbook(ENCRYPTED, file=name)
         raise NotAWorkbook("is an old .xls workbook; save it as .xlsx (Excel Workbook) and try again",
                            file=name)
+    if not head.startswith(b"PK") and _looks_like_text(head):
+        # Most often the files are the wrong way round: the register where the return goes.
+        raise NotAWorkbook("is a text file (a CSV register?), not an Excel workbook: the return (.xlsx) goes "
+                           "first, and a register after --schemes, --income or --table", file=name)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return all(b in b"\t\r\n" or 32 <= b < 127 or b >= 128 for b in head) and b"\x00" not in head
 
 
 def _checked(zf: zipfile.ZipFile, name: str, size: int) -> XlsxPackage:

@@ -1,7 +1,7 @@
 """Rules comparing this return with last year's (given with --previous)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING
 
 from ...money import pounds
 from ..findings import Severity
@@ -22,6 +22,8 @@ def _asc_uplift(ctx, rule):
     needed = last.spend * (1 + rate)
     if this.spend >= needed:
         return
+    # In whole pounds, rounded up: the figures quoted must be enough when followed exactly.
+    at_least = needed.to_integral_value(rounding=ROUND_CEILING)
     rise = (this.spend - last.spend) * 100 / last.spend
     spec = next(m for m in fin.minimum_spend if m.name == ASC)
     at = ctx.template.ref(spec.template_spend or spec.minimum)
@@ -30,8 +32,8 @@ def _asc_uplift(ctx, rule):
     yield rule.finding(at.sheet, at.cell,
                        f"Adult social care spend from the NHS minimum goes from {pounds(last.spend)} last year to "
                        f"{pounds(this.spend)}, a rise of {rise:.2f}%; the {ctx.description.year} uplift is at least "
-                       f"{rate * 100:.2f}% ({pounds(needed.quantize(Decimal(1)))}).",
-                       f"Increase the qualifying lines by {pounds((needed - this.spend).quantize(Decimal(1)))}, or "
+                       f"{rate * 100:.2f}% ({pounds(at_least)}).",
+                       f"Increase the qualifying lines by {pounds(at_least - this.spend)}, or "
                        "explain the change to your Better Care Manager.", severity=severity)
 
 
