@@ -432,7 +432,9 @@ def _fixed_rows(index: Index, t: Table, data_start: int, first_data_col: int, la
         if label_col is None and row.label:
             label_col = next(c for c in label_cols if _header_matches(index.at(found, c), row.label, row.aliases, False))
         if key_col is None and row.key:
-            key_col = next(c for c in label_cols if index.at(found, c).startswith(fold(row.key)))
+            # A label may begin with its key's words ('Percentage of people ...' beside 'Percentage').
+            key_col = next((c for c in label_cols if c != label_col and index.at(found, c).startswith(fold(row.key))),
+                           None) or next(c for c in label_cols if index.at(found, c).startswith(fold(row.key)))
         rows.append(found)
         if row.id:
             row_ids[row.id] = found

@@ -55,6 +55,29 @@ class OpenTemplate:
         self._items = {it.id: it for sheet in self.description.sheets for it in sheet.items
                        if isinstance(it, Table) or getattr(it, "kind", "") == "field"}
         self._lines: dict[tuple[str, bool], list[Line]] = {}
+        self._read_answers_where_excel_shows_them()
+
+    def _read_answers_where_excel_shows_them(self) -> None:
+        """An answer cell merged down over several rows keeps its answer in the merge's top-left.
+
+        NHS England's metrics merge one rationale cell beside a metric's actual and plan rows, and
+        the description reads it on the plan's row: there the cell is hidden inside the merge.
+        Each input cell of a table so hidden is read as the merge's top-left, the cell Excel shows.
+        """
+        for table_id, at in self.layout.tables.items():
+            table = self._items.get(table_id)
+            sheet = self.workbook.sheets.get(self.layout.workbook_sheet(at.sheet))
+            if table is None or sheet is None or not sheet.merges:
+                continue
+            rows = table.rows or [None] * len(at.rows)
+            for row, r in zip(rows, at.rows):
+                for column in table.columns:
+                    col = at.columns.get(column.id)
+                    if col is None or table.role(row, column) != "input" or sheet.value(r, col) not in (None, ""):
+                        continue
+                    merge = sheet.merge_at(r, col)
+                    if merge and (merge[0], merge[1]) != (r, col):
+                        sheet.cells[(r, col)] = sheet.get(r, col)._replace(value=sheet.value(merge[0], merge[1]))
 
     @property
     def title(self) -> TemplateName:

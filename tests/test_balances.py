@@ -143,20 +143,23 @@ def test_plan_metrics_are_computed_from_their_inputs_as_published(populated_plan
     for r in _published_metrics():
         if r["Figure"] in METRIC_INPUTS:
             table, index = METRIC_INPUTS[r["Figure"]]
-            column = next((c.id for c in tpl.table(table)[0].columns if c.header == r["Funding source or item"]), None)
-            if column is not None:
-                writes[(table, index, column)] = Decimal(r["Value"])
+            desc = tpl.table(table)[0]
+            column = next((c for c in desc.columns if c.header == r["Funding source or item"]), None)
+            # The 2023-24 actual and 2024-25 plan are the template's own, pre-populated: not typed.
+            if column is not None and desc.role(desc.rows[index], column) == "input":
+                writes[(table, index, column.id)] = Decimal(r["Value"])
     filled = change(populated_plan, tmp_path / "metrics.xlsx", writes)
     text, data = both_outputs(filled)
     computed = {(m["name"], f["column"]): f["value"] for m in data["metrics"] for f in m["figures"]}
     expected = {(METRIC_RATES[r["Figure"]], r["Funding source or item"]): Decimal(r["Value"])
                 for r in _published_metrics() if r["Figure"] in METRIC_RATES}
     shown = {k: v for k, v in expected.items() if k in computed}
-    assert len(shown) == 12 + 12 + 5
+    assert len(shown) == 12 + 12 + 7
     assert {k: Decimal(str(computed[k])) for k in shown} == shown
     assert "Metrics (computed from their inputs)" in text
     assert "    Apr 25 Plan                     1,516" in text.splitlines()
     assert "    2024-25 Estimated               587.1" in text.splitlines()
+    assert "    2023-24 Actual                  509.8" in text.splitlines()
 
 
 def test_a_metric_with_an_input_missing_is_not_computed(populated_plan):

@@ -20,7 +20,7 @@ from bcf_addin.model import column_letter
 from bcf_addin.replica import checkers
 from bcf_addin.replica.builder import build
 from bcf_addin.xlsx.reader import read_workbook
-from support import FIGURES, needs_libreoffice
+from support import FIGURES, metric_history_shown, needs_libreoffice, published_metric_history
 
 BUNDLED = ["planning-2025-26", "eoy-2024-25", "quarterly-2024-25-q2", "cd-2025-26"]
 KINDS = available_kinds()           # a new description is covered by these tests as soon as it is added
@@ -63,9 +63,9 @@ def test_identities_tell_the_templates_apart():
 def test_slot_rows_expand_and_totals_name_them():
     _, demand = load("cd-2025-26").item("step_down_demand")
     sources = [r for r in demand.rows if r.slot is not None]
-    assert len(sources) == 5 * 23
+    assert len(sources) == 5 * 19
     p1 = next(r for r in demand.rows if r.id == "p1r_total")
-    assert p1.total_of == [f"p1r_source_{i}" for i in range(1, 24)]
+    assert p1.total_of == [f"p1r_source_{i}" for i in range(1, 20)]
     assert demand.role(p1, demand.columns[0]) == "formula"
     assert demand.role(sources[0], demand.columns[0]) == "input"
 
@@ -134,13 +134,15 @@ def test_cd_referral_sources_are_the_hwbs_trusts_then_other(tmp_path):
     at = tpl.layout.tables["step_down_demand"]
     sheet = tpl.workbook.sheets[at.sheet]
     first = at.row_ids["p1r_source_1"]
-    keys = [sheet.value(first + i, at.key_col) for i in range(4)]
+    keys = [sheet.value(first + i, at.key_col) for i in range(20)]
+    # As the published return shows them: the trusts, OTHER, 16 blank places, the next pathway.
     assert keys == ["LEICESTERSHIRE PARTNERSHIP NHS TRUST", "UNIVERSITY HOSPITALS OF LEICESTER NHS TRUST",
-                    "OTHER", "(blank)"]
+                    "OTHER"] + ["(blank)"] * 16 + ["Total"]
+    assert at.row_ids["p1d_total"] == first + 19
     assert sheet.get(first, at.key_col).locked and not sheet.get(first, at.columns["apr"]).locked
     total = at.row_ids["p1r_total"]
     apr = column_letter(at.columns["apr"])
-    assert f"SUM({apr}{first}:{apr}{first + 22})" in sheet.get(total, at.columns["apr"]).formula
+    assert f"SUM({apr}{first}:{apr}{first + 18})" in sheet.get(total, at.columns["apr"]).formula
 
 
 # -- published figures ---------------------------------------------------------------------------
@@ -330,3 +332,15 @@ def test_a_description_with_broken_references_is_refused_whole_with_every_path()
         TemplateDescription.model_validate(data)
     assert sorted(e["loc"] for e in caught.value.errors()) == [
         ("finance", "minimum_spend", 0, "lines", "source"), ("finance", "spend"), ("finance", "uplift")]
+
+
+def test_the_plan_replica_shows_the_published_metric_history(plan_template):
+    """The 2024-25 actuals of 8.1 and 8.2, and 8.3's 2023-24 actual and 2024-25 plan, as published;
+    the months not yet published stay blank."""
+    published = published_metric_history()
+    assert len(published) == 24 + 9 + 2
+    shown = metric_history_shown(plan_template)
+    assert {k: Decimal(str(v)) for k, v in shown.items() if v is not None} == \
+           {k: Decimal(v) for k, v in published.items()}
+    assert shown["8.1 Rate", "Dec 24 Actual"] is None and shown["8.2 Average days from discharge ready date to discharge",
+                                                               "Aug 24 Actual"] is None

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,9 @@ from openpyxl import load_workbook
 
 from bcf_addin.api import check, open_template
 from bcf_addin.cli import main
+from bcf_addin.model import column_letter
 from nhs_style.planning_2025_26 import DISTRICTS, DFG, Built, build
-from support import SAMPLE_PLAN, needs_libreoffice
+from support import SAMPLE_PLAN, metric_history_shown, needs_libreoffice, published_metric_history
 
 LAYOUTS = {
     "as published": {},
@@ -111,6 +113,19 @@ def test_the_locator_finds_nhs_englands_own_layouts(built):
     question = cover.cell(documents.header_row, documents.columns["document"] - 1).value
     assert question.startswith("In addition to this template")
     assert not cover.cell(documents.rows[0], documents.columns["document"]).protection.locked
+
+
+def test_the_metrics_history_is_found_under_each_metrics_heading(built):
+    """8.1's and 8.2's 2024-25 actuals stand above their plans under the same month names; 8.2
+    and 8.3 have no label heading of their own, only their section headings."""
+    shown = metric_history_shown(built.path)
+    assert {k: Decimal(str(v)) for k, v in shown.items() if v not in (None, "n/a")} == \
+           {k: Decimal(v) for k, v in published_metric_history().items()}
+    tpl = open_template(built.path)
+    indicators = {t: [tpl.workbook.sheets["6. Metrics"].value(r, tpl.table(t)[1].key_col) for r in tpl.table(t)[1].rows]
+                  for t in ("ea_indicators", "dd_indicators", "ra_indicators")}
+    assert indicators == {"ea_indicators": ["Rate", "Rate"], "dd_indicators": ["Number of patients", "Number of days"],
+                          "ra_indicators": ["Percentage", "Rate"]}
 
 
 def test_documents_answered_beside_the_question_count(built, tmp_path):
@@ -218,12 +233,9 @@ def test_libreoffice_opens_the_populated_file_and_its_formulas_agree(built, popu
            (31982219, 32579512, 0)
 
 
-# -- what the tool does not yet handle in NHS England's files ------------------------------------
-
-@pytest.mark.xfail(strict=True, reason=(
-    "a merged answer cell over several rows (the metric rationale, merged down beside the actual "
-    "and plan rows) is read at each row's own cell; Excel keeps the answer in the merge's top-left"))
 def test_a_rationale_typed_into_its_merged_cell_counts(built, tmp_path):
+    """The rationale is merged down beside a metric's actual and plan rows; Excel keeps what is typed
+    in the merge's top-left, on the actuals' row, and the plan's rationale is read there."""
     answered = tmp_path / "answered.xlsx"
     shutil.copy(built.path, answered)
     wb = load_workbook(answered)
@@ -234,5 +246,25 @@ def test_a_rationale_typed_into_its_merged_cell_counts(built, tmp_path):
     for m in answers:
         ws.cell(m.min_row, m.min_col).value = "Agreed across LLR: 0.8% better than 2023-24."
     wb.save(answered)
-    missing = [f for f in check(answered).findings if f.sheet == "6. Metrics" and "Rationale" in f.message]
-    assert missing == []
+    def missing(path):
+        return [f for f in check(path).findings if f.sheet == "6. Metrics" and "Rationale" in f.message]
+    assert len(missing(built.path)) == 3
+    assert missing(answered) == []
+
+
+@pytest.mark.parametrize("source", ["nhs-style", "replica"])
+def test_the_summary_shows_each_metrics_plan_from_the_metrics_sheet(built, source, tmp_path):
+    from bcf_addin.api import new_replica
+
+    path = built.path if source == "nhs-style" else new_replica("planning-2025-26", tmp_path / "r.xlsx",
+                                                                hwb="Leicestershire")
+    tpl = open_template(path)
+    for summary, metric, row_id in [("summary_emergency_admissions", "emergency_admissions", "ea_rate"),
+                                    ("summary_discharge_delays", "discharge_delays", "dd_composite"),
+                                    ("summary_residential_admissions", "residential_admissions", "ra_rate")]:
+        table, at = tpl.table(summary)
+        _, metrics = tpl.table(metric)
+        rate = metrics.row_ids[row_id]
+        formulas = [tpl.workbook.sheets["3. Summary"].get(at.rows[0], at.columns[c.id]).formula for c in table.columns]
+        wanted = [f"'6. Metrics'!{column_letter(metrics.columns[c.id])}{rate}" for c in table.columns]
+        assert [f.lstrip("=").replace("$", "") for f in formulas] == wanted, summary

@@ -776,6 +776,25 @@ def _summary(s: _Sheet, gap: int, at: dict) -> None:
     s.put(r + 4, 2, "Planned spend", f.label)
     s.formula(r + 4, 3, f"=OFFSET({at['asc']},0,1)", f.calc_money, 0)
     s.link(r + 6, 2, "'6. Metrics'!A1", "Metrics >>")
+    r += 8
+    plans = [m + " Plan" for m in MONTHS_PLAN[:5]]
+    for heading, key, label, unit, heads in [
+            ("Emergency admissions", "ea_rate", "Emergency admissions to hospital for people aged 65+ per 100,000 "
+             "population", "", plans),
+            ("Delayed Discharge", "dd_rate", "Average length of discharge delay for all acute adult patients", "", plans),
+            ("Residential Admissions", "ra_rate", "Long-term support needs of older people (age 65 and over) met by "
+             "admission to residential and nursing care homes, per 100,000 population", "Rate",
+             ["2024-25 Estimated", "2025-26 Plan Q1", "2025-26 Plan Q2", "2025-26 Plan Q3", "2025-26 Plan Q4"])]:
+        s.put(r, 2, heading, f.subtitle)
+        s.put(r + 1, 2, "", f.header)
+        s.put(r + 1, 3, "", f.header)
+        s.put(r + 2, 2, label, f.label)
+        s.put(r + 2, 3, unit, f.label)
+        row, col = at[key]
+        for j, head in enumerate(heads):
+            s.put(r + 1, 4 + j, head, f.header)
+            s.formula(r + 2, 4 + j, "=" + _ref("6. Metrics", row, col + j), f.calc, "")
+        r += 4
     s.ws.set_column(s.c(2) - 1, s.c(2) - 1, 50)
     s.ws.set_column(s.c(3) - 1, s.c(5) - 1, 18)
 
@@ -811,6 +830,7 @@ def _metrics(s: _Sheet, gap: int, at: dict) -> None:
     _month_heads(s, plan, [m + " Plan" for m in MONTHS_PLAN])
     _plan_rows(s, plan + 1, ["Rate", "Number of Admissions 65+", "Population of 65+"], label_col=3,
                rate="=IFERROR({a}/{b}*100000,\"\")")
+    at["ea_rate"] = (plan + 1, s.c(4))
     s.check(r + 1, f'=IF(LEN(TRIM({_cell(r + 1, s.c(16))}))=0,"No","Yes")')
     r = plan + 5
     s.put(r, 2, "Source: https://digital.nhs.uk/supplementary-information/2025/non-elective-inpatient-spells", f.text)
@@ -833,6 +853,7 @@ def _metrics(s: _Sheet, gap: int, at: dict) -> None:
     _month_heads(s, plan, [m + " Plan" for m in MONTHS_PLAN])
     _plan_rows(s, plan + 1, ["Average length of discharge delay for all acute adult patients",
                              DD_ACTUAL[1][0], DD_ACTUAL[2][0]], label_col=2, rate="=IFERROR((1-{a})*{b},\"\")")
+    at["dd_rate"] = (plan + 1, s.c(4))
     s.check(r + 1, f'=IF(LEN(TRIM({_cell(r + 1, s.c(16))}))=0,"No","Yes")')
     r = plan + 5
     s.put(r, 2, "Source: https://www.england.nhs.uk/statistics/statistical-work-areas/discharge-delays/", f.text)
@@ -862,6 +883,7 @@ def _metrics(s: _Sheet, gap: int, at: dict) -> None:
         s.put(r + 3, 4 + j, POPULATION_65, f.prepop_number)
     s.check(r + 2, f'=IF(COUNT({_cell(r + 2, s.c(6))}:{_cell(r + 2, s.c(10))})<5,"No","Yes")')
     s.merge(r + 1, 11, r + 3, 15, "", f.input)
+    at["ra_rate"] = (r + 1, s.c(6))          # from the 2024-25 estimate on
     s.put(r + 5, 2, "Long-term admissions to residential care homes and nursing homes for people aged 65+ per 100,000 "
                     "population are based on a calendar year using the latest available mid-year estimates.", f.text)
     _indicators(s, r + 7, [
