@@ -18,7 +18,7 @@ from typing import Iterator, Literal
 
 from .. import paths
 from ..errors import BcfError
-from .loader import load_file
+from .reading import bundled, load_file
 from .schema import TemplateDescription
 
 USER_ENV = "BCF_DESCRIPTIONS"       # a folder to use instead of the per-user one (tests, shared drives)
@@ -142,11 +142,9 @@ def extra_sources() -> list[Source]:
 def all_sources() -> list[Source]:
     """Every description in use, in the order recognition tries them: from outside the package
     first, then the bundled ones whose kind none of those takes."""
-    from .loader import load_bundled
-
     extra = extra_sources()
     taken = {s.kind for s in extra}
-    return [*extra, *(Source(load_bundled(k), _bundled_path(k), "bundled") for k in bundled_kinds() if k not in taken)]
+    return [*extra, *(Source(bundled(k), _bundled_path(k), "bundled") for k in bundled_kinds() if k not in taken)]
 
 
 def overriding(kind: str) -> TemplateDescription | None:
