@@ -7,7 +7,6 @@ a user description of a bundled kind takes that kind's place.
 """
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,6 +17,7 @@ from typing import Iterator, Literal
 
 from .. import paths
 from ..errors import BcfError
+from ..userdirs import subfolder
 from .reading import bundled, load_file
 from .schema import TemplateDescription
 
@@ -38,17 +38,8 @@ class Source:
 
 
 def user_folder() -> Path:
-    """The per-user folder of descriptions: application data on Windows and macOS, ~/.config on Linux."""
-    if os.environ.get(USER_ENV):
-        return Path(os.environ[USER_ENV]).expanduser()
-    home = Path.home()
-    if sys.platform.startswith("win"):
-        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-    return base / "bcf-addin" / "descriptions"
+    """The per-user folder of descriptions: `descriptions` in the officer's own bcf-addin folder."""
+    return subfolder("descriptions", USER_ENV)
 
 
 def _files(folder: Path) -> list[Path]:

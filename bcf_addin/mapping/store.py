@@ -11,6 +11,7 @@ from ..errors import BcfError
 from ..files import Replacement
 from ..folding import fold
 from ..register import as_text
+from ..userdirs import user_folder
 from ..xlsx.reader import read_workbook
 
 SUFFIX = ".columns.yaml"
@@ -60,16 +61,12 @@ def saved_beside(register: str | Path) -> Path | None:
     return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
 
 
-def user_folder() -> Path:
-    """The officer's own bcf-addin folder (mappings kept for every register); BCF_USER_FOLDER overrides it."""
-    if os.environ.get("BCF_USER_FOLDER"):
-        return Path(os.environ["BCF_USER_FOLDER"])
-    base = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "bcf-addin"
+USER_ENV = "BCF_USER_FOLDER"      # a folder to keep columns/ in instead of the officer's own bcf-addin folder
 
 
 def user_mappings() -> Path:
-    return user_folder() / "columns"
+    """The mappings kept for every register: `columns` in the officer's own bcf-addin folder."""
+    return (Path(os.environ[USER_ENV]) if os.environ.get(USER_ENV) else user_folder()) / "columns"
 
 
 def load_mapping(path: str | Path) -> ColumnMapping:
