@@ -199,9 +199,8 @@ def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale
     skipping the rules whose facts the read could not get."""
     from .checks.run import check_template
 
-    unknown = getattr(tpl.workbook, "unknown", frozenset())
     previous = last_years(tpl, previous) if previous else None
-    return check_template(tpl, previous, stale_caches=stale_caches, unknown=unknown)
+    return check_template(tpl, previous, stale_caches=stale_caches, unknown=tpl.workbook.unknown)
 
 
 def balances(workbook: str | Path, kind: str | None = None):

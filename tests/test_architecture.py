@@ -133,3 +133,16 @@ def test_no_module_imports_from_a_higher_layer():
 
 def test_the_cycle_finder_finds_a_circle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_readme_layout_names_every_top_level_module():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `bcf_addin/` |"))
+    tops = [p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"] + \
+        [f"{p.parent.name}/" for p in PACKAGE.glob("*/__init__.py")]
+    assert [name for name in sorted(tops) if f"`{name}`" not in row] == []
+
+
+def test_every_layer_named_in_docs_architecture():
+    doc = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert [name for name, _ in LAYERS if f"| {name} |" not in doc] == []
