@@ -7,14 +7,13 @@ from typing import Callable
 
 from .descriptions.loader import load
 from .descriptions.schema import TemplateDescription
-from .detect import detect
-from .errors import BcfError
+from .errors import BcfError, RegisterError
 from .files import claimed, output_path, xlsx_target
 from .hwb import HwbFigures, load_allocations, load_bundled
-from .locate import locate
-from .model import Workbook
 from .notes import Note
 from .populate import TablePlan, plan, stack, with_writes
+from .recognise import open_template, recognise  # noqa: F401  (callers open workbooks here)
+from .register import Register
 from .template import OpenTemplate
 
 Progress = Callable[[str], None]
@@ -22,20 +21,6 @@ Progress = Callable[[str], None]
 
 def _quiet(_: str) -> None:
     pass
-
-
-def open_template(path: str | Path, kind: str | None = None) -> OpenTemplate:
-    """Read a workbook file (refusing damaged, encrypted or oversized ones), tell which template
-    it is and find every item in it."""
-    from .xlsx.reader import read_workbook
-
-    return recognise(read_workbook(str(path)), kind)
-
-
-def recognise(wb: Workbook, kind: str | None = None) -> OpenTemplate:
-    """Tell which template an in-memory workbook (from a file or from Excel) is, and locate it."""
-    desc = detect(wb, kind)
-    return OpenTemplate(wb, desc, locate(wb, desc))
 
 
 def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Progress = _quiet, *,
@@ -49,7 +34,6 @@ def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Prog
     the one saved beside it is used), its sheet, and the cost-centre file of a ledger extract.
     """
     from .mapping.source import Source, read_source
-    from .register import register_from_return
 
     sources = [(f"Reading the scheme lines of {Path(ret).name}", lambda p: Source(register_from_return(p)), ret)
                for ret in previous_returns]
@@ -71,6 +55,25 @@ def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Prog
         stack(plans, table_plan, tpl.workbook)
         plans.append(table_plan)
     return plans
+
+
+def register_from_return(path: str | Path) -> Register:
+    """Last quarter's (or last year's) return as a register: its scheme lines under its own headings.
+
+    The headings then match this return's columns as any register's would, across template years.
+    """
+    tpl = open_template(path)
+    fin = tpl.description.finance
+    if fin is None:
+        raise RegisterError(f"is a {tpl.description.name}, which has no scheme lines to carry over", file=str(path))
+    table, _ = tpl.table(fin.schemes)
+    headers = [c.header for c in table.columns]
+    rows, lines = [], []
+    for line in tpl.lines(fin.schemes):
+        rows.append({c.header: line.values.get(c.id) for c in table.columns})
+        lines.append(line.row)
+    sheet = tpl.layout.workbook_sheet(tpl.layout.tables[fin.schemes].sheet)
+    return Register(f"{path} ('{sheet}')", headers, rows, lines, partial=True)
 
 
 def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocations: str | Path | None = None,
@@ -196,9 +199,8 @@ def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale
     skipping the rules whose facts the read could not get."""
     from .checks.run import check_template
 
-    unknown = getattr(tpl.workbook, "unknown", frozenset())
     previous = last_years(tpl, previous) if previous else None
-    return check_template(tpl, previous, stale_caches=stale_caches, unknown=unknown)
+    return check_template(tpl, previous, stale_caches=stale_caches, unknown=tpl.workbook.unknown)
 
 
 def balances(workbook: str | Path, kind: str | None = None):

@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import capacity_demand
 from .capacity_demand import Comparison
-from .descriptions.schema import Finance, FundingSource, LineFilter, Row, Table
+from .descriptions.funding import source_for, source_names
+from .descriptions.schema import Finance, LineFilter, Row, Table
 from .folding import fold
 from .metric_rates import MetricResult, compute_metrics
 from .money import percent
@@ -116,17 +117,6 @@ def percent_spent(spent: Decimal, income: Decimal) -> Decimal | None:
     from, so the two cannot disagree (an exact ratio such as a third runs to 28 digits)."""
     pct = percent(spent, income)
     return None if pct is None else pct.quantize(Decimal("0.0001"), ROUND_HALF_UP)
-
-
-def source_names(src: FundingSource) -> set[str]:
-    """Every name a funding source goes by, folded: its label and its older spellings."""
-    return {fold(x) for x in (src.source, *src.aliases)}
-
-
-def source_for(fin: Finance, name) -> FundingSource | None:
-    """The funding source a name means (a scheme line's source, a filter's, a balance row's)."""
-    key = fold(name)
-    return next((s for s in fin.sources if key in source_names(s)), None)
 
 
 def lines_of(fin: Finance, lines: list[Line], source: str) -> list[Line]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from .pack import PackContents, PackFile
+from .present import mail_body
 from .submission import NATIONAL_TEAM
 
 
@@ -20,25 +21,23 @@ class Draft:
     body: str
     attachments: list[PackFile] = field(default_factory=list)
 
+    def message(self) -> EmailMessage:
+        """The e-mail itself, marked unsent, its files attached."""
+        msg = EmailMessage()
+        msg["To"] = ", ".join(self.to)
+        if self.cc:
+            msg["Cc"] = ", ".join(self.cc)
+        msg["Subject"] = self.subject
+        msg["X-Unsent"] = "1"
+        msg.set_content(self.body)
+        for f in self.attachments:
+            maintype, _, subtype = f.content_type.partition("/")
+            msg.add_attachment(f.data, maintype=maintype, subtype=subtype, filename=f.name)
+        return msg
+
 
 def submission_draft(contents: PackContents, managers: list[str]) -> Draft:
     """To the national team, copied to the regional Better Care Manager(s), with the pack's files."""
-    from .present import mail_body
-
     first = contents.files[0]
     subject = f"{first.name.rsplit('.', 1)[0]}: {contents.title.name}"
     return Draft([NATIONAL_TEAM], list(managers), subject, mail_body(contents), list(contents.files))
-
-
-def to_email(draft: Draft) -> EmailMessage:
-    msg = EmailMessage()
-    msg["To"] = ", ".join(draft.to)
-    if draft.cc:
-        msg["Cc"] = ", ".join(draft.cc)
-    msg["Subject"] = draft.subject
-    msg["X-Unsent"] = "1"
-    msg.set_content(draft.body)
-    for f in draft.attachments:
-        maintype, _, subtype = f.content_type.partition("/")
-        msg.add_attachment(f.data, maintype=maintype, subtype=subtype, filename=f.name)
-    return msg

@@ -85,6 +85,8 @@ _EMPTY = Cell()
 class Workbook:
     path: str
     sheets: dict[str, Sheet]          # in workbook order
+    # Facts the read could not get ("formulas", "protection"): the rules needing them are skipped.
+    unknown: frozenset[str] = frozenset()
 
     def sheet(self, name: str) -> Sheet:
         return self.sheets[name]

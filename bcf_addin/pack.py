@@ -153,9 +153,7 @@ def write_pack(contents: PackContents, folder: str | Path, *, overwrite: bool = 
         for staged, f in zip(written, reversed(to_write)):
             staged.file.write(f.data)
         if mail is not None:
-            from .mail import to_email
-
-            mail.file.write(bytes(to_email(draft)))
+            mail.file.write(bytes(draft.message()))
         text = json.dumps(contents.manifest(eml.name if eml else None), indent=2, ensure_ascii=False)
         manifest.file.write((text + "\n").encode("utf-8"))
     backups = [r.backup for r in (manifest, mail, *written) if r is not None and r.backup]

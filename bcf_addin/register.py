@@ -275,27 +275,6 @@ def as_text(value: object) -> str:
     return str(value).strip()
 
 
-def register_from_return(path: str | Path) -> Register:
-    """Last quarter's (or last year's) return as a register: its scheme lines under its own headings.
-
-    The headings then match this return's columns as any register's would, across template years.
-    """
-    from .api import open_template
-
-    tpl = open_template(path)
-    fin = tpl.description.finance
-    if fin is None:
-        raise RegisterError(f"is a {tpl.description.name}, which has no scheme lines to carry over", file=str(path))
-    table, _ = tpl.table(fin.schemes)
-    headers = [c.header for c in table.columns]
-    rows, lines = [], []
-    for line in tpl.lines(fin.schemes):
-        rows.append({c.header: line.values.get(c.id) for c in table.columns})
-        lines.append(line.row)
-    sheet = tpl.layout.workbook_sheet(tpl.layout.tables[fin.schemes].sheet)
-    return Register(f"{path} ('{sheet}')", headers, rows, lines, partial=True)
-
-
 def _has_result(c) -> bool:
     # An empty text result ("" from an IF) is saved as an empty <v> of type str. An empty <v> of
     # any other type, as programs such as openpyxl write, or none at all, is no result.

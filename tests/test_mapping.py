@@ -361,3 +361,12 @@ def _as_read(value):
     if isinstance(value, str):
         value = value[1:] if value.startswith("'") else value
     return engine_value(value if value != "" else None)
+
+
+def test_mappings_are_kept_in_the_officers_own_folder(monkeypatch, tmp_path, user_folder):
+    from bcf_addin.mapping.store import USER_ENV, user_mappings
+
+    monkeypatch.delenv(USER_ENV, raising=False)
+    assert user_mappings() == user_folder / "columns"
+    monkeypatch.setenv(USER_ENV, str(tmp_path / "elsewhere"))
+    assert user_mappings() == tmp_path / "elsewhere" / "columns"

@@ -40,6 +40,9 @@ def user(tmp_path, monkeypatch) -> Path:
 
 def test_the_user_folder_is_per_user_application_data(monkeypatch, tmp_path):
     monkeypatch.delenv(USER_ENV, raising=False)
+    monkeypatch.setenv("BCF_ADDIN_HOME", str(tmp_path / "shared"))
+    assert user_folder() == tmp_path / "shared" / "descriptions"       # inside the one per-user folder
+    monkeypatch.delenv("BCF_ADDIN_HOME")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setattr("sys.platform", "linux")
     assert user_folder() == tmp_path / "config" / "bcf-addin" / "descriptions"

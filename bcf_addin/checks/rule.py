@@ -21,12 +21,20 @@ class Family(str, Enum):
     YEAR_ON_YEAR = "year on year"
     NARRATIVE = "narrative"
 
+    @classmethod
+    def of(cls, code: str) -> "Family":
+        """A rule's family is its code's letter: C101 completeness, X601 cross-sheet."""
+        return _LETTERS[code[:1]]
+
+
+_LETTERS = {"C": Family.COMPLETENESS, "V": Family.VALUES, "M": Family.MONEY, "S": Family.MINIMUM_SPEND,
+            "A": Family.ARITHMETIC, "X": Family.CROSS_SHEET, "Y": Family.YEAR_ON_YEAR, "N": Family.NARRATIVE}
+
 
 @dataclass(frozen=True)
 class Rule:
     code: str
     name: str
-    family: Family
     severity: Severity
     title: str                  # one line, for lists
     what: str                   # what it checks
@@ -38,9 +46,15 @@ class Rule:
     needs: frozenset[str] = frozenset()
 
     def __post_init__(self):
+        if self.code[:1] not in _LETTERS:
+            raise ValueError(f"rule {self.code} needs a code starting with a family's letter ({', '.join(_LETTERS)})")
         for name in ("title", "what", "why", "example", "fix"):
             if not getattr(self, name).strip():
                 raise ValueError(f"rule {self.code} needs its {name} documented")
+
+    @property
+    def family(self) -> Family:
+        return Family.of(self.code)
 
     def finding(self, sheet: str | None, cell: str | None, message: str, hint: str | None = None,
                 severity: Severity | None = None) -> Finding:

@@ -1,10 +1,12 @@
 """Run every registered rule over a return and collect all findings (not just the first)."""
 from __future__ import annotations
 
+from ..model import parse_ref
 from ..template import OpenTemplate
 from .context import CheckContext
 from .findings import Severity
 from .registry import WORKBOOK_RULES
+from .rule import Family
 from .report import CheckReport, SheetStatus
 
 
@@ -21,8 +23,9 @@ def check_template(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, s
         report.findings.extend(rule.check(ctx, rule))
     report.balances = ctx.balances
     report.findings.sort(key=lambda f: (_sheet_order(tpl, f.sheet), f.severity.rank, _cell_order(f.cell), f.code))
+    completeness = {r.code for r in rules if r.family is Family.COMPLETENESS}
     incomplete = {f.sheet for f in report.findings
-                  if f.severity is Severity.ERROR and f.code.startswith("C")}
+                  if f.severity is Severity.ERROR and f.code in completeness}
     for sheet in tpl.description.sheets:
         if sheet.complete_cell and sheet.name in tpl.layout.sheets:
             name = tpl.layout.workbook_sheet(sheet.name)
@@ -38,5 +41,4 @@ def _sheet_order(tpl: OpenTemplate, sheet: str | None) -> int:
 def _cell_order(cell: str | None) -> tuple[int, int]:
     if not cell:
         return (0, 0)
-    from ..model import parse_ref
     return parse_ref(cell.split(":")[0])

@@ -11,9 +11,16 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from typing import TYPE_CHECKING
+
+from .. import paths
 from ..errors import BcfError
 from ..folding import fold
-from .schema import Field, Heading, Requirement, Row, Table, TemplateDescription
+from .funding import source_for, source_names
+from .lists import _read_csv, list_values
+
+if TYPE_CHECKING:   # schema.py runs these checks as it validates: it imports this module, not the other way
+    from .schema import Field, Requirement, Row, Table, TemplateDescription
 
 Loc = tuple
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -28,8 +35,13 @@ def problems(desc: TemplateDescription) -> list[tuple[Loc, str]]:
     return list(dict.fromkeys(found.problems))     # a column formula is checked once per row
 
 
+def _is(item, kind: str) -> bool:
+    """Whether a description's item is a field, a table or a heading, by its `kind` tag."""
+    return getattr(item, "kind", None) == kind
+
+
 def item_loc(item: Field | Table) -> Loc:
-    return ("fields" if isinstance(item, Field) else "tables", item.id)
+    return ("fields" if _is(item, "field") else "tables", item.id)
 
 
 class _References:
@@ -55,9 +67,9 @@ class _References:
             self.problem(("identity", "sheet"), f"names no sheet of this description ('{self.desc.identity.sheet}')")
         self._lists()
         for loc, item in self._located_items():
-            if isinstance(item, Heading):
+            if _is(item, "heading"):
                 self._link(loc, item)
-            elif isinstance(item, Field):
+            elif _is(item, "field"):
                 self._field(loc, item)
             else:
                 self._table(loc, item)
@@ -70,12 +82,12 @@ class _References:
     def _located_items(self) -> Iterator[tuple[Loc, Field | Table | Heading]]:
         for si, sheet in enumerate(self.desc.sheets):
             for ii, item in enumerate(sheet.items):
-                yield (("sheets", si, "items", ii) if isinstance(item, Heading) else item_loc(item)), item
+                yield (("sheets", si, "items", ii) if _is(item, "heading") else item_loc(item)), item
 
     def _items(self) -> None:
         for si, sheet in enumerate(self.desc.sheets):
             for ii, item in enumerate(sheet.items):
-                if isinstance(item, Heading):
+                if _is(item, "heading"):
                     continue
                 if item.id in self.items:
                     self.problem(("sheets", si, "items", ii, "id"), f"item id {item.id} is used twice")
@@ -83,8 +95,6 @@ class _References:
                     self.items[item.id] = item
 
     def _lists(self) -> None:
-        from .. import paths
-        from .loader import _read_csv
 
         for name, src in self.desc.lists.items():
             if not src.file:
@@ -159,7 +169,7 @@ class _References:
             self._requirement(loc + ("lines_when",), t.lines_when, None)
 
     def _requirement(self, loc: Loc, req: bool | Requirement, table: Table | None) -> None:
-        if not isinstance(req, Requirement) or req.when is None:
+        if isinstance(req, bool) or req.when is None:
             return
         name, loc = req.when.field, loc + ("when", "field")
         if name.startswith("row."):
@@ -167,7 +177,7 @@ class _References:
                 self.problem(loc, f"'{name}' is only meaningful on a table's own cells; name a field here")
             elif not _has_column(table, name[4:]):
                 self.problem(loc, f"'{name}': table {table.id} has no column '{name[4:]}'")
-        elif not isinstance(self.items.get(name), Field):
+        elif not _is(self.items.get(name), "field"):
             self.problem(loc, f"'{name}' is no field of this description")
 
     # -- formula placeholders -----------------------------------------------------------------
@@ -208,7 +218,7 @@ class _References:
         if parts[0] == "row":
             return self._row_placeholder(parts, table, total)
         if len(parts) == 1:
-            if isinstance(self.items.get(name), Field):
+            if _is(self.items.get(name), "field"):
                 return None
             return "is a table, not a field" if name in self.items else "names no field of this description"
         if len(parts) == 2 and table is not None and self._row(table, parts[0]) is not None:
@@ -216,7 +226,7 @@ class _References:
         if len(parts) > 3:
             return "is not a field, table.column or table.row.column"
         t = self.items.get(parts[0])
-        if not isinstance(t, Table):
+        if not _is(t, "table"):
             return f"names no table '{parts[0]}'"
         if len(parts) == 3 and self._row(t, parts[1]) is None:
             return f"names no row '{parts[1]}' of table {t.id}"
@@ -266,7 +276,7 @@ class _References:
         for attr in ("dfg_breakdown", "summary"):
             if getattr(fin, attr):
                 self._table_named(loc + (attr,), getattr(fin, attr))
-        if fin.dfg_total and not isinstance(self.items.get(fin.dfg_total), Field):
+        if fin.dfg_total and not _is(self.items.get(fin.dfg_total), "field"):
             self.problem(loc + ("dfg_total",), f"names no field '{fin.dfg_total}'")
 
     def _carry(self) -> None:
@@ -276,11 +286,11 @@ class _References:
             loc = ("carry", i)
             for target in carry.fields:
                 item = self.items.get(target)
-                if not isinstance(item, Field) or item.role != "input":
+                if not _is(item, "field") or item.role != "input":
                     self.problem(loc + ("fields", target), f"names no input field '{target}'")
             for key, cids in (("columns", list(carry.columns)), ("skip", carry.skip)):
                 for cid in cids:
-                    if not isinstance(schemes, Table):
+                    if not _is(schemes, "table"):
                         self.problem(loc + (key, cid), "scheme columns carry only where finance.schemes names a table")
                     else:
                         self._column_of(loc + (key, cid), schemes, cid)
@@ -312,7 +322,7 @@ class _References:
 
     def _table_named(self, loc: Loc, name: str) -> Table | None:
         item = self.items.get(name)
-        if isinstance(item, Table):
+        if _is(item, "table"):
             return item
         self.problem(loc, f"names no table '{name}'")
         return None
@@ -339,7 +349,7 @@ class _References:
         parts = ref.split(".")
         if len(parts) == 1:
             item = self.items.get(ref)
-            if not isinstance(item, Field):
+            if not _is(item, "field"):
                 self.problem(loc, f"names no field '{ref}'")
             elif item.role == "formula":
                 self.problem(loc, f"field {ref} is a formula; income is read from input or pre-populated cells")
@@ -356,8 +366,6 @@ class _References:
 
     def _running_balance_rows(self, table: Table) -> None:
         """Each row of the template's running balances is one source, and each source has its row."""
-        from ..balances import source_names
-
         sources = self.desc.finance.sources
         rows_of: dict[str, int] = {}
         for k, row in enumerate(table.rows or []):
@@ -382,8 +390,6 @@ class _References:
                              f"{src.source} has no row in the running-balance table {table.id}")
 
     def _minimum_spend(self, loc: Loc, ms, schemes: Table | None) -> None:
-        from ..balances import source_for
-
         for attr in ("minimum", "template_spend"):
             ref = getattr(ms, attr)
             if ref is None:
@@ -415,7 +421,6 @@ class _References:
         source = self.desc.lists.get(schemes.column(cid).list)
         if source is None:
             return
-        from .loader import list_values
 
         try:
             known = {fold(v) for v in (*list_values(source), *source.aliases)}

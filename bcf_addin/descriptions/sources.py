@@ -7,7 +7,6 @@ a user description of a bundled kind takes that kind's place.
 """
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,7 +17,8 @@ from typing import Iterator, Literal
 
 from .. import paths
 from ..errors import BcfError
-from .loader import load_file
+from ..userdirs import subfolder
+from .reading import bundled, load_file
 from .schema import TemplateDescription
 
 USER_ENV = "BCF_DESCRIPTIONS"       # a folder to use instead of the per-user one (tests, shared drives)
@@ -38,17 +38,8 @@ class Source:
 
 
 def user_folder() -> Path:
-    """The per-user folder of descriptions: application data on Windows and macOS, ~/.config on Linux."""
-    if os.environ.get(USER_ENV):
-        return Path(os.environ[USER_ENV]).expanduser()
-    home = Path.home()
-    if sys.platform.startswith("win"):
-        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-    return base / "bcf-addin" / "descriptions"
+    """The per-user folder of descriptions: `descriptions` in the officer's own bcf-addin folder."""
+    return subfolder("descriptions", USER_ENV)
 
 
 def _files(folder: Path) -> list[Path]:
@@ -142,11 +133,9 @@ def extra_sources() -> list[Source]:
 def all_sources() -> list[Source]:
     """Every description in use, in the order recognition tries them: from outside the package
     first, then the bundled ones whose kind none of those takes."""
-    from .loader import load_bundled
-
     extra = extra_sources()
     taken = {s.kind for s in extra}
-    return [*extra, *(Source(load_bundled(k), _bundled_path(k), "bundled") for k in bundled_kinds() if k not in taken)]
+    return [*extra, *(Source(bundled(k), _bundled_path(k), "bundled") for k in bundled_kinds() if k not in taken)]
 
 
 def overriding(kind: str) -> TemplateDescription | None:

@@ -13,7 +13,7 @@ from .store import beside, dump_mapping, save_mapping
 
 def description_for(workbook: str | Path | None, kind: str | None) -> TemplateDescription:
     if workbook:
-        from ..api import open_template
+        from ..recognise import open_template
 
         return open_template(workbook, kind).description
     if kind:

@@ -7,16 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import BcfError
-from ..folding import fold
-from ..register import as_text
 from .propose import Proposal
-from .store import ColumnMapping
-
-COLUMNS_SHEET = "Column mapping"
-VALUES_SHEET = "Values"
-COLUMNS_HEAD = ("Template column", "Your column", "Confidence", "Why")
-VALUES_HEAD = ("Template column", "Your spelling", "Template value")
+from .store import COLUMNS_HEAD, COLUMNS_SHEET, VALUES_HEAD, VALUES_SHEET
 
 
 def write_mapping_workbook(proposal: Proposal, out: Path) -> Path:
@@ -44,23 +36,3 @@ def write_mapping_workbook(proposal: Proposal, out: Path) -> Path:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
     return save_atomically(wb, out, existing="backup").named
-
-
-def read_mapping_workbook(path: Path) -> ColumnMapping:
-    from ..xlsx.reader import read_workbook
-
-    wb = read_workbook(path)
-    sheets = {fold(name): sheet for name, sheet in wb.sheets.items()}
-    sheet = sheets.get(fold(COLUMNS_SHEET))
-    if sheet is None or [fold(sheet.value(1, c)) for c in (1, 2)] != [fold(h) for h in COLUMNS_HEAD[:2]]:
-        raise BcfError(f"is not a column mapping: it needs a sheet '{COLUMNS_SHEET}' headed "
-                       f"'{COLUMNS_HEAD[0]}', '{COLUMNS_HEAD[1]}'", file=str(path))
-    columns = {as_text(sheet.value(r, 1)): as_text(sheet.value(r, 2)) or None
-               for r in range(2, sheet.max_row + 1) if as_text(sheet.value(r, 1))}
-    values: dict[str, dict[str, str]] = {}
-    spelt = sheets.get(fold(VALUES_SHEET))
-    for r in range(2, (spelt.max_row if spelt else 1) + 1):
-        column, local, value = (as_text(spelt.value(r, c)) for c in (1, 2, 3))
-        if column and local and value:
-            values.setdefault(column, {})[local] = value
-    return ColumnMapping(columns=columns, values=values)

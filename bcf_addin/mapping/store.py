@@ -9,9 +9,19 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..errors import BcfError
 from ..files import Replacement
+from ..folding import fold
+from ..register import as_text
+from ..userdirs import user_folder
+from ..xlsx.reader import read_workbook
 
 SUFFIX = ".columns.yaml"
 SHEET_SUFFIX = ".columns.xlsx"        # the same, as the ribbon's mapping step writes it for Excel
+
+# The mapping as a workbook (mapping/sheet.py writes it for the officer to correct in Excel).
+COLUMNS_SHEET = "Column mapping"
+VALUES_SHEET = "Values"
+COLUMNS_HEAD = ("Template column", "Your column", "Confidence", "Why")
+VALUES_HEAD = ("Template column", "Your spelling", "Template value")
 
 
 class ColumnMapping(BaseModel):
@@ -51,16 +61,12 @@ def saved_beside(register: str | Path) -> Path | None:
     return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
 
 
-def user_folder() -> Path:
-    """The officer's own bcf-addin folder (mappings kept for every register); BCF_USER_FOLDER overrides it."""
-    if os.environ.get("BCF_USER_FOLDER"):
-        return Path(os.environ["BCF_USER_FOLDER"])
-    base = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "bcf-addin"
+USER_ENV = "BCF_USER_FOLDER"      # a folder to keep columns/ in instead of the officer's own bcf-addin folder
 
 
 def user_mappings() -> Path:
-    return user_folder() / "columns"
+    """The mappings kept for every register: `columns` in the officer's own bcf-addin folder."""
+    return (Path(os.environ[USER_ENV]) if os.environ.get(USER_ENV) else user_folder()) / "columns"
 
 
 def load_mapping(path: str | Path) -> ColumnMapping:
@@ -68,8 +74,6 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     if not path.is_file():
         raise BcfError("does not exist", file=str(path), hint="make one with 'bcf map REGISTER WORKBOOK'")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from .sheet import read_mapping_workbook
-
         return read_mapping_workbook(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
@@ -155,3 +159,22 @@ def save_mapping(text: str, out: str | Path) -> Path:
     with Replacement(out, existing="backup") as staged:
         staged.file.write(text.encode("utf-8"))
     return out
+
+
+def read_mapping_workbook(path: Path) -> ColumnMapping:
+    """A mapping corrected in Excel: the workbook mapping/sheet.py wrote, read back."""
+    wb = read_workbook(path)
+    sheets = {fold(name): sheet for name, sheet in wb.sheets.items()}
+    sheet = sheets.get(fold(COLUMNS_SHEET))
+    if sheet is None or [fold(sheet.value(1, c)) for c in (1, 2)] != [fold(h) for h in COLUMNS_HEAD[:2]]:
+        raise BcfError(f"is not a column mapping: it needs a sheet '{COLUMNS_SHEET}' headed "
+                       f"'{COLUMNS_HEAD[0]}', '{COLUMNS_HEAD[1]}'", file=str(path))
+    columns = {as_text(sheet.value(r, 1)): as_text(sheet.value(r, 2)) or None
+               for r in range(2, sheet.max_row + 1) if as_text(sheet.value(r, 1))}
+    values: dict[str, dict[str, str]] = {}
+    spelt = sheets.get(fold(VALUES_SHEET))
+    for r in range(2, (spelt.max_row if spelt else 1) + 1):
+        column, local, value = (as_text(spelt.value(r, c)) for c in (1, 2, 3))
+        if column and local and value:
+            values.setdefault(column, {})[local] = value
+    return ColumnMapping(columns=columns, values=values)

@@ -48,7 +48,7 @@ def check_narrative(path: str | Path, returns: list[str | Path] = (),
     """Every narrative rule over the document; with returns (files, or `open_returns` already
     read, such as the workbook open in Excel), its figures are held to theirs.
     Confirmed figures are reported as info findings (N807), so one list says everything."""
-    from ..api import open_template
+    from ..recognise import open_template
     from ..checks.registry import NARRATIVE_RULES
 
     progress(f"Reading {Path(path).name}")

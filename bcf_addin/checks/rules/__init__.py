@@ -1,1 +1,1 @@
-"""Rule families, one module each; registry.py lists every rule explicitly."""
+"""Rule families, one module each, named for the family its codes' letter gives; each lists its rules in RULES."""

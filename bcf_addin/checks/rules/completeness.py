@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...descriptions.schema import Requirement, Table
 from ...model import cell_ref
 from ..findings import Severity
-from ..rule import Family, Rule
+from ..rule import Rule
 
 
 def _required_answer(ctx, rule):
@@ -77,46 +77,46 @@ def _too_few_lines(ctx, rule):
 
 
 REQUIRED_ANSWER = Rule(
-    "C101", "required-answer", Family.COMPLETENESS, Severity.ERROR,
-    "A question the template requires is not answered",
-    "Every yellow input the template's checker column tests, on every sheet: sign-off, contacts, "
+    code="C101", name="required-answer", severity=Severity.ERROR,
+    title="A question the template requires is not answered",
+    what="Every yellow input the template's checker column tests, on every sheet: sign-off, contacts, "
     "named people, assurance statements, metrics, national conditions.",
-    "NHS England treats a return with any red 'No' in its checker column as incomplete and will ask "
+    why="NHS England treats a return with any red 'No' in its checker column as incomplete and will ask "
     "for it again.",
-    "The cover's 'Health and Wellbeing Board chair' first name is blank.",
-    "Fill in the yellow cell named in the finding.",
-    _required_answer)
+    example="The cover's 'Health and Wellbeing Board chair' first name is blank.",
+    fix="Fill in the yellow cell named in the finding.",
+    check=_required_answer)
 
 CONDITIONAL_ANSWER = Rule(
-    "C102", "conditional-answer", Family.COMPLETENESS, Severity.ERROR,
-    "An answer that another answer asks for is missing",
-    "Answers needed only because of another answer: a reason and expected date when the plan is not "
+    code="C102", name="conditional-answer", severity=Severity.ERROR,
+    title="An answer that another answer asks for is missing",
+    what="Answers needed only because of another answer: a reason and expected date when the plan is not "
     "signed off, an explanation when an assurance or national condition is 'No', actions and a "
     "timeframe when an expectation is not met, what 'Other' means.",
-    "The template's own checker often misses these, so a return can show 'Template Complete' while "
+    why="The template's own checker often misses these, so a return can show 'Template Complete' while "
     "the national team still has to ask for them.",
-    "'Signed off' is 'No' and the expected sign-off date is blank.",
-    "Give the answer the finding names, or change the answer that asks for it.",
-    _conditional_answer)
+    example="'Signed off' is 'No' and the expected sign-off date is blank.",
+    fix="Give the answer the finding names, or change the answer that asks for it.",
+    check=_conditional_answer)
 
 INCOMPLETE_LINE = Rule(
-    "C103", "incomplete-line", Family.COMPLETENESS, Severity.ERROR,
-    "A scheme line is missing a required column",
-    "Every line in use of an input table (scheme lines, contributions) has each required column filled.",
-    "A line without a source of funding or area of spend is left out of the running balances and "
+    code="C103", name="incomplete-line", severity=Severity.ERROR,
+    title="A scheme line is missing a required column",
+    what="Every line in use of an input table (scheme lines, contributions) has each required column filled.",
+    why="A line without a source of funding or area of spend is left out of the running balances and "
     "minimum-spend sums, so the money does not add up.",
-    "Scheme line 12 has an amount but no 'Source of Funding'.",
-    "Fill in the cell, or delete the whole line.",
-    _incomplete_line)
+    example="Scheme line 12 has an amount but no 'Source of Funding'.",
+    fix="Fill in the cell, or delete the whole line.",
+    check=_incomplete_line)
 
 TOO_FEW_LINES = Rule(
-    "C104", "empty-table", Family.COMPLETENESS, Severity.ERROR,
-    "A table that must have lines is empty",
-    "Tables that may not be left empty, such as the expenditure plan's scheme lines and the list of "
+    code="C104", name="empty-table", severity=Severity.ERROR,
+    title="A table that must have lines is empty",
+    what="Tables that may not be left empty, such as the expenditure plan's scheme lines and the list of "
     "documents submitted.",
-    "A plan with no expenditure lines cannot show how the fund is spent.",
-    "The 5. Expenditure sheet has no scheme lines.",
-    "Enter the lines (bcf populate can write them from your scheme register).",
-    _too_few_lines)
+    why="A plan with no expenditure lines cannot show how the fund is spent.",
+    example="The 5. Expenditure sheet has no scheme lines.",
+    fix="Enter the lines (bcf populate can write them from your scheme register).",
+    check=_too_few_lines)
 
 RULES = (REQUIRED_ANSWER, CONDITIONAL_ANSWER, INCOMPLETE_LINE, TOO_FEW_LINES)

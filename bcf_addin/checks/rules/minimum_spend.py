@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...money import pounds
 from ..findings import Severity
-from ..rule import Family, Rule
+from ..rule import Rule
 
 
 def _shortfall(ctx, rule):
@@ -31,15 +31,15 @@ def _shortfall(ctx, rule):
 
 
 SHORTFALL = Rule(
-    "S401", "minimum-spend-shortfall", Family.MINIMUM_SPEND, Severity.ERROR,
-    "A minimum spend (ASC from the NHS minimum, NHS out-of-hospital) is not met",
-    "Adult social care spend from the NHS minimum contribution (lines with Area of Spend 'Social Care' "
+    code="S401", name="minimum-spend-shortfall", severity=Severity.ERROR,
+    title="A minimum spend (ASC from the NHS minimum, NHS out-of-hospital) is not met",
+    what="Adult social care spend from the NHS minimum contribution (lines with Area of Spend 'Social Care' "
     "and the NHS minimum as source) is at least the HWB's published minimum; in 2023-25 templates "
     "also NHS-commissioned out-of-hospital spend (Area not 'Acute', source the NHS minimum, "
     "Commissioner 'NHS' in full and 'Joint' by its % NHS share). Shortfall = max(0, minimum - spend).",
-    "Maintaining the NHS contribution to adult social care is a national condition of the fund.",
-    "ASC minimum £31,982,219, qualifying lines £31,500,000: £482,219 short.",
-    "Increase or re-tag qualifying lines until the minimum is met.",
-    _shortfall)
+    why="Maintaining the NHS contribution to adult social care is a national condition of the fund.",
+    example="ASC minimum £31,982,219, qualifying lines £31,500,000: £482,219 short.",
+    fix="Increase or re-tag qualifying lines until the minimum is met.",
+    check=_shortfall)
 
 RULES = (SHORTFALL,)

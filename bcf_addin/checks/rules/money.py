@@ -7,7 +7,7 @@ from ...balances import running_balance_row
 from ...folding import fold
 from ...money import pounds
 from ..findings import Severity
-from ..rule import Family, Rule
+from ..rule import Rule
 
 
 def balance_cell(ctx, source: str, column: str | None = None) -> tuple[str | None, str | None]:
@@ -130,64 +130,64 @@ def _discontinued_with_spend(ctx, rule):
 
 
 UNALLOCATED = Rule(
-    "M301", "unallocated-funds", Family.MONEY, Severity.ERROR,
-    "A plan leaves funding unallocated (or plans more than the income)",
-    "In a plan, each funding source's scheme lines add up to exactly its income: balance = income - "
+    code="M301", name="unallocated-funds", severity=Severity.ERROR,
+    title="A plan leaves funding unallocated (or plans more than the income)",
+    what="In a plan, each funding source's scheme lines add up to exactly its income: balance = income - "
     "expenditure = £0, computed from the lines and income cells, not the template's formulas.",
-    "Plans must account for full allocations: no unallocated funds may remain once the template is "
+    why="Plans must account for full allocations: no unallocated funds may remain once the template is "
     "complete.",
-    "Leicestershire 2025-26: NHS Minimum Contribution £57,070,979, lines £56,776,363, £294,616 unallocated.",
-    "Add, increase or re-source scheme lines until every balance is £0.",
-    _unallocated)
+    example="Leicestershire 2025-26: NHS Minimum Contribution £57,070,979, lines £56,776,363, £294,616 unallocated.",
+    fix="Add, increase or re-source scheme lines until every balance is £0.",
+    check=_unallocated)
 
 OVERSPENT = Rule(
-    "M302", "overspent-source", Family.MONEY, Severity.ERROR,
-    "Spend from a source exceeds its income",
-    "In reporting templates, expenditure per funding source does not exceed its income; for grant "
+    code="M302", name="overspent-source", severity=Severity.ERROR,
+    title="Spend from a source exceeds its income",
+    what="In reporting templates, expenditure per funding source does not exceed its income; for grant "
     "funding (DFG, Local Authority Better Care Grant / iBCF, Discharge Funding) it is an error, for "
     "other sources a warning.",
-    "Grant-funded spend cannot go beyond 100% of the total allocation.",
-    "DFG income £5,518,288, actual spend £5,600,000.",
-    "Move the excess onto a new line funded from another source.",
-    _overspent)
+    why="Grant-funded spend cannot go beyond 100% of the total allocation.",
+    example="DFG income £5,518,288, actual spend £5,600,000.",
+    fix="Move the excess onto a new line funded from another source.",
+    check=_overspent)
 
 UNDERSPEND_REASON = Rule(
-    "M303", "underspend-reason", Family.MONEY, Severity.ERROR,
-    "An underspent source has no reason given",
-    "Where a source's balance is above £0 at year end, the 'If underspent, please provide reasons' "
+    code="M303", name="underspend-reason", severity=Severity.ERROR,
+    title="An underspent source has no reason given",
+    what="Where a source's balance is above £0 at year end, the 'If underspent, please provide reasons' "
     "cell beside it is filled in.",
-    "The national team asks for the reasons for every underspend.",
-    "DFG underspent by £1,047,439 with the reason cell blank.",
-    "Explain the underspend in the reason cell.",
-    _underspend_reason)
+    why="The national team asks for the reasons for every underspend.",
+    example="DFG underspent by £1,047,439 with the reason cell blank.",
+    fix="Explain the underspend in the reason cell.",
+    check=_underspend_reason)
 
 NO_UNDERSPEND = Rule(
-    "M304", "no-underspend-allowed", Family.MONEY, Severity.ERROR,
-    "A grant that may not be underspent is underspent",
-    "Sources whose grant conditions allow no underspend (the 2024-25 Discharge Fund) are fully spent "
+    code="M304", name="no-underspend-allowed", severity=Severity.ERROR,
+    title="A grant that may not be underspent is underspent",
+    what="Sources whose grant conditions allow no underspend (the 2024-25 Discharge Fund) are fully spent "
     "at year end.",
-    "The Discharge Fund grant conditions do not allow underspend within the financial year.",
-    "ICB Discharge Funding £4,355,513, actual spend £4,200,000.",
-    "Account for the whole allocation within the year.",
-    _no_underspend)
+    why="The Discharge Fund grant conditions do not allow underspend within the financial year.",
+    example="ICB Discharge Funding £4,355,513, actual spend £4,200,000.",
+    fix="Account for the whole allocation within the year.",
+    check=_no_underspend)
 
 UNKNOWN_SOURCE = Rule(
-    "M305", "line-without-source", Family.MONEY, Severity.ERROR,
-    "A scheme line with money counts towards no funding source",
-    "Every scheme line with an amount has a source of funding that is one of the template's sources.",
-    "Such a line is in no running balance, so income and spend cannot be reconciled.",
-    "£120,000 on a line whose source is blank or 'Better Care Grant'.",
-    "Choose the source of funding from the drop-down list.",
-    _unknown_source)
+    code="M305", name="line-without-source", severity=Severity.ERROR,
+    title="A scheme line with money counts towards no funding source",
+    what="Every scheme line with an amount has a source of funding that is one of the template's sources.",
+    why="Such a line is in no running balance, so income and spend cannot be reconciled.",
+    example="£120,000 on a line whose source is blank or 'Better Care Grant'.",
+    fix="Choose the source of funding from the drop-down list.",
+    check=_unknown_source)
 
 DISCONTINUED_WITH_SPEND = Rule(
-    "M306", "discontinued-with-spend", Family.MONEY, Severity.WARNING,
-    "A scheme marked as discontinued has spend against it",
-    "In year-end returns, lines marked 'discontinue' (or Yes) in the 'Discontinue' column have no actual spend.",
-    "The template defines a discontinued scheme as one on which no money has been or will be spent; "
+    code="M306", name="discontinued-with-spend", severity=Severity.WARNING,
+    title="A scheme marked as discontinued has spend against it",
+    what="In year-end returns, lines marked 'discontinue' (or Yes) in the 'Discontinue' column have no actual spend.",
+    why="The template defines a discontinued scheme as one on which no money has been or will be spent; "
     "spend on it is either a wrong answer or spend that belongs to another line.",
-    "Discontinue 'discontinue' on a line with Actual Spend £120,000.",
-    "Clear 'Discontinue', or move the spend to the line that carries on.",
-    _discontinued_with_spend)
+    example="Discontinue 'discontinue' on a line with Actual Spend £120,000.",
+    fix="Clear 'Discontinue', or move the spend to the line that carries on.",
+    check=_discontinued_with_spend)
 
 RULES = (UNALLOCATED, OVERSPENT, UNDERSPEND_REASON, NO_UNDERSPEND, UNKNOWN_SOURCE, DISCONTINUED_WITH_SPEND)

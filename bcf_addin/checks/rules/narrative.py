@@ -15,7 +15,7 @@ from ...narrative.matching import CONFIRMED, DIFFERS
 from ...narrative.structure import DETAILS
 from ...narrative.totals import bad_totals
 from ..findings import Severity
-from ..rule import Family, Rule
+from ..rule import Rule
 
 WHOLE = "Whole narrative"
 
@@ -110,90 +110,90 @@ def _foreign_returns(ctx, rule):
 
 
 DETAILS_INCOMPLETE = Rule(
-    "N801", "narrative-details-incomplete", Family.NARRATIVE, Severity.ERROR,
-    "The narrative's submission details do not name each HWB area's HWB and ICB (and sign-off)",
-    "The submission details table has a column per HWB area; each area it covers names its HWB and at "
+    code="N801", name="narrative-details-incomplete", severity=Severity.ERROR,
+    title="The narrative's submission details do not name each HWB area's HWB and ICB (and sign-off)",
+    what="The submission details table has a column per HWB area; each area it covers names its HWB and at "
     "least one ICB, and, where the table has a sign-off row, who signed the narrative off.",
-    "The national team matches each narrative to the HWBs' numerical returns by these details, and a "
+    why="The national team matches each narrative to the HWBs' numerical returns by these details, and a "
     "narrative covering several HWBs must be signed off by each.",
-    "'HWB area 1' says Leicestershire but every ICB row is empty.",
-    "Fill in the HWB, ICB and sign-off rows for each HWB area the narrative covers.",
+    example="'HWB area 1' says Leicestershire but every ICB row is empty.",
+    fix="Fill in the HWB, ICB and sign-off rows for each HWB area the narrative covers.",
     check=_details)
 
 UNANSWERED = Rule(
-    "N802", "narrative-question-unanswered", Family.NARRATIVE, Severity.ERROR,
-    "A narrative question is missing or has no answer",
-    f"Each of the {QUESTIONS} numbered questions is in the document, with text (or a table) after its "
+    code="N802", name="narrative-question-unanswered", severity=Severity.ERROR,
+    title="A narrative question is missing or has no answer",
+    what=f"Each of the {QUESTIONS} numbered questions is in the document, with text (or a table) after its "
     "'Please provide your response below' line.",
-    "Every question within the narrative return must be fully addressed.",
-    "Question 3's heading is followed straight by question 4.",
-    "Write the answer below the question's response line.",
+    why="Every question within the narrative return must be fully addressed.",
+    example="Question 3's heading is followed straight by question 4.",
+    fix="Write the answer below the question's response line.",
     check=_unanswered)
 
 PLACEHOLDER = Rule(
-    "N803", "narrative-placeholder", Family.NARRATIVE, Severity.ERROR,
-    "A content control or placeholder ('Choose an item.') is not filled in",
-    "Drop-downs, date pickers and text controls still showing their placeholder, and prompt texts "
+    code="N803", name="narrative-placeholder", severity=Severity.ERROR,
+    title="A content control or placeholder ('Choose an item.') is not filled in",
+    what="Drop-downs, date pickers and text controls still showing their placeholder, and prompt texts "
     "such as 'Choose an item.' or 'Click or tap here to enter text.' left in the document.",
-    "An unfilled control shows its grey prompt in the submitted narrative: something was meant to be "
+    why="An unfilled control shows its grey prompt in the submitted narrative: something was meant to be "
     "chosen or typed there.",
-    "The cover page's status drop-down still shows 'Choose an item.'.",
-    "Click the control in Word and choose or type the answer, or delete the control.",
+    example="The cover page's status drop-down still shows 'Choose an item.'.",
+    fix="Click the control in Word and choose or type the answer, or delete the control.",
     check=_placeholders)
 
 LENGTH = Rule(
-    "N804", "narrative-length", Family.NARRATIVE, Severity.WARNING,
-    "An answer, or the whole narrative, is well over the guide's length",
-    f"Words in each answer (tables included), counted as Word counts them, against the guide's around "
+    code="N804", name="narrative-length", severity=Severity.WARNING,
+    title="An answer, or the whole narrative, is well over the guide's length",
+    what=f"Words in each answer (tables included), counted as Word counts them, against the guide's around "
     f"{WORDS_PER_QUESTION} per question and {WORDS_IN_ALL:,} in all; more than a tenth over is reported. "
     "Never an error: the guidance says these are not strict limits.",
-    "The narrative was shortened for a more focused assurance; a long answer may bury what the "
+    why="The narrative was shortened for a more focused assurance; a long answer may bury what the "
     "assurer looks for.",
-    f"Question 1's answer is 1,339 words against around {WORDS_PER_QUESTION}.",
-    "Tighten the answer, or move detail into local plans the answer can refer to.",
+    example=f"Question 1's answer is 1,339 words against around {WORDS_PER_QUESTION}.",
+    fix="Tighten the answer, or move detail into local plans the answer can refer to.",
     check=_words)
 
 FIGURE_DIFFERS = Rule(
-    "N805", "narrative-figure-differs", Family.NARRATIVE, Severity.WARNING,
-    "A figure the narrative quotes is close to a figure of the return, but different",
-    "Money, percentages, rates per 100,000 and days quoted in the narrative, against the figures of the "
+    code="N805", name="narrative-figure-differs", severity=Severity.WARNING,
+    title="A figure the narrative quotes is close to a figure of the return, but different",
+    what="Money, percentages, rates per 100,000 and days quoted in the narrative, against the figures of the "
     "return(s) given with --return (income, spend and balance per funding source, totals, minimum "
     "spend, scheme lines): one digit changed, two digits swapped, or (against a total) within 1%.",
-    "The narrative should align with the expenditure plans in the numerical return; a near miss is "
+    why="The narrative should align with the expenditure plans in the numerical return; a near miss is "
     "usually a typo or a figure from an older version of the return.",
-    "The narrative says the pooled budget is £84.3m; the return's total income is £84,413,542.",
-    "Correct the narrative (or the return), so both quote the same figure.",
+    example="The narrative says the pooled budget is £84.3m; the return's total income is £84,413,542.",
+    fix="Correct the narrative (or the return), so both quote the same figure.",
     check=_matches(DIFFERS))
 
 TABLE_TOTAL = Rule(
-    "N806", "narrative-table-total", Family.NARRATIVE, Severity.WARNING,
-    "A table in the narrative has a total that is not the sum of the rows above it",
-    "In each table, a row labelled 'Total...' against the sum of the figures above it in the same "
+    code="N806", name="narrative-table-total", severity=Severity.WARNING,
+    title="A table in the narrative has a total that is not the sum of the rows above it",
+    what="In each table, a row labelled 'Total...' against the sum of the figures above it in the same "
     "column, allowing half a unit of the precision quoted for each figure added (rounding).",
-    "A total that does not add up undermines the figures around it, and the assurer will notice.",
-    "Table 1's 'Total activity' for 24-25 is 26644 but its rows add up to 23,801.",
-    "Correct the total, or add the rows it counts that the table leaves out.",
+    why="A total that does not add up undermines the figures around it, and the assurer will notice.",
+    example="Table 1's 'Total activity' for 24-25 is 26644 but its rows add up to 23,801.",
+    fix="Correct the total, or add the rows it counts that the table leaves out.",
     check=_totals)
 
 FIGURE_CONFIRMED = Rule(
-    "N807", "narrative-figure-confirmed", Family.NARRATIVE, Severity.INFO,
-    "A figure the narrative quotes agrees with a figure of the return",
-    "A quoted figure that, at the precision quoted, equals a figure of the return (a rounded amount "
+    code="N807", name="narrative-figure-confirmed", severity=Severity.INFO,
+    title="A figure the narrative quotes agrees with a figure of the return",
+    what="A quoted figure that, at the precision quoted, equals a figure of the return (a rounded amount "
     "such as £86.5m is held to the totals and funding-source figures, not to scheme lines).",
-    "Shows which of the narrative's figures are borne out by the return, so only the rest need a look.",
-    "£150,000 agrees with Leicestershire's scheme 36 'Whzan Boxes' (£150,000).",
-    "Nothing to fix; check it is the figure the sentence means.",
+    why="Shows which of the narrative's figures are borne out by the return, so only the rest need a look.",
+    example="£150,000 agrees with Leicestershire's scheme 36 'Whzan Boxes' (£150,000).",
+    fix="Nothing to fix; check it is the figure the sentence means.",
     check=_matches(CONFIRMED))
 
 FOREIGN_RETURN = Rule(
-    "N808", "narrative-return-not-covered", Family.NARRATIVE, Severity.ERROR,
-    "A return given with the narrative is for an HWB the narrative does not cover",
-    "Each --return's HWB (the one chosen on its cover) is one of the HWB areas named in the "
+    code="N808", name="narrative-return-not-covered", severity=Severity.ERROR,
+    title="A return given with the narrative is for an HWB the narrative does not cover",
+    what="Each --return's HWB (the one chosen on its cover) is one of the HWB areas named in the "
     "narrative's submission details.",
-    "A narrative is checked against its own HWBs' returns; another HWB's figures would confirm or "
+    why="A narrative is checked against its own HWBs' returns; another HWB's figures would confirm or "
     "contradict nothing.",
-    "The narrative covers Leicestershire; the return given is Rutland's.",
-    "Give the return of each HWB the narrative covers, or add the HWB to the submission details.",
+    example="The narrative covers Leicestershire; the return given is Rutland's.",
+    fix="Give the return of each HWB the narrative covers, or add the HWB to the submission details.",
     check=_foreign_returns)
 
 RULES = (DETAILS_INCOMPLETE, UNANSWERED, PLACEHOLDER, LENGTH, FIGURE_DIFFERS, TABLE_TOTAL, FIGURE_CONFIRMED,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ...folding import best_choice, closest, fold
 from ...money import pounds
 from ..findings import Severity
-from ..rule import Family, Rule
+from ..rule import Rule
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -113,64 +113,64 @@ def _email(ctx, rule):
 
 
 NOT_ON_LIST = Rule(
-    "V201", "not-on-list", Family.VALUES, Severity.ERROR,
-    "A drop-down cell holds a value that is not on its list",
-    "Every drop-down cell (activity, objective, area of spend, provider, source of funding, Yes/No...) "
+    code="V201", name="not-on-list", severity=Severity.ERROR,
+    title="A drop-down cell holds a value that is not on its list",
+    what="Every drop-down cell (activity, objective, area of spend, provider, source of funding, Yes/No...) "
     "holds exactly a value of its list. A value that matches only after ignoring case, spaces or "
     "dashes is a warning; anything else is an error.",
-    "Pasted values bypass Excel's validation; the national aggregation matches the list's text "
+    why="Pasted values bypass Excel's validation; the national aggregation matches the list's text "
     "exactly, so 'social care' or 'Social Care ' is not counted as Social Care.",
-    "Area of Spend 'Social Cares' on scheme line 4.",
-    "Choose the value from the cell's drop-down list.",
-    _not_on_list)
+    example="Area of Spend 'Social Cares' on scheme line 4.",
+    fix="Choose the value from the cell's drop-down list.",
+    check=_not_on_list)
 
 MONEY_CELL = Rule(
-    "V202", "money-not-amount", Family.VALUES, Severity.ERROR,
-    "A money cell holds text or an amount out of range",
-    "Money inputs hold numbers within the range the template accepts.",
-    "Text in a money cell is treated as zero by the template's sums, silently.",
-    "Expenditure 'about 5k' on scheme line 9.",
-    "Type the amount as a number of pounds.",
-    _money_cell)
+    code="V202", name="money-not-amount", severity=Severity.ERROR,
+    title="A money cell holds text or an amount out of range",
+    what="Money inputs hold numbers within the range the template accepts.",
+    why="Text in a money cell is treated as zero by the template's sums, silently.",
+    example="Expenditure 'about 5k' on scheme line 9.",
+    fix="Type the amount as a number of pounds.",
+    check=_money_cell)
 
 NUMBER_CELL = Rule(
-    "V203", "number-not-number", Family.VALUES, Severity.ERROR,
-    "A number cell holds text",
-    "Metric counts, populations, percentages and C&D figures are numbers ('n/a' is accepted where "
+    code="V203", name="number-not-number", severity=Severity.ERROR,
+    title="A number cell holds text",
+    what="Metric counts, populations, percentages and C&D figures are numbers ('n/a' is accepted where "
     "the template itself uses it).",
-    "The template's rates and surpluses are calculated from these cells.",
-    "Number of Admissions 65+ for May is 'about 2,600'.",
-    "Enter a number.",
-    _number_cell)
+    why="The template's rates and surpluses are calculated from these cells.",
+    example="Number of Admissions 65+ for May is 'about 2,600'.",
+    fix="Enter a number.",
+    check=_number_cell)
 
 JOINT_SHARES = Rule(
-    "V204", "joint-shares", Family.VALUES, Severity.ERROR,
-    "A jointly commissioned line's NHS and LA shares do not make 100%",
-    "Scheme lines with Commissioner 'Joint' give % NHS and % LA that add up to 100%.",
-    "The NHS share decides how much of the line counts towards NHS-commissioned out-of-hospital spend.",
-    "Commissioner 'Joint', % NHS 60%, % LA 30%.",
-    "Correct the shares so they add up to 100%.",
-    _joint_shares)
+    code="V204", name="joint-shares", severity=Severity.ERROR,
+    title="A jointly commissioned line's NHS and LA shares do not make 100%",
+    what="Scheme lines with Commissioner 'Joint' give % NHS and % LA that add up to 100%.",
+    why="The NHS share decides how much of the line counts towards NHS-commissioned out-of-hospital spend.",
+    example="Commissioner 'Joint', % NHS 60%, % LA 30%.",
+    fix="Correct the shares so they add up to 100%.",
+    check=_joint_shares)
 
 DEPENDENT_VALUE = Rule(
-    "V206", "not-of-scheme-type", Family.VALUES, Severity.ERROR,
-    "A sub-type or unit that does not belong to the line's scheme type",
-    "On each scheme line, a value whose list depends on another column (the Sub-Types and Units of "
+    code="V206", name="not-of-scheme-type", severity=Severity.ERROR,
+    title="A sub-type or unit that does not belong to the line's scheme type",
+    what="On each scheme line, a value whose list depends on another column (the Sub-Types and Units of "
     "the line's Scheme Type, as the guidance lists them) is one of that column's value's. Which "
     "values belong to which is the reference file the description names (depends_on).",
-    "The template offers each scheme type's own sub-types and units in a dependent drop-down; a pasted "
+    why="The template offers each scheme type's own sub-types and units in a dependent drop-down; a pasted "
     "value escapes it, and the national aggregation counts the line's outputs under the wrong heading.",
-    "Scheme Type 'Carers Services' with Sub-Type 'Handyperson services' (a DFG related scheme's).",
-    "Choose the sub-type or unit from those of the line's scheme type, or correct the scheme type.",
-    _dependent_value)
+    example="Scheme Type 'Carers Services' with Sub-Type 'Handyperson services' (a DFG related scheme's).",
+    fix="Choose the sub-type or unit from those of the line's scheme type, or correct the scheme type.",
+    check=_dependent_value)
 
 EMAIL = Rule(
-    "V205", "email-format", Family.VALUES, Severity.WARNING,
-    "An e-mail address does not look like one",
-    "E-mail cells hold something shaped like an address.",
-    "The national team uses these addresses to resolve queries about the return.",
-    "E-mail 'Lisa Carter'.",
-    "Enter the address.",
-    _email)
+    code="V205", name="email-format", severity=Severity.WARNING,
+    title="An e-mail address does not look like one",
+    what="E-mail cells hold something shaped like an address.",
+    why="The national team uses these addresses to resolve queries about the return.",
+    example="E-mail 'Lisa Carter'.",
+    fix="Enter the address.",
+    check=_email)
 
 RULES = (NOT_ON_LIST, MONEY_CELL, NUMBER_CELL, JOINT_SHARES, DEPENDENT_VALUE, EMAIL)

@@ -5,7 +5,7 @@ from decimal import ROUND_CEILING
 
 from ...money import pounds
 from ..findings import Severity
-from ..rule import Family, Rule
+from ..rule import Rule
 
 ASC = "asc_from_nhs_minimum"
 
@@ -38,17 +38,17 @@ def _asc_uplift(ctx, rule):
 
 
 ASC_UPLIFT = Rule(
-    "Y701", "asc-uplift", Family.YEAR_ON_YEAR, Severity.ERROR,
-    "Adult social care spend from the NHS minimum did not rise by the year's uplift",
-    "With --previous LAST_YEAR.xlsx: this year's adult social care spend from the NHS minimum "
+    code="Y701", name="asc-uplift", severity=Severity.ERROR,
+    title="Adult social care spend from the NHS minimum did not rise by the year's uplift",
+    what="With --previous LAST_YEAR.xlsx: this year's adult social care spend from the NHS minimum "
     "contribution is at least last year's times (1 + the year's uplift), the rate held in the "
     "template description (3.9% for 2025-26). An error when this year's minimum is not met either; "
     "a warning when it is. Last year's return is last year's plan or year-end return (the kinds the "
     "template description names as its previous year); any other return is refused.",
-    "The NHS minimum contribution to adult social care must be maintained in real terms, rising by at "
+    why="The NHS minimum contribution to adult social care must be maintained in real terms, rising by at "
     "least the published uplift each year.",
-    "£31,000,000 last year and £31,500,000 this year: a 1.61% rise against 3.9%.",
-    "Increase the qualifying spend, or agree the position with your Better Care Manager.",
-    _asc_uplift)
+    example="£31,000,000 last year and £31,500,000 this year: a 1.61% rise against 3.9%.",
+    fix="Increase the qualifying spend, or agree the position with your Better Care Manager.",
+    check=_asc_uplift)
 
 RULES = (ASC_UPLIFT,)
