@@ -370,3 +370,19 @@ def test_mappings_are_kept_in_the_officers_own_folder(monkeypatch, tmp_path, use
     assert user_mappings() == user_folder / "columns"
     monkeypatch.setenv(USER_ENV, str(tmp_path / "elsewhere"))
     assert user_mappings() == tmp_path / "elsewhere" / "columns"
+
+
+def test_a_mapping_made_for_another_template_is_not_used(plan_template, tmp_path):
+    """`bcf map` run with the wrong --kind saves a mapping beside the register: populating the
+    plan must neither follow it nor fail on it without saying why."""
+    register = tmp_path / "schemes.csv"
+    register.write_bytes(SAMPLE_PLAN.read_bytes())
+    run("map", register, "--kind", "eoy-2024-25", "-o", beside(register))
+    assert load_mapping(beside(register)).kind == "eoy-2024-25"
+    out = run("populate", plan_template, "--schemes", register, "-o", tmp_path / "out.xlsx")
+    assert "was made for eoy-2024-25, not for this planning-2025-26 return, so it was not used" in out
+    assert scheme_cells(tmp_path / "out.xlsx") == scheme_cells(populate(plan_template, [SAMPLE_PLAN],
+                                                                        out=tmp_path / "direct.xlsx").out)
+    refused = run("populate", plan_template, "--schemes", register, "--columns", beside(register),
+                  "-o", tmp_path / "named.xlsx", code=2)
+    assert "is a column mapping for eoy-2024-25, but the workbook is a planning-2025-26 return" in refused

@@ -32,12 +32,23 @@ def read_source(path: str | Path, desc: TemplateDescription, *, columns: str | P
     """The register at `path`, mapped by `columns` (else by the mapping saved for it, if any)."""
     mapping_path = Path(columns) if columns else saved_beside(path)
     mapping = load_mapping(mapping_path) if mapping_path else None
+    other_kind = []
+    if mapping is not None and not _for(mapping, desc, mapping_path, explicit=bool(columns)):
+        other_kind.append((mapping_path, mapping.kind))
+        mapping = None
     sought = template_headings(desc) | (_register_headings(mapping) if mapping else set())
     register = read_register(path, sheet=sheet, headings=sought)
-    if mapping is None:
+    if mapping is None and not other_kind:
         mapping_path = find_saved(path, register.headers)
         mapping = load_mapping(mapping_path) if mapping_path else None
+        if mapping is not None and not _for(mapping, desc, mapping_path, explicit=False):
+            other_kind.append((mapping_path, mapping.kind))
+            mapping = None
     notes = [Note("info", register.path, line, None, why) for line, why in register.skipped]
+    notes += [Note("warning", register.path, None, None,
+                   f"the column mapping {p} was made for {kind}, not for this {desc.kind} return, so it was not used",
+                   f"run bcf map {Path(path).name} --kind {desc.kind} to make one for this template")
+              for p, kind in other_kind]
     if mapping is not None:
         register = apply_mapping(register, mapping, mapping_path)
         notes.insert(0, Note("info", register.path, None, None,
@@ -57,6 +68,18 @@ def schemes_table(desc: TemplateDescription) -> Table:
     if desc.finance is None:
         raise BcfError(f"the {desc.name} has no scheme lines for a ledger extract to update")
     return next(t for t in tables(desc) if t.id == desc.finance.schemes)
+
+
+def _for(mapping: ColumnMapping, desc: TemplateDescription, mapping_path: Path, *, explicit: bool) -> bool:
+    """Whether a mapping belongs to this template; one named with --columns for another is refused."""
+    from ..errors import RegisterError
+
+    if not mapping.kind or mapping.kind == desc.kind:
+        return True
+    if explicit:
+        raise RegisterError(f"is a column mapping for {mapping.kind}, but the workbook is a {desc.kind} return",
+                            file=str(mapping_path), hint=f"make one for it with bcf map REGISTER --kind {desc.kind}")
+    return False
 
 
 def _register_headings(mapping: ColumnMapping) -> set[str]:
