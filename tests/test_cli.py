@@ -29,6 +29,12 @@ def test_every_command_has_help_with_an_example():
     assert {"new", "populate", "check", "balances", "rules", "addin"} <= set(seen)
 
 
+def test_every_top_level_command_is_in_the_readme():
+    readme = (paths.project_folder("workbooks").parent / "README.md").read_text(encoding="utf-8")
+    missing = [" ".join(p) for p, _ in all_commands(main) if len(p) == 1 and f"bcf {p[0]}" not in readme]
+    assert missing == [], "the README's command list lacks these"
+
+
 def test_docs_rules_md_is_generated_from_the_registry():
     committed = (paths.project_folder("workbooks").parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == rules_markdown(), "run: bcf rules --markdown > docs/rules.md"
