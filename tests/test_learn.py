@@ -182,3 +182,16 @@ def test_a_resaved_template_has_its_income_learned_as_figures_not_row_labels(tem
     _, balances = desc.item("running_balances")
     assert [c.id for c in balances.columns] == ["income", "expenditure", "balance"]
     assert [s.source for s in desc.finance.sources] == SOURCES
+
+
+def test_an_unexpected_error_names_the_template_not_the_description(template, tmp_path, monkeypatch):
+    import bcf_addin.learn as learn_module
+
+    def broken(path):
+        raise ValueError("unreadable part")
+
+    monkeypatch.setattr(learn_module, "read_facts", broken)
+    out = tmp_path / "new.yaml"
+    res = bcf("learn", template, "-o", out)
+    assert res.exit_code == 2 and f"{template}: stopped by an unexpected error" in res.output
+    assert str(out) not in res.output and not out.exists()
