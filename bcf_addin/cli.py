@@ -23,7 +23,7 @@ class _Command(click.Command):
 
     def invoke(self, ctx):
         p = ctx.params
-        ctx.meta["bcf.file"] = p.get("workbook") or next(iter(p.get("workbooks") or ()), None) \
+        ctx.meta["bcf.file"] = p.get("workbook") or p.get("template") or next(iter(p.get("workbooks") or ()), None) \
             or p.get("out") or p.get("folder")
         return super().invoke(ctx)
 

@@ -131,3 +131,67 @@ def test_learn_never_replaces_a_file_and_refuses_a_workbook_that_is_not_one(temp
     bad.write_text("hello", encoding="utf-8")
     res = bcf("learn", bad, "-o", tmp_path / "other.yaml")
     assert res.exit_code == 2 and not (tmp_path / "other.yaml").exists()
+
+
+def _resaved(path: Path) -> Path:
+    """The template as openpyxl saves it: formulas kept, their saved results dropped."""
+    import openpyxl
+
+    openpyxl.load_workbook(path).save(path)
+    return path
+
+
+VARIANTS = {   # name -> how the template differs from the one published, and the marks learn must make
+    "a new year's amount heading": ({"2025-26 (£)": "2026-27 (£)"}, ["Expenditure for 2025-26 (£)",
+                                                                     "Expenditure for 2026-27 (£)"]),
+    "the funding source reworded": ({"Source of\nFunding": "Funding Source"}, ["Source of Funding", "Funding Source"]),
+    "the provider reworded": ({"Provider": "Provider name"}, ["'Provider'", "'Provider name'"]),
+}
+
+
+@pytest.mark.parametrize("resave", [False, True], ids=["as built", "re-saved by openpyxl"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_a_changed_heading_keeps_its_meaning_and_is_marked(variant, resave, tmp_path):
+    renamed, named = VARIANTS[variant]
+    template = build(tmp_path / "plan.xlsx", renamed=renamed).path
+    if resave:
+        _resaved(template)
+    out = learned(template, tmp_path, "planning-2025-26")
+    marks = yaml.safe_load(out.read_text(encoding="utf-8"))["to_confirm"]
+    assert any(all(n in m["why"] for n in named) for m in marks), marks
+    desc = load_file(out)
+    assert desc.finance is not None and (desc.finance.source, desc.finance.spend) == ("source", "expenditure")
+    # The like column's meaning is on the renamed heading: populate fills the same cells.
+    plain = build(tmp_path / "plain.xlsx").path
+    writes, _ = populated(template, desc)
+    want, _ = populated(plain, load("planning-2025-26"))
+    assert writes == want
+
+
+def test_a_replica_of_the_known_template_is_learned_without_stopping(tmp_path):
+    template = tmp_path / "replica.xlsx"
+    assert bcf("new", "planning-2025-26", template, "--hwb", "Leicestershire").exit_code == 0
+    desc = load_file(learned(template, tmp_path, "planning-2025-26"))
+    assert desc.finance is not None and desc.finance.spend == "expenditure"
+
+
+def test_a_resaved_template_has_its_income_learned_as_figures_not_row_labels(template, tmp_path):
+    copy = tmp_path / "resaved.xlsx"
+    copy.write_bytes(template.read_bytes())
+    desc = load_file(learned(_resaved(copy), tmp_path, "planning-2025-26"))
+    _, balances = desc.item("running_balances")
+    assert [c.id for c in balances.columns] == ["income", "expenditure", "balance"]
+    assert [s.source for s in desc.finance.sources] == SOURCES
+
+
+def test_an_unexpected_error_names_the_template_not_the_description(template, tmp_path, monkeypatch):
+    import bcf_addin.learn as learn_module
+
+    def broken(path):
+        raise ValueError("unreadable part")
+
+    monkeypatch.setattr(learn_module, "read_facts", broken)
+    out = tmp_path / "new.yaml"
+    res = bcf("learn", template, "-o", out)
+    assert res.exit_code == 2 and f"{template}: stopped by an unexpected error" in res.output
+    assert str(out) not in res.output and not out.exists()

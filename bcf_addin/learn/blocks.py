@@ -50,7 +50,7 @@ def _bands(grid: Grid, rows: dict[int, dict[int, str]]) -> list[list[int]]:
 
 def _describe(grid, band, rows, lists, formats, ids, out: Learned) -> None:
     cols = sorted(rows[band[0]])
-    cols, label_cols = _label_lookups(grid, band, rows, cols)
+    cols, label_cols = _label_lookups(grid, band, rows, cols, formats)
     head = _headings(grid, band[0] - 1, cols, rows, label_cols)
     if head is None:
         _questions(grid, band, rows, lists, formats, ids, out)
@@ -58,13 +58,22 @@ def _describe(grid, band, rows, lists, formats, ids, out: Learned) -> None:
     _table(grid, band, rows, cols, label_cols, head, lists, formats, ids, out)
 
 
-def _label_lookups(grid: Grid, band, rows, cols: list[int]):
+def _label_lookups(grid: Grid, band, rows, cols: list[int], formats: list[str]):
     """A leading column of looked-up names (the HWB's districts, its ICBs) labels the rows."""
     first = cols[0]
     if len(cols) > 1 and all(rows[r].get(first) in (PREPOP, FORMULA) for r in band) and all(
-            isinstance(grid.sheet.value(r, first), str) or grid.sheet.value(r, first) is None for r in band):
+            _shows_text(grid, r, first, formats) for r in band):
         return cols[1:], [first]
     return cols, []
+
+
+def _shows_text(grid: Grid, r: int, c: int, formats: list[str]) -> bool:
+    """Whether a formula cell gives text. A file saved without formula results (re-saved by
+    openpyxl, or never opened in Excel) shows none, so then its number format tells."""
+    value = grid.sheet.value(r, c)
+    if value is None:
+        return _format_type(grid, r, c, formats) is None
+    return isinstance(value, str)
 
 
 def _headings(grid: Grid, h: int, cols: list[int], rows, label_cols=()) -> dict | None:
@@ -262,17 +271,25 @@ def _typed(item: dict, grid: Grid, r: int, c: int, lists: Lists, formats: list[s
     if list_id:
         item["type"], item["list"] = "list", list_id
         return
+    kind = _format_type(grid, r, c, formats)
+    if kind:
+        item["type"] = kind
+
+
+def _format_type(grid: Grid, r: int, c: int, formats: list[str]) -> str | None:
+    """'money', 'percent', 'date' or 'number' as the cell's number format shows it; None for text."""
     style = grid.sheet.get(r, c).style
     code = formats[style].lower() if 0 <= style < len(formats) else "general"
     code = code.split(";")[0]
     if "£" in code or "[$£" in code:
-        item["type"] = "money"
-    elif "%" in code:
-        item["type"] = "percent"
-    elif any(x in code.replace('"', "") for x in ("yy", "dd", "mmm")):
-        item["type"] = "date"
-    elif code not in ("general", "@") and "0" in code:
-        item["type"] = "number"
+        return "money"
+    if "%" in code:
+        return "percent"
+    if any(x in code.replace('"', "") for x in ("yy", "dd", "mmm")):
+        return "date"
+    if code not in ("general", "@") and "0" in code:
+        return "number"
+    return None
 
 
 def _letter(c: int) -> str:

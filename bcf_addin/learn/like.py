@@ -7,6 +7,9 @@ of the known description with no match in the file is listed for a person to con
 """
 from __future__ import annotations
 
+import difflib
+import re
+
 from ..descriptions.loader import list_values
 from ..descriptions.schema import Field, Table, TemplateDescription
 from ..folding import fold
@@ -15,6 +18,10 @@ _FIELD_KEYS = ("type", "list", "required", "checker", "prepopulate", "formula", 
 _COLUMN_KEYS = ("aliases", "type", "list", "required", "formula", "total")
 _ROW_KEYS = ("aliases", "values", "required", "prepopulate", "total_of")
 _TABLE_KEYS = ("min_rows", "lines_when", "labels_from", "row_checker", "blank_rows")
+_FINANCE_COLUMNS = {"source": "funding-source", "spend": "amount", "area": "area-of-spend", "commissioner": "commissioner",
+                    "discontinued": "discontinued", "reason_column": "reason"}
+CLOSE = 0.7            # how alike two folded headings must be to be offered as the same column
+_YEAR = re.compile(r"\b(?:19|20)\d\d(?: (?:20)?\d\d)?\b")
 
 
 def carry(desc: dict, known: TemplateDescription, confirm: list[tuple[str, str]]) -> None:
@@ -39,7 +46,7 @@ def carry(desc: dict, known: TemplateDescription, confirm: list[tuple[str, str]]
             else:
                 match = _best_table(item, [k for k in candidates if isinstance(k, Table) and k.id not in matched])
                 if match is not None:
-                    _carry_table(item, match)
+                    _carry_table(item, match, confirm, known.kind)
             if match is not None:
                 matched.add(match.id)
                 if match.id not in taken:
@@ -53,7 +60,42 @@ def carry(desc: dict, known: TemplateDescription, confirm: list[tuple[str, str]]
                 confirm.append((f"sheets.{s.name}", f"{known.kind}'s {'field' if isinstance(k, Field) else 'table'} "
                                 f"'{k.id}' has nothing with its label or headings in this file"))
     if known.finance is not None:
-        desc["finance"] = known.finance.model_dump(exclude_defaults=True)
+        _finance(desc, known, confirm)
+
+
+def _finance(desc: dict, known: TemplateDescription, confirm: list[tuple[str, str]]) -> None:
+    """The known finance section, less the scheme columns this file lacks: each named for a person,
+    with the file's nearest heading. Without its funding-source or amount column it is left out."""
+    finance = known.finance.model_dump(exclude_defaults=True)
+    _, known_table = known.item(finance["schemes"])
+    table = next((i for s in desc["sheets"] for i in s["items"] if i["id"] == finance["schemes"]), None)
+    if table is None:
+        confirm.append(("finance", f"{known.kind}'s scheme table '{finance['schemes']}' is not in the file, "
+                                   "so the finance section is left out; write it by hand"))
+        return
+    have = {c["id"] for c in table["columns"]}
+    for key, what in _FINANCE_COLUMNS.items():
+        cid = finance.get(key)
+        if cid is None or cid in have:
+            continue
+        header = known_table.column(cid).header
+        near = max((c["header"] for c in table["columns"]), key=lambda h: _closeness(h, header), default="")
+        why = f"the {what} column '{header}' is not in the file; is '{near}' it?"
+        if key in ("source", "spend"):
+            confirm.append(("finance", why + " The finance section is left out until it is written"))
+            return
+        del finance[key]
+        confirm.append((f"finance.{key}", why))
+    desc["finance"] = finance
+
+
+def _closeness(a: str, b: str) -> float:
+    """1 for headings alike but for the year; else how alike their folded text is, in any word order."""
+    a, b = fold(a), fold(b)
+    if _YEAR.sub("<year>", a) == _YEAR.sub("<year>", b):
+        return 1.0
+    return max(difflib.SequenceMatcher(None, a, b).ratio(),
+               difflib.SequenceMatcher(None, " ".join(sorted(a.split())), " ".join(sorted(b.split()))).ratio())
 
 
 def _rename_marks(confirm: list[tuple[str, str]], old: str, new: str) -> None:
@@ -129,33 +171,55 @@ def _carry_field(item: dict, known: Field) -> None:
         item["role"] = "prepopulated"
 
 
-def _carry_table(item: dict, known: Table) -> None:
+def _carry_column(item: dict, column: dict, kc, ids: set[str]) -> None:
+    for key in _COLUMN_KEYS:
+        value = getattr(kc, key)
+        if key == "list" and column.get("list"):
+            continue
+        if value in (None, False, [], "text"):
+            continue
+        column[key] = value.model_dump(exclude_defaults=True) if hasattr(value, "model_dump") else value
+    if kc.role != "input":
+        column["role"] = kc.role if column.get("role", "input") != "input" or kc.role == "label" else column.get("role", "input")
+    if kc.id not in ids:
+        ids.discard(column["id"])
+        for row in item.get("rows", []):
+            if column["id"] in row.get("roles", {}):
+                row["roles"][kc.id] = row["roles"].pop(column["id"])
+        item["_at"]["columns"][kc.id] = item["_at"]["columns"].pop(column["id"])
+        column["id"] = kc.id
+        ids.add(kc.id)
+
+
+def _carry_table(item: dict, known: Table, confirm: list[tuple[str, str]], kind: str) -> None:
     for key in _TABLE_KEYS:
         value = getattr(known, key)
         if value not in (None, 0) and value != Table.model_fields[key].default:
             item[key] = value.model_dump(exclude_defaults=True) if hasattr(value, "model_dump") else value
     ids = {c["id"] for c in item["columns"]}
+    unmatched, found = [], set()
     for column in item["columns"]:
         kc = next((k for k in known.columns if _label_matches(column["header"], k.header, k.aliases, k.prefix)), None)
         if kc is None:
+            unmatched.append(column)
             continue
-        for key in _COLUMN_KEYS:
-            value = getattr(kc, key)
-            if key == "list" and column.get("list"):
-                continue
-            if value in (None, False, [], "text"):
-                continue
-            column[key] = value.model_dump(exclude_defaults=True) if hasattr(value, "model_dump") else value
-        if kc.role != "input":
-            column["role"] = kc.role if column.get("role", "input") != "input" or kc.role == "label" else column.get("role", "input")
-        if kc.id not in ids:
-            ids.discard(column["id"])
-            for row in item.get("rows", []):
-                if column["id"] in row.get("roles", {}):
-                    row["roles"][kc.id] = row["roles"].pop(column["id"])
-            item["_at"]["columns"][kc.id] = item["_at"]["columns"].pop(column["id"])
-            column["id"] = kc.id
-            ids.add(kc.id)
+        found.add(kc.id)
+        _carry_column(item, column, kc, ids)
+    # A heading changed by a new year, or reworded: the nearest one takes the known column's meaning, to confirm.
+    pairs = sorted(((_closeness(c["header"], k.header), n, c, k) for n, c in enumerate(unmatched)
+                    for k in known.columns if k.id not in found), key=lambda p: (-p[0], p[1]))
+    taken: set[int] = set()
+    for score, _, column, kc in pairs:
+        if score < CLOSE or id(column) in taken or kc.id in found:
+            continue
+        taken.add(id(column))
+        found.add(kc.id)
+        at = f"tables.{item['id']}.columns[{item['columns'].index(column)}]"
+        confirm.append((at, f"{kind}'s column '{kc.header}' is not in the file; is '{column['header']}' it? "
+                            f"Its meaning (id {kc.id}, list, required) is carried over to it"))
+        _carry_column(item, column, kc, ids)
+        # A register headed as the known template was still feeds it.
+        column["aliases"] = [*column.get("aliases", []), kc.header]
     used: set[int] = set()
     for row in item.get("rows", []) or []:
         kr = next((k for k in known.rows or [] if id(k) not in used and (row["label"] and _label_matches(row["label"], k.label, k.aliases, False))

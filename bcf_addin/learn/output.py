@@ -41,13 +41,24 @@ def made_valid(desc: dict, confirm: list[tuple[str, str]]) -> dict:
         except ValidationError as exc:
             problems = [(yaml_path(e["loc"], data), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
         progress = False
-        for path, message in problems:
-            if _remove(desc, path):
+        for path, message in dict(reversed(problems)).items():       # one removal a path, its first reason
+            if message == "Field required":
+                # A part taken out was one its parent cannot do without: the parent goes with it,
+                # and the mark already made says why.
+                path, message = _parent(path), None
+                while path and not _remove(desc, path):
+                    path = _parent(path)
+                progress = progress or bool(path)
+            elif _remove(desc, path):
                 confirm.append((path, f"taken out: {message}"))
                 progress = True
         if not progress:
             raise ValueError("; ".join(f"{p}: {m}" for p, m in problems))
     raise ValueError("the learned description could not be made valid")
+
+
+def _parent(path: str) -> str:
+    return path[:max(path.rfind("."), path.rfind("["), 0)]
 
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -57,12 +68,14 @@ def _remove(desc: dict, path: str) -> bool:
     """Take out the part of the description at a problem's YAML path (its smallest part)."""
     tokens = [t if t else int(i) for t, i in _TOKEN.findall(path)]
     if len(tokens) >= 2 and tokens[0] in ("fields", "tables"):
-        node = next((i for s in desc["sheets"] for i in s["items"] if i.get("id") == tokens[1]), None)
+        sheet, node = next(((s, i) for s in desc["sheets"] for i in s["items"] if i.get("id") == tokens[1]),
+                           (None, None))
         tokens = tokens[2:]
         if node is None:
             return False
         if not tokens:
-            return False
+            sheet["items"].remove(node)     # nothing smaller left to take out: the item itself goes
+            return True
     else:
         node = desc
     if "when" in tokens:

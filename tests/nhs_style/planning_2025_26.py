@@ -248,8 +248,11 @@ def _png() -> io.BytesIO:
     return data
 
 
-def build(path: str | Path, *, extra_rows: int = 0, extra_cols: int = 0, input_rows: int = 300) -> Built:
-    """Write the template to `path`: Leicestershire selected, its allocations pre-populated, nothing else entered."""
+def build(path: str | Path, *, extra_rows: int = 0, extra_cols: int = 0, input_rows: int = 300,
+          renamed: dict[str, str] | None = None) -> Built:
+    """Write the template to `path`: Leicestershire selected, its allocations pre-populated, nothing else entered.
+
+    `renamed` rewrites scheme-table heading parts (`{"2025-26 (£)": "2026-27 (£)"}`), as a new year's template does."""
     path = Path(path)
     built = Built(path)
     wb = xlsxwriter.Workbook(str(path))
@@ -269,7 +272,7 @@ def build(path: str | Path, *, extra_rows: int = 0, extra_cols: int = 0, input_r
     income = _Sheet(ws["4. Income"], f, extra_cols, checker_col=7)
     at.update(_income(income, gap, at))
     expenditure = _Sheet(ws["5. Expenditure"], f, extra_cols, checker_col=13)
-    at.update(_expenditure(expenditure, gap, at, input_rows, built))
+    at.update(_expenditure(expenditure, gap, at, input_rows, built, renamed or {}))
     metrics = _Sheet(ws["6. Metrics"], f, extra_cols, checker_col=20)
     _metrics(metrics, gap, at)
     conditions = _Sheet(ws["7. National Conditions"], f, extra_cols, checker_col=9)
@@ -643,7 +646,7 @@ CACHED_INCOME = {"dfg_total": DFG, "nhs_min_total": 57070979, "bcg_total": LA_BC
                  "add_nhs_total": 0}
 
 
-def _expenditure(s: _Sheet, gap: int, at: dict, input_rows: int, built: Built) -> dict:
+def _expenditure(s: _Sheet, gap: int, at: dict, input_rows: int, built: Built, renamed: dict[str, str]) -> dict:
     f = s.f
     s.top(TITLE, "5. Expenditure", 11)
     s.selected(5)
@@ -706,6 +709,7 @@ def _expenditure(s: _Sheet, gap: int, at: dict, input_rows: int, built: Built) -
     # Two heading rows: 'Scheme' over 'ID' and 'Expenditure for' over '2025-26 (£)'; the rest merged down.
     for i, heading in enumerate(SCHEME_HEADINGS):
         col = 2 + i
+        heading = heading and tuple(renamed.get(part, part) for part in heading)
         if heading is None:
             s.put(head, col, "", f.header)
             s.put(head + 1, col, "", f.header)
