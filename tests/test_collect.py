@@ -279,3 +279,39 @@ def test_income_lines_add_up_to_each_sources_income(collected):
         assert sum(Decimal(v) for v in lines["amount"]) == Decimal(mine["income"].iloc[0])
     icb = income[income["item"] == "nhs_minimum"]
     assert set(icb["label"]) == {"NHS Leicester, Leicestershire and Rutland ICB"}
+
+
+def _counted_expenditure(out: Path) -> Decimal:
+    balances = read(out, "balances")
+    return sum((Decimal(v) for v in balances.loc[balances["latest"] == "True", "expenditure"]), Decimal(0))
+
+
+def test_a_file_reached_twice_is_read_once_and_its_second_row_says_so(made, collected, tmp_path, monkeypatch):
+    out, _ = collected
+    once = _counted_expenditure(out)
+    resubmitted = next(iter(made.resubmitted.values()))
+    copy = tmp_path / "elsewhere" / "copy of it.xlsx"
+    copy.parent.mkdir()
+    shutil.copy(resubmitted, copy)
+    # The folder under two spellings, one of its files again, and a copy of that file under another name.
+    monkeypatch.chdir(made.folder.parent)
+    twice = tmp_path / "twice"
+    given = [made.folder.name, f"./{made.folder.name}", str(resubmitted), str(copy)]
+    result = CliRunner().invoke(main, ["collect", *given, "-o", str(twice)])
+    assert result.exit_code == 0, result.output
+    assert _counted_expenditure(twice) == once
+    returns = read(twice, "returns")
+    assert len(returns) == 2 * made.rows + 2
+    dupes = returns[returns["reason"].str.startswith("the same file as ")]
+    assert len(dupes) == made.rows + 2 and (dupes["latest"] == "False").all()
+    first = str(Path(made.folder.name) / resubmitted.name)
+    assert returns.loc[returns["file"] == str(copy), "reason"].item() == f"the same file as {first}"
+    assert (returns[returns["reason"] == ""]["file"].value_counts() == 1).all()
+    assert len(read(twice, "missing")) == len(read(out, "missing"))
+    assert _chart_data(twice) == _chart_data(out)
+
+
+def _chart_data(out: Path) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    return list(load_workbook(out / "summary.xlsx", read_only=True)["Chart data"].values)

@@ -19,7 +19,9 @@ class ChartData:
 
 def all_charts(tables: dict[str, pd.DataFrame]) -> list[ChartData]:
     balances = _latest(tables["balances"])
-    regions = tables["returns"][["file", "region"]]
+    returns = tables["returns"]
+    # A file reached twice has a second row under the same name: only the usable one has a region.
+    regions = returns.loc[returns["reason"].isna(), ["file", "region"]]
     out = [
         ChartData("Income and spend by funding source, England", "source", ["income", "expenditure"],
                   _sum(balances, "source", ["income", "expenditure"])),
