@@ -613,12 +613,10 @@ def collect_cmd(inputs, outdir, fmt, contacts):
             bar.__exit__(None, None, None)
 
     result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts, progress=progress)
-    returns = result.tables["returns"]
-    unusable = returns[returns["reason"].notna()]
-    click.echo(f"{len(returns)} files and attachments: {len(returns) - len(unusable)} returns checked, "
-               f"{int(returns['latest'].sum())} counting (the latest of each HWB), {len(unusable)} could not be used")
-    for r in unusable.itertuples():
-        click.echo(f"  {r.file}: {r.reason}")
+    from .collect.report import lines
+
+    for line in lines(result.tables, fmt):
+        click.echo(line)
     click.echo(f"{len(result.tables['missing'])} Health and Wellbeing Boards sent nothing (see missing.{fmt})")
     click.echo(f"Wrote {len(result.written)} tables and {result.summary} to {outdir}")
     if result.pictures_note:

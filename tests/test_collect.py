@@ -3,6 +3,7 @@ resubmission, checked against each return's own `bcf balances --json`."""
 from __future__ import annotations
 
 import shutil
+import sys
 import subprocess
 import zipfile
 from decimal import Decimal
@@ -315,3 +316,47 @@ def _chart_data(out: Path) -> list[tuple]:
     from openpyxl import load_workbook
 
     return list(load_workbook(out / "summary.xlsx", read_only=True)["Chart data"].values)
+
+
+def run_bcf(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command as a user runs it, stderr not a terminal, so what it prints there is seen too."""
+    return subprocess.run([sys.executable, "-c", "from bcf_addin.cli import main; main()", *args],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_an_input_that_does_not_exist_is_refused_before_anything_is_written(populated_plan, tmp_path):
+    out = tmp_path / "out"
+    gone = tmp_path / "nonexistent"
+    done = run_bcf("collect", str(populated_plan), str(gone), "-o", str(out))
+    assert done.returncode == 2
+    (line,) = (done.stdout + done.stderr).strip().splitlines()
+    assert str(gone) in line and "does not exist" in line
+    assert not out.exists()
+
+
+def test_inputs_with_no_usable_return_still_give_a_whole_consistent_output(made, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for damaged in made.damaged:
+        shutil.copy(damaged, inbox / damaged.name)
+    (inbox / "notes.msg").write_bytes(b"not an outlook message")
+    out = tmp_path / "out"
+    # An earlier run's output in the same folder: every part of it must be this run's afterwards.
+    assert run_bcf("collect", str(made.folder), "-o", str(out)).returncode == 0
+    done = run_bcf("collect", str(inbox), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Exception" not in done.stderr
+    assert "nothing to add up" in done.stdout
+    returns = read(out, "returns")
+    assert len(returns) == len(made.damaged) + 1 and (returns["reason"] != "").all()
+    assert (returns["latest"] == "False").all()
+    for name in TABLES:
+        assert (out / f"{name}.csv").exists(), name
+    assert len(read(out, "balances")) == 0
+    assert not list((out / "charts").glob("*.png")), "an earlier run's pictures are left looking current"
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    assert len(list(wb["returns"].values)) == 1 + len(returns)
+    overview = [row for row in wb["Summary"].values if row and row[0]]
+    assert any("nothing to add up" in str(row[0]) for row in overview)

@@ -37,7 +37,7 @@ def all_charts(tables: dict[str, pd.DataFrame]) -> list[ChartData]:
         out.append(ChartData(f"{label}: spend above (below) the minimum by HWB; below zero is not met",
                              "hwb", ["margin"], frame.sort_values("margin", kind="stable").reset_index(drop=True)))
     unallocated = _sum(balances, "hwb", ["balance"])
-    unallocated = unallocated[[b != 0 for b in unallocated["balance"]]]
+    unallocated = unallocated[unallocated["balance"].map(lambda b: b != 0).astype(bool)]
     out.append(ChartData("Unallocated funds by HWB (income less planned spend)", "hwb", ["balance"],
                          unallocated.sort_values("balance", ascending=False, kind="stable").reset_index(drop=True)))
     return out

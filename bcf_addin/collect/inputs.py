@@ -65,6 +65,10 @@ def find(inputs: list[str | Path], exclude: Path | None = None) -> tuple[list[So
     """Sources and unusable inputs, in a stable order (folders walked, names sorted). Nothing under
     `exclude` (the output folder, when it lies inside an input folder) is taken."""
     skip = exclude.resolve() if exclude is not None else None
+    for given in inputs:
+        if not Path(given).exists():
+            # A mistyped path is refused before anything is read or written, not a row of the output.
+            raise BcfError("does not exist", file=str(given))
     sources: list[Source] = []
     unusable: list[Unusable] = []
     seen = _Seen()
@@ -73,11 +77,8 @@ def find(inputs: list[str | Path], exclude: Path | None = None) -> tuple[list[So
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p)
                            and not (skip and p.resolve().is_relative_to(skip)))
-        elif path.exists():
-            files = [path]
         else:
-            unusable.append(Unusable(str(path), "does not exist"))
-            continue
+            files = [path]
         for file in files:
             _add(file, sources, unusable, seen)
     return sources, unusable
