@@ -615,7 +615,7 @@ def collect_cmd(inputs, outdir, fmt, contacts):
     result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts, progress=progress)
     from .collect.report import lines
 
-    for line in lines(result.tables, fmt):
+    for line in lines(result, fmt):
         click.echo(line)
     click.echo(f"{len(result.tables['missing'])} Health and Wellbeing Boards sent nothing (see missing.{fmt})")
     click.echo(f"Wrote {len(result.written)} tables and {result.summary} to {outdir}")

@@ -360,3 +360,21 @@ def test_inputs_with_no_usable_return_still_give_a_whole_consistent_output(made,
     assert len(list(wb["returns"].values)) == 1 + len(returns)
     overview = [row for row in wb["Summary"].values if row and row[0]]
     assert any("nothing to add up" in str(row[0]) for row in overview)
+
+
+def test_contacts_from_an_earlier_run_do_not_survive_a_run_without_them(complete_plan, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    first = CliRunner().invoke(main, ["collect", str(complete_plan), "-o", str(out), "--include-contacts"])
+    assert first.exit_code == 0, first.output
+    assert "contacts" in load_workbook(out / "summary.xlsx", read_only=True).sheetnames
+    again = CliRunner().invoke(main, ["collect", str(complete_plan), "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    assert not list(out.glob("contacts*")), list(out.glob("contacts*"))
+    assert "contacts.csv" in again.output and "personal data" in again.output
+    for path in out.rglob("*"):
+        if path.suffix == ".xlsx":
+            assert "contacts" not in load_workbook(path, read_only=True).sheetnames, path.name
+        elif path.suffix == ".csv":
+            assert "officer@council.gov.uk" not in path.read_text(encoding="utf-8"), path.name

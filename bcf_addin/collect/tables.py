@@ -110,8 +110,9 @@ def write_tables(tables: dict[str, pd.DataFrame], outdir: Path, fmt: str) -> lis
     written = []
     for name, df in tables.items():
         path = outdir / f"{name}.{fmt}"
-        # Last run's tables are kept as backups beside the new ones, never silently replaced.
-        with Replacement(path, existing="backup") as staged:
+        # Last run's tables are kept as backups beside the new ones, never silently replaced;
+        # but not personal data, which is kept no longer than needed.
+        with Replacement(path, existing="replace" if name == "contacts" else "backup") as staged:
             if fmt == "csv":
                 df.to_csv(staged.file, index=False, date_format="%Y-%m-%dT%H:%M:%S%z", encoding="utf-8")
             elif fmt == "parquet":
