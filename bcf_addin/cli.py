@@ -612,12 +612,13 @@ def collect_cmd(inputs, outdir, fmt, contacts):
         if done == total:
             bar.__exit__(None, None, None)
 
-    result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts, progress=progress)
+    # Not a terminal (a log, a pipe): no bar, whose label would be left without its line's end.
+    result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts,
+                     progress=progress if sys.stderr.isatty() else None)
     from .collect.report import lines
 
     for line in lines(result, fmt):
         click.echo(line)
-    click.echo(f"{len(result.tables['missing'])} Health and Wellbeing Boards sent nothing (see missing.{fmt})")
     click.echo(f"Wrote {len(result.written)} tables and {result.summary} to {outdir}")
     if result.pictures_note:
         click.echo(result.pictures_note)

@@ -378,3 +378,51 @@ def test_contacts_from_an_earlier_run_do_not_survive_a_run_without_them(complete
             assert "contacts" not in load_workbook(path, read_only=True).sheetnames, path.name
         elif path.suffix == ".csv":
             assert "officer@council.gov.uk" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_boards_that_sent_nothing_are_counted_per_kind_of_return(populated_plan, tmp_path):
+    from bcf_addin.api import new_replica
+    from openpyxl import load_workbook
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(populated_plan, inbox / "Leicestershire plan.xlsx")
+    new_replica("cd-2025-26", inbox / "Leicestershire C&D.xlsx", hwb="Leicestershire")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for kind in ("cd-2025-26", "planning-2025-26"):
+        assert f"152 Health and Wellbeing Boards sent no {kind} return" in result.output
+    assert "304" not in result.output
+    overview = {row[0]: row[1] for row in load_workbook(out / "summary.xlsx", read_only=True)["Summary"].values
+                if len(row or ()) > 1}
+    assert overview["Health and Wellbeing Boards that sent no planning-2025-26 return"] == 152
+    assert overview["Health and Wellbeing Boards that sent no cd-2025-26 return"] == 152
+
+
+def test_no_unfinished_progress_line_when_stderr_is_not_a_terminal(populated_plan, tmp_path):
+    done = run_bcf("collect", str(populated_plan), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "Checking returns" not in done.stderr
+    assert not done.stderr or done.stderr.endswith("\n")
+
+
+def test_unallocated_funds_chart_shows_overspends_apart_not_netted(made, collected):
+    out, _ = collected
+    balances = read(out, "balances")
+    balances = balances[balances["latest"] == "True"]
+    expected = {}
+    for hwb, mine in balances.groupby("hwb"):
+        amounts = [Decimal(v) for v in mine["balance"]]
+        expected[hwb] = (sum((a for a in amounts if a > 0), Decimal(0)), sum((a for a in amounts if a < 0), Decimal(0)))
+    # The generated returns overspend some sources and underspend others: netting would hide it.
+    assert any(left and over for left, over in expected.values())
+    rows = _chart_data(out)
+    start = next(i for i, r in enumerate(rows) if r and r[0] and str(r[0]).startswith("Unallocated funds by HWB"))
+    assert rows[start + 1][:3] == ("hwb", "unallocated", "overspent")
+    shown = {}
+    for r in rows[start + 2:]:
+        if not r or r[0] is None:
+            break
+        shown[r[0]] = (Decimal(str(r[1])), Decimal(str(r[2])))
+    assert shown == {h: v for h, v in expected.items() if any(v)}

@@ -16,6 +16,16 @@ def counting(returns: pd.DataFrame) -> int:
     return int(returns["latest"].fillna(False).sum())
 
 
+def sent_nothing(missing: pd.DataFrame) -> list[tuple[str, int]]:
+    """How many boards sent no return, per kind of return others sent (each board is on the
+    missing table once per kind, so one total would count it several times)."""
+    if not len(missing):
+        return []
+    counts = missing.groupby(missing["kind"].fillna(""), sort=True).size()
+    return [(f"Health and Wellbeing Boards that sent no {kind + ' return' if kind else 'usable return'}", int(n))
+            for kind, n in counts.items()]
+
+
 def lines(result: Collected, fmt: str) -> list[str]:
     returns = result.tables["returns"]
     unusable = returns[returns["reason"].notna()]
@@ -24,6 +34,8 @@ def lines(result: Collected, fmt: str) -> list[str]:
     out += [f"  {r.file}: {r.reason}" for r in unusable.itertuples()]
     if not counting(returns):
         out.append(NOTHING_TO_ADD_UP)
+    out += [f"{n} {label.replace(' that sent', ' sent')} (see missing.{fmt})"
+            for label, n in sent_nothing(result.tables["missing"])]
     if result.removed:
         out.append(f"Removed {', '.join(p.name for p in result.removed)}: personal data from an earlier "
                    f"--include-contacts run (give --include-contacts to keep collecting it)")

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from ..files import save_atomically
 
 from .charts import ChartData, all_charts
-from .report import NOTHING_TO_ADD_UP, counting
+from .report import NOTHING_TO_ADD_UP, counting, sent_nothing
 from .tables import excel_ready
 
 SEVERITY_FILLS = {"error": "F4B6B6", "warning": "FFE08A", "info": "BDD7EE"}
@@ -49,7 +49,7 @@ def _overview(ws, tables: dict[str, pd.DataFrame]) -> None:
                          ("Returns that count (the latest of each HWB and kind)", counting(returns)),
                          ("Earlier versions (resubmitted since)", int((returns["reason"].isna() & ~returns["latest"]).sum())),
                          ("Complete", int(usable["complete"].fillna(False).sum())),
-                         ("Health and Wellbeing Boards that sent nothing", len(tables["missing"]))):
+                         *sent_nothing(tables["missing"])):
         ws.append([label, value])
     if not counting(returns):
         ws.append([NOTHING_TO_ADD_UP])
