@@ -614,14 +614,13 @@ def collect_cmd(inputs, outdir, fmt, contacts):
         if done == total:
             bar.__exit__(None, None, None)
 
-    result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts, progress=progress)
-    returns = result.tables["returns"]
-    unusable = returns[returns["reason"].notna()]
-    click.echo(f"{len(returns)} files and attachments: {len(returns) - len(unusable)} returns checked, "
-               f"{int(returns['latest'].sum())} counting (the latest of each HWB), {len(unusable)} could not be used")
-    for r in unusable.itertuples():
-        click.echo(f"  {r.file}: {r.reason}")
-    click.echo(f"{len(result.tables['missing'])} Health and Wellbeing Boards sent nothing (see missing.{fmt})")
+    # Not a terminal (a log, a pipe): no bar, whose label would be left without its line's end.
+    result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts,
+                     progress=progress if sys.stderr.isatty() else None)
+    from .collect.report import lines
+
+    for line in lines(result, fmt):
+        click.echo(line)
     click.echo(f"Wrote {len(result.written)} tables and {result.summary} to {outdir}")
     if result.pictures_note:
         click.echo(result.pictures_note)

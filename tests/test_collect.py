@@ -3,6 +3,7 @@ resubmission, checked against each return's own `bcf balances --json`."""
 from __future__ import annotations
 
 import shutil
+import sys
 import subprocess
 import zipfile
 from decimal import Decimal
@@ -279,3 +280,149 @@ def test_income_lines_add_up_to_each_sources_income(collected):
         assert sum(Decimal(v) for v in lines["amount"]) == Decimal(mine["income"].iloc[0])
     icb = income[income["item"] == "nhs_minimum"]
     assert set(icb["label"]) == {"NHS Leicester, Leicestershire and Rutland ICB"}
+
+
+def _counted_expenditure(out: Path) -> Decimal:
+    balances = read(out, "balances")
+    return sum((Decimal(v) for v in balances.loc[balances["latest"] == "True", "expenditure"]), Decimal(0))
+
+
+def test_a_file_reached_twice_is_read_once_and_its_second_row_says_so(made, collected, tmp_path, monkeypatch):
+    out, _ = collected
+    once = _counted_expenditure(out)
+    resubmitted = next(iter(made.resubmitted.values()))
+    copy = tmp_path / "elsewhere" / "copy of it.xlsx"
+    copy.parent.mkdir()
+    shutil.copy(resubmitted, copy)
+    # The folder under two spellings, one of its files again, and a copy of that file under another name.
+    monkeypatch.chdir(made.folder.parent)
+    twice = tmp_path / "twice"
+    given = [made.folder.name, f"./{made.folder.name}", str(resubmitted), str(copy)]
+    result = CliRunner().invoke(main, ["collect", *given, "-o", str(twice)])
+    assert result.exit_code == 0, result.output
+    assert _counted_expenditure(twice) == once
+    returns = read(twice, "returns")
+    assert len(returns) == 2 * made.rows + 2
+    dupes = returns[returns["reason"].str.startswith("the same file as ")]
+    assert len(dupes) == made.rows + 2 and (dupes["latest"] == "False").all()
+    first = str(Path(made.folder.name) / resubmitted.name)
+    assert returns.loc[returns["file"] == str(copy), "reason"].item() == f"the same file as {first}"
+    assert (returns[returns["reason"] == ""]["file"].value_counts() == 1).all()
+    assert len(read(twice, "missing")) == len(read(out, "missing"))
+    assert _chart_data(twice) == _chart_data(out)
+
+
+def _chart_data(out: Path) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    return list(load_workbook(out / "summary.xlsx", read_only=True)["Chart data"].values)
+
+
+def run_bcf(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command as a user runs it, stderr not a terminal, so what it prints there is seen too."""
+    return subprocess.run([sys.executable, "-c", "from bcf_addin.cli import main; main()", *args],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_an_input_that_does_not_exist_is_refused_before_anything_is_written(populated_plan, tmp_path):
+    out = tmp_path / "out"
+    gone = tmp_path / "nonexistent"
+    done = run_bcf("collect", str(populated_plan), str(gone), "-o", str(out))
+    assert done.returncode == 2
+    (line,) = (done.stdout + done.stderr).strip().splitlines()
+    assert str(gone) in line and "does not exist" in line
+    assert not out.exists()
+
+
+def test_inputs_with_no_usable_return_still_give_a_whole_consistent_output(made, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for damaged in made.damaged:
+        shutil.copy(damaged, inbox / damaged.name)
+    (inbox / "notes.msg").write_bytes(b"not an outlook message")
+    out = tmp_path / "out"
+    # An earlier run's output in the same folder: every part of it must be this run's afterwards.
+    assert run_bcf("collect", str(made.folder), "-o", str(out)).returncode == 0
+    done = run_bcf("collect", str(inbox), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Exception" not in done.stderr
+    assert "nothing to add up" in done.stdout
+    returns = read(out, "returns")
+    assert len(returns) == len(made.damaged) + 1 and (returns["reason"] != "").all()
+    assert (returns["latest"] == "False").all()
+    for name in TABLES:
+        assert (out / f"{name}.csv").exists(), name
+    assert len(read(out, "balances")) == 0
+    assert not list((out / "charts").glob("*.png")), "an earlier run's pictures are left looking current"
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    assert len(list(wb["returns"].values)) == 1 + len(returns)
+    overview = [row for row in wb["Summary"].values if row and row[0]]
+    assert any("nothing to add up" in str(row[0]) for row in overview)
+
+
+def test_contacts_from_an_earlier_run_do_not_survive_a_run_without_them(complete_plan, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    first = CliRunner().invoke(main, ["collect", str(complete_plan), "-o", str(out), "--include-contacts"])
+    assert first.exit_code == 0, first.output
+    assert "contacts" in load_workbook(out / "summary.xlsx", read_only=True).sheetnames
+    again = CliRunner().invoke(main, ["collect", str(complete_plan), "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    assert not list(out.glob("contacts*")), list(out.glob("contacts*"))
+    assert "contacts.csv" in again.output and "personal data" in again.output
+    for path in out.rglob("*"):
+        if path.suffix == ".xlsx":
+            assert "contacts" not in load_workbook(path, read_only=True).sheetnames, path.name
+        elif path.suffix == ".csv":
+            assert "officer@council.gov.uk" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_boards_that_sent_nothing_are_counted_per_kind_of_return(populated_plan, tmp_path):
+    from bcf_addin.api import new_replica
+    from openpyxl import load_workbook
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(populated_plan, inbox / "Leicestershire plan.xlsx")
+    new_replica("cd-2025-26", inbox / "Leicestershire C&D.xlsx", hwb="Leicestershire")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for kind in ("cd-2025-26", "planning-2025-26"):
+        assert f"152 Health and Wellbeing Boards sent no {kind} return" in result.output
+    assert "304" not in result.output
+    overview = {row[0]: row[1] for row in load_workbook(out / "summary.xlsx", read_only=True)["Summary"].values
+                if len(row or ()) > 1}
+    assert overview["Health and Wellbeing Boards that sent no planning-2025-26 return"] == 152
+    assert overview["Health and Wellbeing Boards that sent no cd-2025-26 return"] == 152
+
+
+def test_no_unfinished_progress_line_when_stderr_is_not_a_terminal(populated_plan, tmp_path):
+    done = run_bcf("collect", str(populated_plan), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "Checking returns" not in done.stderr
+    assert not done.stderr or done.stderr.endswith("\n")
+
+
+def test_unallocated_funds_chart_shows_overspends_apart_not_netted(made, collected):
+    out, _ = collected
+    balances = read(out, "balances")
+    balances = balances[balances["latest"] == "True"]
+    expected = {}
+    for hwb, mine in balances.groupby("hwb"):
+        amounts = [Decimal(v) for v in mine["balance"]]
+        expected[hwb] = (sum((a for a in amounts if a > 0), Decimal(0)), sum((a for a in amounts if a < 0), Decimal(0)))
+    # The generated returns overspend some sources and underspend others: netting would hide it.
+    assert any(left and over for left, over in expected.values())
+    rows = _chart_data(out)
+    start = next(i for i, r in enumerate(rows) if r and r[0] and str(r[0]).startswith("Unallocated funds by HWB"))
+    assert rows[start + 1][:3] == ("hwb", "unallocated", "overspent")
+    shown = {}
+    for r in rows[start + 2:]:
+        if not r or r[0] is None:
+            break
+        shown[r[0]] = (Decimal(str(r[1])), Decimal(str(r[2])))
+    assert shown == {h: v for h, v in expected.items() if any(v)}

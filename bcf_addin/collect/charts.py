@@ -19,7 +19,9 @@ class ChartData:
 
 def all_charts(tables: dict[str, pd.DataFrame]) -> list[ChartData]:
     balances = _latest(tables["balances"])
-    regions = tables["returns"][["file", "region"]]
+    returns = tables["returns"]
+    # A file reached twice has a second row under the same name: only the usable one has a region.
+    regions = returns.loc[returns["reason"].isna(), ["file", "region"]]
     out = [
         ChartData("Income and spend by funding source, England", "source", ["income", "expenditure"],
                   _sum(balances, "source", ["income", "expenditure"])),
@@ -34,11 +36,21 @@ def all_charts(tables: dict[str, pd.DataFrame]) -> list[ChartData]:
         label = group["label"].iloc[0]
         out.append(ChartData(f"{label}: spend above (below) the minimum by HWB; below zero is not met",
                              "hwb", ["margin"], frame.sort_values("margin", kind="stable").reset_index(drop=True)))
-    unallocated = _sum(balances, "hwb", ["balance"])
-    unallocated = unallocated[[b != 0 for b in unallocated["balance"]]]
-    out.append(ChartData("Unallocated funds by HWB (income less planned spend)", "hwb", ["balance"],
-                         unallocated.sort_values("balance", ascending=False, kind="stable").reset_index(drop=True)))
+    out.append(ChartData("Unallocated funds by HWB (income less planned spend, per funding source); "
+                         "overspends below zero", "hwb", ["unallocated", "overspent"], _unallocated(balances)))
     return out
+
+
+def _unallocated(balances: pd.DataFrame) -> pd.DataFrame:
+    """Per HWB, what its funding sources leave unspent and what they overspend, apart: an overspend
+    of one source is not money left in another, so netting them would hide both."""
+    signed = pd.DataFrame({"hwb": balances["hwb"] if len(balances) else [],
+                           "unallocated": [b if b is not None and b > 0 else Decimal(0) for b in balances.get("balance", [])],
+                           "overspent": [b if b is not None and b < 0 else Decimal(0) for b in balances.get("balance", [])]})
+    per_hwb = _sum(signed, "hwb", ["unallocated", "overspent"])
+    shown = per_hwb[pd.Series([bool(u or o) for u, o in zip(per_hwb["unallocated"], per_hwb["overspent"])],
+                              index=per_hwb.index, dtype=bool)]
+    return shown.sort_values("unallocated", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _latest(df: pd.DataFrame) -> pd.DataFrame:

@@ -40,6 +40,10 @@ def write_pictures(tables: dict[str, pd.DataFrame], folder: Path) -> tuple[list[
             fig.savefig(staged.file, dpi=110, format="png")
         plt.close(fig)
         written.append(path)
+    # An earlier run's picture of a chart this run has no figures for would look current.
+    for old in folder.glob("[0-9][0-9]-*.png"):
+        if old not in written:
+            old.unlink()
     return written, None
 
 

@@ -18,6 +18,7 @@ from . import tables as T
 from .examine import Examined, examine
 from .history import Received, history_rows, latest_and_versions
 from .inputs import Source, Unusable, find
+from .leftovers import personal_leftovers, remove
 
 Progress = Callable[[int, int], None]
 # Below this many returns starting worker processes costs more than it saves.
@@ -31,6 +32,7 @@ class Collected:
     summary: Path | None = None
     pictures: list[Path] = field(default_factory=list)
     pictures_note: str | None = None
+    removed: list[Path] = field(default_factory=list)   # personal data an earlier run left
 
 
 def collect(inputs: list[str | Path], outdir: str | Path | None = None, *, fmt: str = "csv",
@@ -47,6 +49,9 @@ def collect(inputs: list[str | Path], outdir: str | Path | None = None, *, fmt: 
     result = Collected(build_tables(sources, unusable, examined, outdir))
     if outdir is not None:
         out = Path(outdir)
+        if not contacts:
+            result.removed = personal_leftovers(out)
+            remove(result.removed)
         result.written = T.write_tables(result.tables, out, fmt)
         from .summary import write_summary
 

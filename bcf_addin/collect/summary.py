@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from ..files import save_atomically
 
 from .charts import ChartData, all_charts
+from .report import NOTHING_TO_ADD_UP, counting, sent_nothing
 from .tables import excel_ready
 
 SEVERITY_FILLS = {"error": "F4B6B6", "warning": "FFE08A", "info": "BDD7EE"}
@@ -23,6 +24,8 @@ CHART_DATA = "Chart data"
 
 
 def write_summary(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    # Worked out before the streaming workbook opens: a failure after would leave it half-written.
+    charts = all_charts(tables)
     wb = Workbook(write_only=True)
     overview, charts_ws, matrix_ws = (wb.create_sheet(n) for n in ("Summary", "Charts", "Validation"))
     table_sheets = {name: wb.create_sheet(name[:31]) for name in tables}
@@ -31,7 +34,7 @@ def write_summary(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     _matrix(matrix_ws, tables)
     for name, ws in table_sheets.items():
         _table(ws, tables[name])
-    _charts(charts_ws, data_ws, all_charts(tables))
+    _charts(charts_ws, data_ws, charts)
     save_atomically(wb, path, existing="backup")
     return path
 
@@ -43,11 +46,13 @@ def _overview(ws, tables: dict[str, pd.DataFrame]) -> None:
     for label, value in (("Files and attachments", len(returns)),
                          ("Returns recognised and checked", len(usable)),
                          ("Could not be used (see the returns sheet's reason)", int(returns["reason"].notna().sum())),
-                         ("Returns that count (the latest of each HWB and kind)", int(returns["latest"].sum())),
+                         ("Returns that count (the latest of each HWB and kind)", counting(returns)),
                          ("Earlier versions (resubmitted since)", int((returns["reason"].isna() & ~returns["latest"]).sum())),
                          ("Complete", int(usable["complete"].fillna(False).sum())),
-                         ("Health and Wellbeing Boards that sent nothing", len(tables["missing"]))):
+                         *sent_nothing(tables["missing"])):
         ws.append([label, value])
+    if not counting(returns):
+        ws.append([NOTHING_TO_ADD_UP])
     ws.append([])
     ws.append(["Kinds of return", "count"])
     for kind, n in usable["kind"].value_counts().sort_index().items():

@@ -23,6 +23,9 @@ PER_RETURN = ["scheme_lines", "income", "balances", "minimum_spend", "metrics", 
 RETURNS = ["file", "sender", "received", "kind", "template", "year", "hwb", "hwb_code", "region",
            "complete", "errors", "warnings", "version", "latest", "reason"]
 FORMATS = ("csv", "parquet", "xlsx")
+# The dtype of a column that may have no value at all (no usable return gave one).
+DTYPES = {"complete": "boolean", "latest": "boolean", "met": "boolean", "errors": "Int64", "warnings": "Int64",
+          "version": "Int64", "count": "Int64", "line": "Int64", "received": "datetime"}
 # The columns a table has even when no return gave it a row (scheme lines and the long tables
 # take theirs from the template's description).
 COLUMNS = {
@@ -79,12 +82,16 @@ def _lookup(hwbs: pd.DataFrame) -> dict[str, tuple]:
 def frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """A DataFrame whose columns are typed by what they hold: text as string, yes/no as boolean,
     counts as Int64, times as UTC datetimes, amounts as Decimal objects (exact)."""
-    return pd.DataFrame({c: _column([r.get(c) for r in records]) for c in columns},
+    return pd.DataFrame({c: _column([r.get(c) for r in records], DTYPES.get(c)) for c in columns},
                         index=pd.RangeIndex(len(records)))
 
 
-def _column(values: list):
+def _column(values: list, empty: str | None = None):
     kinds = {type(v) for v in values if v is not None}
+    if not kinds and empty == "datetime":
+        return pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+    if not kinds and empty:
+        return pd.array(values, dtype=empty)
     if kinds == {bool}:
         return pd.array(values, dtype="boolean")
     if kinds and kinds <= {int, bool}:
@@ -103,8 +110,9 @@ def write_tables(tables: dict[str, pd.DataFrame], outdir: Path, fmt: str) -> lis
     written = []
     for name, df in tables.items():
         path = outdir / f"{name}.{fmt}"
-        # Last run's tables are kept as backups beside the new ones, never silently replaced.
-        with Replacement(path, existing="backup") as staged:
+        # Last run's tables are kept as backups beside the new ones, never silently replaced;
+        # but not personal data, which is kept no longer than needed.
+        with Replacement(path, existing="replace" if name == "contacts" else "backup") as staged:
             if fmt == "csv":
                 df.to_csv(staged.file, index=False, date_format="%Y-%m-%dT%H:%M:%S%z", encoding="utf-8")
             elif fmt == "parquet":
