@@ -255,11 +255,36 @@ class Table(Strict):
         raise KeyError(f"table {self.id} has no column {cid}")
 
 
+class GuidanceTable(Strict):
+    """A table of the template's own guidance under a heading (the scheme types and what each
+    covers): text to read, no answers. The replica shows it; nothing looks for it, so a real
+    file whose guidance differs is recognised, populated and checked all the same."""
+
+    columns: List[str]
+    rows: List[List[Union[int, str]]]
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> "GuidanceTable":
+        if not self.columns or not self.rows:
+            raise ValueError("a guidance table needs columns and rows")
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(f"row {i + 1} has {len(row)} cells for {len(self.columns)} columns")
+        return self
+
+
 class Heading(Strict):
     kind: Literal["heading"] = "heading"
     text: str
     style: Literal["title", "subtitle", "section", "note", "link"] = "section"
     target: str | None = None        # for links: a sheet name or a URL
+    table: GuidanceTable | None = None   # a guidance table under a section heading
+
+    @model_validator(mode="after")
+    def _table_under_section(self) -> "Heading":
+        if self.table is not None and self.style != "section":
+            raise ValueError(f"heading '{self.text}': a guidance table stands under a section heading")
+        return self
 
 
 Item = Annotated[Union[Field, Table, Heading], Discriminated(discriminator="kind")]

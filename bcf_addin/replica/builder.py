@@ -21,13 +21,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .. import paths
 from ..descriptions.loader import lists_of
 from ..files import save_atomically
-from ..descriptions.schema import Field, Heading, Table, TemplateDescription
+from ..descriptions.schema import Field, GuidanceTable, Heading, Table, TemplateDescription
 from ..hwb import HwbFigures
 from ..layout import Layout, TableAt
 from ..model import cell_ref, column_letter
 from . import checkers
 from .formulas import quote_sheet, resolve
-from .placement import place
+from .placement import LABEL_COL, place
 
 INPUT_FILL = PatternFill("solid", fgColor="FFFF99")
 PREPOPULATED_FILL = PatternFill("solid", fgColor="BDD7EE")
@@ -169,6 +169,23 @@ class _Writer:
         elif h.style == "link":
             cell.hyperlink = h.target if "://" in (h.target or "") else f"#{quote_sheet(h.target)}!A1"
             cell.font = Font(color="0563C1", underline="single")
+        if h.table is not None:
+            self.guidance_table(h.table, row + 1)
+
+    def guidance_table(self, table: GuidanceTable, header_row: int):
+        """Text only, locked like the rest of the sheet: the guidance's columns from the label column."""
+        for i, header in enumerate(table.columns):
+            col = LABEL_COL + i
+            self.put(header_row, col, header, bold=True, wrap=True).fill = HEADER_FILL
+            longest = max(len(str(row[i])) for row in table.rows)
+            width = 8 if longest < 4 else min(80, max(20, longest // 3))
+            letter = column_letter(col)
+            self.ws.column_dimensions[letter].width = max(self.ws.column_dimensions[letter].width or 0, width)
+        for r, row in enumerate(table.rows, start=header_row + 1):
+            for i, value in enumerate(row):
+                self.put(r, LABEL_COL + i, value, wrap=True).border = BOX
+            lines = max(sum(1 + len(part) // 70 for part in str(value).split("\n")) for value in row)
+            self.ws.row_dimensions[r].height = 15 * min(lines, 25)
 
     def field(self, f: Field):
         at = self.layout.fields[f.id]

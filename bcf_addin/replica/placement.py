@@ -33,6 +33,8 @@ def _place_sheet(sheet: SheetDescription, layout: Layout, spread: int, shift: in
         if isinstance(item, Heading):
             headings.append(r)
             r += 2 if item.style in ("title", "subtitle") else 1
+            if item.table is not None:        # its header row, its rows and a blank row
+                r += len(item.table.rows) + 2
         elif isinstance(item, Field):
             layout.fields[item.id] = FieldAt(item.id, sheet.name, r, value_col, r, LABEL_COL)
             widest = max(widest, value_col + item.width - 1)
