@@ -148,8 +148,8 @@ def test_check_read_through_xlwings_equals_bcf_check_on_the_file_except_formula_
     checked = commands._check(api.recognise(wb))
     assert checked.skipped == ["X601", "X602", "X603"]
     assert ("Sheet protection and the template's own formulas cannot be read from this Excel, so rules "
-            "X601, X602, X603 were not applied") in verdict(checked.report)
-    assert findings(commands._check(api.recognise(wb)).report) == findings(from_file)
+            "X601, X602, X603 were not applied") in verdict(checked)
+    assert findings(commands._check(api.recognise(wb))) == findings(from_file)
 
 
 @pytest.mark.parametrize("kind", ["planning-2025-26", "cd-2025-26", "eoy-2024-25", "quarterly-2024-25-q2"])
@@ -184,7 +184,7 @@ def test_with_excel_results_in_every_formula_cell_the_check_still_agrees(complet
     tpl = api.recognise(read_book(remote(calc)))
     assert tpl.workbook.sheets["3. Summary"].value(6, 3) == "Leicestershire"     # a formula's result
     assert compute(tpl).to_dict() == api.balances(calc).to_dict()
-    assert findings(commands._check(tpl).report) == findings(api.check(calc), NEEDS_FORMULAS)
+    assert findings(commands._check(tpl)) == findings(api.check(calc), NEEDS_FORMULAS)
 
 
 def test_desktop_excel_formulas_are_read_in_one_call_per_sheet_and_x601_is_then_checked(populated_plan):
@@ -203,8 +203,8 @@ def test_desktop_excel_formulas_are_read_in_one_call_per_sheet_and_x601_is_then_
     report = commands._check(api.recognise(wb))
     # Excel gives no sheet protection to any engine: the unprotected-sheet rule is left to the file.
     assert report.skipped == ["X602"]
-    assert "Sheet protection cannot be read from this Excel, so rule X602 was not applied" in verdict(report.report)
-    assert findings(report.report) == findings(api.check(populated_plan))
+    assert "Sheet protection cannot be read from this Excel, so rule X602 was not applied" in verdict(report)
+    assert findings(report) == findings(api.check(populated_plan))
 
 
 # -- (b) writing: what the file path writes, in one call per block -----------------------------
@@ -230,7 +230,7 @@ def test_populate_writes_what_the_file_path_writes_in_one_call_per_block(kind, r
     calls = Counter(funcs(book))
     assert calls["setValues"] == len(blocks(writes)) < len(writes) / 10
     # The check after populating is the check of the populated file.
-    assert findings(result.checked.report) == findings(api.check(populated), NEEDS_FORMULAS)
+    assert findings(result.checked) == findings(api.check(populated), NEEDS_FORMULAS)
 
 
 def test_the_74_line_plan_is_one_block_and_six_actions(plan_template, remote):

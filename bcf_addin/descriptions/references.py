@@ -284,9 +284,8 @@ class _References:
         if fin.uplift and len(uplifted) != 1:
             self.problem(loc + ("uplift",), "needs exactly one finance.minimum_spend marked uplifted: true "
                                             f"(marked: {', '.join(uplifted) or 'none'})")
-        for attr in ("dfg_breakdown", "summary"):
-            if getattr(fin, attr):
-                self._table_named(loc + (attr,), getattr(fin, attr))
+        if fin.dfg_breakdown:
+            self._table_named(loc + ("dfg_breakdown",), fin.dfg_breakdown)
         if fin.dfg_total and not _is(self.items.get(fin.dfg_total), "field"):
             self.problem(loc + ("dfg_total",), f"names no field '{fin.dfg_total}'")
 

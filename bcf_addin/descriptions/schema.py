@@ -331,7 +331,6 @@ class Finance(Strict):
     uplift: str | None = None                  # parameter naming the year's uplift of the `uplifted` minimum
     dfg_breakdown: str | None = None           # table of district DFG amounts, summing to...
     dfg_total: str | None = None               # ...this field
-    summary: str | None = None                 # a summary table repeating the running balances
 
 
 class Carry(Strict):
