@@ -116,7 +116,10 @@ def test_V201_not_on_list(complete_plan, tmp_path):
     broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 3, "area"): "Social Cares",
                                                          ("schemes", 4, "provider"): "local authority "})
     found = codes(check(broken), "V201")
-    assert [(f.severity.value, f.cell) for f in found] == [("error", found[0].cell), ("warning", found[1].cell)]
+    # The template's scheme lines start on row 26 of '5. Expenditure': line 4's Area of Spend is F29,
+    # line 5's Provider G30.
+    assert [(f.severity.value, f.sheet, f.cell) for f in found] == [("error", "5. Expenditure", "F29"),
+                                                                     ("warning", "5. Expenditure", "G30")]
     assert "'Social Care'" in found[0].hint and "'Local Authority'" in found[1].hint
 
 
@@ -186,12 +189,13 @@ def test_X601_formula_replaced_by_a_value(complete_plan, tmp_path):
     tpl = open_template(complete_plan)
     r, c = tpl.layout.tables["running_balances"].cell("nhs_min", "expenditure")
     wb = load_workbook(complete_plan)       # a person pasting a value over a formula
-    wb["5. Expenditure"].cell(r, c).value = 57070979
+    wb["5. Expenditure"].cell(r, c).value = 57000000
     pasted = tmp_path / "pasted.xlsx"
     wb.save(pasted)
     found = codes(check(pasted), "X601")
     assert len(found) == 1 and found[0].severity.value == "error"
-    assert "replaced by the value £57,070,979" in found[0].message and "£57,070,979" in found[0].message
+    # The complete plan spends all of Leicestershire's published NHS Minimum Contribution, £57,070,979.
+    assert "replaced by the value £57,000,000; it should be £57,070,979." in found[0].message
     assert not codes(check(complete_plan), "X601")
 
 
