@@ -135,6 +135,21 @@ def test_V203_text_in_a_number_cell(complete_plan, tmp_path):
     assert not codes(check(complete_plan), "V203")
 
 
+def test_V203_accepts_the_ways_of_saying_not_applicable(complete_plan, tmp_path):
+    said = change(complete_plan, tmp_path / "b.xlsx", {("emergency_admissions", 1, "may"): "N/A",
+                                                       ("emergency_admissions", 1, "jun"): "na",
+                                                       ("emergency_admissions", 1, "jul"): "Not applicable"})
+    assert not codes(check(said), "V203")
+
+
+def test_V202_an_amount_beyond_the_templates_range(complete_plan, tmp_path):
+    # The published templates' money cells accept up to £999,999,999: one pound more is pence typed as pounds.
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 8, "expenditure"): Decimal(1_000_000_000),
+                                                         ("schemes", 9, "expenditure"): Decimal(999_999_999)})
+    found = codes(check(broken), "V202")
+    assert [f.message for f in found] == ["line 9: 'Expenditure for 2025-26 (£)' is £1,000,000,000, beyond the template's range."]
+
+
 def test_V205_email(complete_plan, tmp_path):
     broken = change(complete_plan, tmp_path / "b.xlsx", {"email": "Lisa Carter"})
     assert [f.severity.value for f in codes(check(broken), "V205")] == ["warning"]
