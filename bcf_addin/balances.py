@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import capacity_demand
 from .capacity_demand import Comparison
-from .descriptions.funding import source_for, source_names
+from .descriptions.funding import IN_FULL, source_for, source_names
 from .descriptions.schema import Finance, LineFilter, Row, Table
 from .folding import fold
 from .metric_rates import MetricResult, compute_metrics
@@ -151,7 +151,7 @@ def _counted(line: Line, f: LineFilter, fin: Finance) -> Decimal:
     commissioner = fold(v.get(fin.commissioner))
     for who, share in f.commissioner_share.items():
         if fold(who) == commissioner:
-            return spend if share == "1" else spend * share_fraction(v.get(share))
+            return spend if share == IN_FULL else spend * share_fraction(v.get(share))
     return Decimal(0)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from .descriptions.loader import lists_of
 from .descriptions.schema import Column, TemplateDescription
-from .folding import best_choice, closest, fold
+from .folding import NOT_APPLICABLE, best_choice, closest, fold
 from .money import ACCEPTED, NotMoney, parse_money, pounds
 from .notes import Note
 from .register import Register, as_text
@@ -19,7 +19,7 @@ class Converter:
     def __init__(self, desc: TemplateDescription, register: Register):
         self.lists = lists_of(desc)
         self.aliases = {name: src.aliases for name, src in desc.lists.items()}
-        self.money_max = desc.parameters.get("money_max", Decimal("999999999"))
+        self.money_max = desc.money_max
         self.register = register
 
     def convert(self, column: Column, raw: object, line: int, header: str, notes: list[Note]):
@@ -74,7 +74,7 @@ class Converter:
         try:
             value = Decimal(cleaned.rstrip("%").strip())
         except InvalidOperation:
-            if fold(text) in ("n/a", "na"):
+            if fold(text) in NOT_APPLICABLE:
                 return text
             raise self.register.refuse(line, header, f"'{text}' is not a number") from None
         return value / 100 if pct else value

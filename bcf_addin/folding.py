@@ -13,6 +13,9 @@ from functools import lru_cache
 _TRANSLATE = str.maketrans({**{d: " " for d in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212-_"},
                             "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
+# How a register or a template says a number does not apply, folded: accepted as text, not an error.
+NOT_APPLICABLE = frozenset({"n/a", "na", "not applicable"})
+
 
 def fold(text: object) -> str:
     """The comparison key of a label or value: 'Short-term  Home\nCare:' -> 'short term home care'."""

@@ -80,7 +80,7 @@ def _checked(book, ui: ExcelUi, wb, *, stale_caches: bool = False) -> tuple:
     tpl = recognise(wb)
     checked = ribbon._check(tpl, stale_caches=stale_caches)
     bal = compute(tpl)
-    write_findings(book, "Better Care Fund return check", _report_rows(tpl, checked.report, bal))
+    write_findings(book, "Better Care Fund return check", _report_rows(tpl, checked, bal))
     return tpl, checked, bal
 
 
@@ -95,8 +95,8 @@ def check(book, ui: ExcelUi):
     """Check the open return; the findings go to FINDINGS_SHEET, summed up in a message."""
     wb, _ = _read(book, ui)
     _, checked, _ = _checked(book, ui, wb)
-    ui.message(_on_the_sheet(check_summary(checked.report)))
-    return checked.report
+    ui.message(_on_the_sheet(check_summary(checked)))
+    return checked
 
 
 @ribbon._command

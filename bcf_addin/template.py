@@ -91,9 +91,6 @@ class OpenTemplate:
         value = self.ref("hwb").value
         return str(value).strip() if value not in (None, "") else None
 
-    def sheet_of(self, description_sheet: str):
-        return self.workbook.sheets[self.layout.workbook_sheet(description_sheet)]
-
     def ref(self, name: str) -> Located:
         """A field id, or table.row_id.column, as a located value."""
         parts = name.split(".")

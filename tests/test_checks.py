@@ -116,7 +116,10 @@ def test_V201_not_on_list(complete_plan, tmp_path):
     broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 3, "area"): "Social Cares",
                                                          ("schemes", 4, "provider"): "local authority "})
     found = codes(check(broken), "V201")
-    assert [(f.severity.value, f.cell) for f in found] == [("error", found[0].cell), ("warning", found[1].cell)]
+    # The template's scheme lines start on row 26 of '5. Expenditure': line 4's Area of Spend is F29,
+    # line 5's Provider G30.
+    assert [(f.severity.value, f.sheet, f.cell) for f in found] == [("error", "5. Expenditure", "F29"),
+                                                                     ("warning", "5. Expenditure", "G30")]
     assert "'Social Care'" in found[0].hint and "'Local Authority'" in found[1].hint
 
 
@@ -130,6 +133,21 @@ def test_V203_text_in_a_number_cell(complete_plan, tmp_path):
     broken = change(complete_plan, tmp_path / "b.xlsx", {("emergency_admissions", 1, "may"): "about 2,600"})
     assert len(codes(check(broken), "V203")) == 1
     assert not codes(check(complete_plan), "V203")
+
+
+def test_V203_accepts_the_ways_of_saying_not_applicable(complete_plan, tmp_path):
+    said = change(complete_plan, tmp_path / "b.xlsx", {("emergency_admissions", 1, "may"): "N/A",
+                                                       ("emergency_admissions", 1, "jun"): "na",
+                                                       ("emergency_admissions", 1, "jul"): "Not applicable"})
+    assert not codes(check(said), "V203")
+
+
+def test_V202_an_amount_beyond_the_templates_range(complete_plan, tmp_path):
+    # The published templates' money cells accept up to £999,999,999: one pound more is pence typed as pounds.
+    broken = change(complete_plan, tmp_path / "b.xlsx", {("schemes", 8, "expenditure"): Decimal(1_000_000_000),
+                                                         ("schemes", 9, "expenditure"): Decimal(999_999_999)})
+    found = codes(check(broken), "V202")
+    assert [f.message for f in found] == ["line 9: 'Expenditure for 2025-26 (£)' is £1,000,000,000, beyond the template's range."]
 
 
 def test_V205_email(complete_plan, tmp_path):
@@ -186,12 +204,13 @@ def test_X601_formula_replaced_by_a_value(complete_plan, tmp_path):
     tpl = open_template(complete_plan)
     r, c = tpl.layout.tables["running_balances"].cell("nhs_min", "expenditure")
     wb = load_workbook(complete_plan)       # a person pasting a value over a formula
-    wb["5. Expenditure"].cell(r, c).value = 57070979
+    wb["5. Expenditure"].cell(r, c).value = 57000000
     pasted = tmp_path / "pasted.xlsx"
     wb.save(pasted)
     found = codes(check(pasted), "X601")
     assert len(found) == 1 and found[0].severity.value == "error"
-    assert "replaced by the value £57,070,979" in found[0].message and "£57,070,979" in found[0].message
+    # The complete plan spends all of Leicestershire's published NHS Minimum Contribution, £57,070,979.
+    assert "replaced by the value £57,000,000; it should be £57,070,979." in found[0].message
     assert not codes(check(complete_plan), "X601")
 
 
@@ -261,13 +280,15 @@ def test_Y701_asc_uplift(complete_plan, tmp_path):
 
 @needs_libreoffice
 def test_libreoffice_checker_cells_agree_with_the_checklist(populated_plan, complete_plan, tmp_path):
-    """The replica's own Yes/No checkers, recalculated by LibreOffice, say what `bcf check` says."""
+    """The replica's own Yes/No checkers, recalculated by LibreOffice, say what `bcf check` says: the
+    template's formulas, not the inputs the completeness rules walk, judge the complete plan complete."""
     from openpyxl import load_workbook
 
     from bcf_addin.api import open_template
     from bcf_addin.recalc import recalculate
 
-    for name, path in (("populated", populated_plan), ("complete", complete_plan)):
+    for name, path, verdict in (("populated", populated_plan, "Incomplete Template"),
+                                ("complete", complete_plan, "Template Complete")):
         calc = recalculate(path, tmp_path / f"{name}-calc.xlsx")
         tpl = open_template(path)
         wb = load_workbook(calc, data_only=True)
@@ -280,7 +301,7 @@ def test_libreoffice_checker_cells_agree_with_the_checklist(populated_plan, comp
         assert theirs == ours, name
         status = tpl.layout.fields["template_status"]
         shown = wb["2. Cover"].cell(status.row, status.col).value
-        assert shown == ("Template Complete" if all(ours.values()) else "Incomplete Template")
+        assert shown == verdict and all(ours.values()) == (verdict == "Template Complete"), name
 
 
 def test_C104_yes_to_additional_contributions_needs_a_line(complete_plan, tmp_path):

@@ -86,7 +86,7 @@ def test_populate_from_register_sheets_writes_what_bcf_populate_writes_and_nothi
     assert written == expected
     # then the return as populated checks as the populated file does
     after = main.check_return(xw.Book(json=book_json(populated)))
-    assert _findings(result.checked.report, NEEDS_FORMULAS | {"X000"}) == \
+    assert _findings(result.checked, NEEDS_FORMULAS | {"X000"}) == \
         _findings(after, NEEDS_FORMULAS | {"X000"})
 
 

@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from bcf_addin.api import new_replica, open_template, populate
 from bcf_addin.cli import main
-from bcf_addin.descriptions.loader import load, lists_of
-from bcf_addin.folding import best_choice
+from bcf_addin.descriptions.loader import load
 from bcf_addin.xlsx.reader import read_workbook
 
 from support import SAMPLE_PLAN, needs_libreoffice
@@ -20,6 +19,11 @@ COLUMNS = {
     "scheme_id": "Scheme ID", "activity": "Activity", "description": "Description of Scheme",
     "objective": "Primary Objective", "area": "Area of Spend", "provider": "Provider",
     "source": "Source of Funding", "expenditure": "Expenditure for 2025-26 (£)",
+}
+# The sample's one drop-down value that is not the list's own spelling: the list says 'short-term'.
+LIST_SPELLING = {
+    "Home-based intermediate care (short term home-based rehabilitation, reablement and recovery services)":
+        "Home-based intermediate care (short-term home-based rehabilitation, reablement and recovery services)",
 }
 
 
@@ -38,7 +42,6 @@ def scheme_cells(path: Path):
 def test_all_74_lines_land_in_the_expenditure_input_cells(populated_plan):
     tpl, at, sheet = scheme_cells(populated_plan)
     desc = load("planning-2025-26")
-    lists = lists_of(desc)
     lines = sample_lines()
     assert len(lines) == 74
     for i, line in enumerate(lines):
@@ -50,7 +53,7 @@ def test_all_74_lines_land_in_the_expenditure_input_cells(populated_plan):
             if column.type == "money":
                 assert got == Decimal(want), (i, header)
             elif column.type == "list":
-                assert got == best_choice(want, lists[column.list], desc.lists[column.list].aliases), (i, header)
+                assert got == LIST_SPELLING.get(want, want), (i, header)
             else:
                 assert got == want, (i, header)
             assert not sheet.get(r, at.columns[cid]).locked

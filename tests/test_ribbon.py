@@ -157,11 +157,22 @@ def engine(monkeypatch):
     return calls, book, commands
 
 
-@pytest.mark.parametrize("control_id, function", [
+# Each button of the ribbon and the function of bcf_addin.excel.commands it runs, by name.
+BUTTONS = [
     ("bcfPopulate", "populate"), ("bcfCheck", "check"), ("bcfBalances", "balances"),
     ("bcfWhatChanged", "what_changed"), ("bcfCheckNarrative", "check_narrative"),
     ("bcfSaveForSubmission", "save_for_submission"), ("bcfCollectReturns", "collect_returns"), ("bcfHelp", "help"),
-])
+]
+
+
+@pytest.mark.parametrize("control_id, function", BUTTONS)
+def test_each_button_resolves_to_its_function_in_the_real_commands_module(control_id, function):
+    from bcf_addin.excel import commands
+
+    assert ribbon.COMMANDS[control_id].resolve() is getattr(commands, function)
+
+
+@pytest.mark.parametrize("control_id, function", BUTTONS)
 def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, function):
     calls, book, _ = engine
     assert ribbon.dispatch(control_id) == function

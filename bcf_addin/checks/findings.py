@@ -27,8 +27,3 @@ class Finding:
     def to_dict(self) -> dict:
         return {"code": self.code, "severity": self.severity.value, "sheet": self.sheet, "cell": self.cell,
                 "message": self.message, "hint": self.hint}
-
-    def where(self) -> str:
-        if self.sheet and self.cell:
-            return f"'{self.sheet}'!{self.cell}"
-        return f"'{self.sheet}'" if self.sheet else ""

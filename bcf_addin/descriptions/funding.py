@@ -9,6 +9,10 @@ if TYPE_CHECKING:
     from .schema import Finance, FundingSource
 
 
+# A minimum spend's commissioner_share counting the line's whole spend, not a share column's.
+IN_FULL = "1"
+
+
 def source_names(src: FundingSource) -> set[str]:
     """Every name a funding source goes by, folded: its label and its older spellings."""
     return {fold(x) for x in (src.source, *src.aliases)}

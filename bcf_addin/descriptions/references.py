@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .. import paths
 from ..errors import BcfError
 from ..folding import fold
-from .funding import source_for, source_names
+from .funding import IN_FULL, source_for, source_names
 from .lists import _read_csv, list_values
 
 if TYPE_CHECKING:   # schema.py runs these checks as it validates: it imports this module, not the other way
@@ -257,6 +257,13 @@ class _References:
                 self._column_of(loc + (attr,), schemes, getattr(fin, attr))
             for i, cid in enumerate(fin.joint_shares):
                 self._column_of(loc + ("joint_shares", i), schemes, cid)
+        self._list_value(loc + ("joint",), fin.joint, fin.commissioner, schemes, "finance.commissioner")
+        if fin.joint_shares and not fin.joint:
+            self.problem(loc + ("joint",), "is needed with finance.joint_shares: the commissioner value of a "
+                                           "joint line")
+        if fin.discontinued and not fin.discontinued_marks:
+            self.problem(loc + ("discontinued_marks",), "is needed with finance.discontinued: the words that "
+                                                        "mark a scheme as stopped")
         balances = None
         if fin.running_balances:
             balances = self._table_named(loc + ("running_balances",), fin.running_balances)
@@ -273,9 +280,12 @@ class _References:
         if fin.uplift and fin.uplift not in self.desc.parameters:
             self.problem(loc + ("uplift",), f"names no parameter '{fin.uplift}' (parameters: "
                                             f"{', '.join(self.desc.parameters) or 'none'})")
-        for attr in ("dfg_breakdown", "summary"):
-            if getattr(fin, attr):
-                self._table_named(loc + (attr,), getattr(fin, attr))
+        uplifted = [ms.name for ms in fin.minimum_spend if ms.uplifted]
+        if fin.uplift and len(uplifted) != 1:
+            self.problem(loc + ("uplift",), "needs exactly one finance.minimum_spend marked uplifted: true "
+                                            f"(marked: {', '.join(uplifted) or 'none'})")
+        if fin.dfg_breakdown:
+            self._table_named(loc + ("dfg_breakdown",), fin.dfg_breakdown)
         if fin.dfg_total and not _is(self.items.get(fin.dfg_total), "field"):
             self.problem(loc + ("dfg_total",), f"names no field '{fin.dfg_total}'")
 
@@ -406,7 +416,7 @@ class _References:
         for who, share in (lines.commissioner_share or {}).items():
             here = loc + ("lines", "commissioner_share", who)
             self._list_value(here, who, fin.commissioner, schemes, "finance.commissioner")
-            if share != "1" and schemes is not None:
+            if share != IN_FULL and schemes is not None:
                 self._column_of(here, schemes, share)
 
     def _list_value(self, loc: Loc, value: str | None, cid: str | None, schemes: Table | None, needs: str) -> None:

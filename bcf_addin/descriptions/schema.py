@@ -317,8 +317,11 @@ class LineFilter(Strict):
     source: str
     area: str | None = None
     area_not: str | None = None
-    # Commissioner value -> the share counted: "1" in full, or the id of the column holding the share.
+    # Commissioner value -> the share counted: funding.IN_FULL, or the id of the column holding the share.
     commissioner_share: dict[str, str] | None = None
+
+# The published templates' money cells accept up to this, where a description sets no money_max.
+MONEY_MAX = Decimal("999999999")
 
 
 class MinimumSpend(Strict):
@@ -327,6 +330,7 @@ class MinimumSpend(Strict):
     minimum: str                     # where the published minimum stands (a pre-populated cell)
     template_spend: str | None = None  # the template's own computed figure, to compare
     lines: LineFilter
+    uplifted: bool = False           # must rise on last year's by at least finance.uplift
 
 
 class Finance(Strict):
@@ -338,7 +342,9 @@ class Finance(Strict):
     area: str | None = None
     commissioner: str | None = None
     joint_shares: List[str] = []               # the % NHS and % LA columns of a joint line
+    joint: str | None = None                   # the commissioner value of a joint line ('Joint')
     discontinued: str | None = None            # a column marking a stopped scheme ('discontinue'): no spend
+    discontinued_marks: List[str] = []         # the words in that column that mark a scheme as stopped
     sources: List[FundingSource]
     running_balances: str | None = None        # the template's own running-balance table
     balance_column: str = "balance"
@@ -347,10 +353,9 @@ class Finance(Strict):
     to_date: bool = False                      # an in-year report: spend so far, not the year's
     unallocated_is_error: bool = False         # plans must allocate every pound
     minimum_spend: List[MinimumSpend] = []
-    uplift: str | None = None                  # parameter naming the year's minimum ASC uplift
+    uplift: str | None = None                  # parameter naming the year's uplift of the `uplifted` minimum
     dfg_breakdown: str | None = None           # table of district DFG amounts, summing to...
     dfg_total: str | None = None               # ...this field
-    summary: str | None = None                 # a summary table repeating the running balances
 
 
 class Carry(Strict):
@@ -463,6 +468,11 @@ class TemplateDescription(Strict):
     sheets: List[SheetDescription]
     to_confirm: List[ToConfirm] = []   # left by `bcf learn`; `bcf validate` lists them until removed
     capacity_demand: List[CapacityDemand] = []
+
+    @property
+    def money_max(self) -> Decimal:
+        """The largest amount a money cell of the template accepts."""
+        return self.parameters.get("money_max", MONEY_MAX)
 
     @field_validator("kind")
     @classmethod

@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
@@ -136,15 +136,8 @@ def _read_and_choose(book, ui: ExcelUi, choose: Callable[[], object]) -> tuple[O
     return tpl, None if picked in (None, False, "") else Path(picked)
 
 
-@dataclass
-class Checked:
-    report: CheckReport
-    skipped: list[str] = field(default_factory=list)     # rule codes left out: their metadata was unreadable
-
-
-def _check(tpl: OpenTemplate, *, stale_caches: bool = False) -> Checked:
-    report = check_open(tpl, stale_caches=stale_caches)
-    return Checked(report, report.skipped)
+def _check(tpl: OpenTemplate, *, stale_caches: bool = False) -> CheckReport:
+    return check_open(tpl, stale_caches=stale_caches)
 
 
 def _reports_folder() -> Path:
@@ -183,11 +176,11 @@ def _report_file(tpl: OpenTemplate, what: str) -> Path:
     return path
 
 
-def _open_report(ui: ExcelUi, tpl: OpenTemplate, checked: Checked, bal: Balances, what: str) -> Path:
+def _open_report(ui: ExcelUi, tpl: OpenTemplate, checked: CheckReport, bal: Balances, what: str) -> Path:
     from ..report_workbook import write_report
 
     ui.status("Better Care Fund: writing the report...")
-    path = write_report(checked.report, _report_file(tpl, what), bal)
+    path = write_report(checked, _report_file(tpl, what), bal)
     ui.open_workbook(path)
     return path
 
@@ -198,7 +191,7 @@ def _open_report(ui: ExcelUi, tpl: OpenTemplate, checked: Checked, bal: Balances
 class Populated:
     tables: list[TablePlan]
     written: int
-    checked: Checked
+    checked: CheckReport
 
 
 @_command
@@ -221,7 +214,7 @@ def populate(book, ui: ExcelUi, choose_register: Callable[[], object] | None = N
     writes = [w for p in plans for w in p.writes]
     if not writes:
         ui.message("There was nothing to write: the register has no lines the template takes.")
-        return Populated(plans, 0, Checked(CheckReport(tpl.description.kind, tpl.hwb, tpl.workbook.path, title=tpl.title)))
+        return Populated(plans, 0, CheckReport(tpl.description.kind, tpl.hwb, tpl.workbook.path, title=tpl.title))
     ui.status(f"Better Care Fund: writing {len(writes)} cells...")
     written = write_cells(book, writes, before=tpl.workbook)
     ui.status("Better Care Fund: checking...")
@@ -255,8 +248,8 @@ def _registers(picked) -> list[Path]:
     return [Path(p) for p in picked]
 
 
-def _populate_summary(tpl, registers: Sequence[Path], plans: list[TablePlan], written: int, checked: Checked) -> str:
-    lines = [heading(checked.report), "",
+def _populate_summary(tpl, registers: Sequence[Path], plans: list[TablePlan], written: int, checked: CheckReport) -> str:
+    lines = [heading(checked), "",
              f"Wrote {written} cells from {', '.join(p.name for p in registers)}:"]
     lines += [f"  {p.sheet}: {count(p.lines, 'line')} into the {p.table.replace('_', ' ')} table" for p in plans]
     notes = [n for p in plans for n in p.notes]
@@ -265,7 +258,7 @@ def _populate_summary(tpl, registers: Sequence[Path], plans: list[TablePlan], wr
         lines += [f"  {n.severity}: {n.message}" for n in notes[:5]]
         if len(notes) > 5:
             lines.append(f"  and {len(notes) - 5} more.")
-    lines += ["", verdict(checked.report), "Press Check return for the list, with a link to each cell.",
+    lines += ["", verdict(checked), "Press Check return for the list, with a link to each cell.",
               "", "Excel cannot undo this: to go back, close the return without saving it."]
     return "\n".join(lines)
 
@@ -284,8 +277,8 @@ def _checked_with_report(book, ui: ExcelUi, status: str, kind: str):
 def check(book, ui: ExcelUi) -> CheckReport:
     """Check the open return; open the findings as a workbook and sum them up in a message."""
     _, checked, _ = _checked_with_report(book, ui, "Better Care Fund: checking...", "check")
-    ui.message(check_summary(checked.report))
-    return checked.report
+    ui.message(check_summary(checked))
+    return checked
 
 
 @_command
@@ -386,8 +379,8 @@ def save_for_submission(book, ui: ExcelUi, outlook=None) -> Path | None:
     ui.status("Better Care Fund: checking...")
     checked = _check(tpl)
     reason = None
-    if checked.report.errors:
-        reason = ui.ask(f"{heading(checked.report)}\n\n{verdict(checked.report)}\n\nNHS England may send back a "
+    if checked.errors:
+        reason = ui.ask(f"{heading(checked)}\n\n{verdict(checked)}\n\nNHS England may send back a "
                         "return with errors. Press Check return for the list.\n\nTo save it for submission anyway, "
                         "say why (the reason goes into the manifest and the e-mail):")
         if not (reason or "").strip():
@@ -406,7 +399,7 @@ def save_for_submission(book, ui: ExcelUi, outlook=None) -> Path | None:
         except NotImplementedError:
             raise BcfError("this Excel cannot save a copy for the tools",
                            hint=f"use File > Save a Copy and name the copy '{name}'") from None
-        contents = pack_contents(tpl, checked.report, staged, accept_errors=reason)
+        contents = pack_contents(tpl, checked, staged, accept_errors=reason)
     draft = submission_draft(contents, config.regional_managers)
     pack = write_pack(contents, src.parent, overwrite=bool(existing), draft=None if outlook else draft)
     if outlook:

@@ -121,7 +121,7 @@ class _Writer:
             self.validations[key].add(ref)
         elif type_ == "money":
             if "money" not in self.validations:
-                limit = int(self.parameters.get("money_max", Decimal("999999999")))
+                limit = int(self.desc.money_max)
                 dv = DataValidation(type="decimal", operator="between", formula1=str(-limit), formula2=str(limit),
                                     allow_blank=True, showErrorMessage=True, errorTitle="Not an amount",
                                     error="Please enter an amount in pounds.")

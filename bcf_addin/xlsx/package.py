@@ -77,9 +77,6 @@ class XlsxPackage:
         self._zf.close()
 
     # -- parts -----------------------------------------------------------
-    def part_names(self) -> list[str]:
-        return [info.filename for info in self._zf.infolist()]
-
     def infolist(self) -> list[zipfile.ZipInfo]:
         return self._zf.infolist()
 
@@ -185,10 +182,6 @@ class XlsxPackage:
     def styles_part(self) -> str | None:
         part = self._related(self.workbook_part, "/styles")
         return part if part and self.has(part) else None
-
-    def styles_xml(self) -> bytes | None:
-        part = self.styles_part()
-        return self.read(part) if part else None
 
     def shared_strings_part(self) -> str | None:
         part = self._related(self.workbook_part, "/sharedStrings")

@@ -110,17 +110,14 @@ def _unknown_source(ctx, rule):
                            "Choose the source of funding from the drop-down list.")
 
 
-# How a scheme is marked as stopped: the published year-end return writes 'discontinue'.
-DISCONTINUED = {"discontinue", "discontinued", "yes"}
-
-
 def _discontinued_with_spend(ctx, rule):
     fin = ctx.description.finance
     if not fin or not fin.discontinued:
         return
+    stopped = {fold(mark) for mark in fin.discontinued_marks}
     for line in ctx.template.lines(fin.schemes):
         amount = line.values.get(fin.spend)
-        if fold(line.values.get(fin.discontinued)) in DISCONTINUED and isinstance(amount, Decimal) and amount != 0:
+        if fold(line.values.get(fin.discontinued)) in stopped and isinstance(amount, Decimal) and amount != 0:
             at = ctx.template.located(fin.schemes, line.row, fin.discontinued)
             yield rule.finding(at.sheet, at.cell,
                                f"Scheme line {line.index + 1} is marked as discontinued but has {pounds(amount)} "

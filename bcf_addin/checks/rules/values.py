@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...folding import best_choice, closest, fold
+from ...folding import NOT_APPLICABLE, best_choice, closest, fold
 from ...money import pounds
 from ..findings import Severity
 from ..rule import Rule
@@ -34,7 +34,7 @@ def _not_on_list(ctx, rule):
 
 
 def _money_cell(ctx, rule):
-    limit = ctx.parameter("money_max") or Decimal("999999999")
+    limit = ctx.description.money_max
     for cell in ctx.inputs():
         if cell.blank or cell.type != "money":
             continue
@@ -53,7 +53,7 @@ def _number_cell(ctx, rule):
             continue
         if isinstance(cell.value, Decimal):
             continue
-        if fold(cell.value) in ("n/a", "na", "not applicable"):
+        if fold(cell.value) in NOT_APPLICABLE:
             continue
         yield rule.finding(cell.sheet, cell.cell, f"{cell.label} holds the text '{cell.value}', not a number.",
                            f"Enter a number in {cell.cell}.")
@@ -61,12 +61,12 @@ def _number_cell(ctx, rule):
 
 def _joint_shares(ctx, rule):
     fin = ctx.description.finance
-    if not fin or not fin.commissioner or len(fin.joint_shares) != 2:
+    if not fin or not fin.commissioner or not fin.joint or len(fin.joint_shares) != 2:
         return
     nhs, la = fin.joint_shares
     from ...balances import share_fraction
     for line in ctx.template.lines(fin.schemes):
-        if fold(line.values.get(fin.commissioner)) != "joint":
+        if fold(line.values.get(fin.commissioner)) != fold(fin.joint):
             continue
         total = share_fraction(line.values.get(nhs)) + share_fraction(line.values.get(la))
         if total != 1:

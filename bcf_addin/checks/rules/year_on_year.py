@@ -7,16 +7,14 @@ from ...money import pounds
 from ..findings import Severity
 from ..rule import Rule
 
-ASC = "asc_from_nhs_minimum"
-
-
 def _asc_uplift(ctx, rule):
     fin = ctx.description.finance
-    if ctx.previous is None or not fin or not fin.uplift:
+    spec = next((m for m in fin.minimum_spend if m.uplifted), None) if fin else None
+    if ctx.previous is None or not fin or not fin.uplift or spec is None:
         return
     rate = ctx.parameter(fin.uplift)
-    this = {m.name: m for m in ctx.balances.minimum_spend}.get(ASC)
-    last = {m.name: m for m in ctx.previous_balances.minimum_spend}.get(ASC)
+    this = {m.name: m for m in ctx.balances.minimum_spend}.get(spec.name)
+    last = {m.name: m for m in ctx.previous_balances.minimum_spend}.get(spec.name)
     if rate is None or this is None or last is None or not last.spend:
         return
     needed = last.spend * (1 + rate)
@@ -25,7 +23,6 @@ def _asc_uplift(ctx, rule):
     # In whole pounds, rounded up: the figures quoted must be enough when followed exactly.
     at_least = needed.to_integral_value(rounding=ROUND_CEILING)
     rise = (this.spend - last.spend) * 100 / last.spend
-    spec = next(m for m in fin.minimum_spend if m.name == ASC)
     at = ctx.template.ref(spec.template_spend or spec.minimum)
     # Above this year's published minimum the national condition is met: worth a look, not an error.
     severity = Severity.WARNING if this.met else Severity.ERROR
