@@ -353,16 +353,9 @@ def check_cmd(workbooks, previous, as_json, report, description):
             from .report_workbook import write_report
 
             write_report(result, report)
-    if as_json:
-        from .jsonout import dumps
-
-        click.echo(dumps(result.to_dict()))
-    else:
-        click.echo(check_text(result))
-        if report:
-            click.echo(f"Wrote the findings to {report}" + (" (the previous report kept as a backup copy)"
-                                                            if replacing else ""))
-    sys.exit(result.exit_code)
+    wrote = (f"Wrote the findings to {report}" + (" (the previous report kept as a backup copy)" if replacing else "")
+             if report else None)
+    _show(result, as_json, check_text, wrote)
 
 
 def _check_many(workbooks, as_json: bool, kind: str | None = None) -> int:
@@ -423,13 +416,7 @@ def narrative_cmd(narrative, returns, as_json, description):
     _use_description(description)
     with _progress:
         result = check_narrative(narrative, list(returns), progress=_progress if not as_json else _silent)
-    if as_json:
-        from .jsonout import dumps
-
-        click.echo(dumps(result.to_dict()))
-    else:
-        click.echo(narrative_text(result))
-    sys.exit(result.exit_code)
+    _show(result, as_json, narrative_text)
 
 
 @main.command("balances")
@@ -526,15 +513,7 @@ def diff_cmd(old, new, as_json, report, description):
         from .diff_workbook import write_diff_report
 
         write_diff_report(result, report)
-    if as_json:
-        from .jsonout import dumps
-
-        click.echo(dumps(result.to_dict()))
-    else:
-        click.echo(diff_text(result))
-        if report:
-            click.echo(f"Wrote the changes to {report}")
-    sys.exit(result.exit_code)
+    _show(result, as_json, diff_text, f"Wrote the changes to {report}" if report else None)
 
 
 @main.command("rollforward")
@@ -651,13 +630,7 @@ def inspect_cmd(workbook, kind, description, as_json):
     if kind and description:
         raise BcfError("give --kind or --description, not both")
     result = inspect(workbook, kind or _use_description(description))
-    if as_json:
-        from .jsonout import dumps
-
-        click.echo(dumps(result.to_dict()))
-    else:
-        click.echo(inspection_text(result))
-    sys.exit(result.exit_code)
+    _show(result, as_json, inspection_text)
 
 
 @main.command("demo")
@@ -696,6 +669,19 @@ def rules_cmd(markdown):
         return
     for r in RULES:
         click.echo(f"{r.code}  {r.severity.value:7}  {r.family.value:14} {r.title}")
+
+
+def _show(result, as_json: bool, text, wrote: str | None = None) -> None:
+    """A result as JSON or as text (then what was written), and its exit code."""
+    if as_json:
+        from .jsonout import dumps
+
+        click.echo(dumps(result.to_dict()))
+    else:
+        click.echo(text(result))
+        if wrote:
+            click.echo(wrote)
+    sys.exit(result.exit_code)
 
 
 def _silent(_: str) -> None:
