@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from lxml import etree
 
 from bcf_addin.errors import BcfError, NotAWorkbook
-from bcf_addin.model import Cell, Sheet, Value, Workbook, cell_ref, column_index, column_letter
+from bcf_addin.model import Cell, Sheet, Value, Workbook, cell_ref
 from bcf_addin.xlsx.package import WONT_OPEN, CellFormat, open_package
+from bcf_addin.xlsx.reader import OutsideSheet, TooManyCells, _in_array, _split_ref
+from bcf_addin.xlsx.reader import _formula as _text_formula
 from bcf_addin.xlsx.refs import MAX_COL, MAX_ROW, cell_range, int_attr
 
 X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
@@ -219,18 +220,6 @@ class _Scan:
 _EXACT_EXTENT = 100_000
 
 
-class OutsideSheet(ValueError):
-    """A cell reference past Excel's last row or column: no spreadsheet program writes one."""
-
-    def __init__(self, ref: str):
-        super().__init__(f"{ref} is outside the sheet")
-        self.ref = ref
-
-
-class TooManyCells(ValueError):
-    pass
-
-
 _DEFAULT_FORMAT = (True, None)
 
 
@@ -354,87 +343,5 @@ def _validation(el) -> tuple[str, str] | None:
 
 
 def _formula(f, row: int, col: int, shared: dict, arrays: list) -> str:
-    text = f.text or ""
-    if text.startswith("="):
-        text = text[1:]
-    kind = f.get("t")
-    if kind == "shared":
-        si = f.get("si") or ""
-        if text:
-            shared[si] = (row, col, text)
-        elif si in shared:
-            m_row, m_col, master = shared[si]
-            text = shift_formula(master, row - m_row, col - m_col)
-    elif kind == "array":
-        rng = cell_range(f.get("ref") or "")
-        if rng:
-            arrays.append((rng, text))
-    elif kind == "dataTable":
-        text = f"TABLE({f.get('r1') or ''},{f.get('r2') or ''})"
-    return text
-
-
-def _in_array(arrays, row: int, col: int) -> str | None:
-    for (r1, c1, r2, c2), text in arrays:
-        if r1 <= row <= r2 and c1 <= col <= c2:
-            return text
-    return None
-
-
-# A1 references outside string literals and quoted sheet names; a name such as LOG10( or
-# Sheet1! is not a reference. Groups: string, quoted name, cell ref, column range, row range.
-_REF_RE = re.compile(
-    r"""("(?:[^"]|"")*")|('(?:[^']|'')*')"""
-    r"""|(?<![A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![A-Za-z0-9_(!\[])"""
-    r"""|(?<![A-Za-z0-9_.$:])(\$?)([A-Z]{1,3}):(\$?)([A-Z]{1,3})(?![A-Za-z0-9_(!\[])"""
-    r"""|(?<![A-Za-z0-9_.$:])(\$?)([0-9]+):(\$?)([0-9]+)(?![A-Za-z0-9_(!\[.])""")
-
-
-def shift_formula(text: str, d_row: int, d_col: int) -> str:
-    """A shared formula as it reads in a cell d_row rows and d_col columns from its master."""
-
-    def col(mark: str, letters: str) -> str:
-        return mark + (letters if mark else column_letter(column_index(letters) + d_col))
-
-    def row(mark: str, digits: str) -> str:
-        return mark + (digits if mark else str(int(digits) + d_row))
-
-    def sub(m: re.Match) -> str:
-        g = m.groups()
-        if g[0] is not None or g[1] is not None:
-            return m.group(0)
-        if g[3] is not None:
-            return col(g[2], g[3]) + row(g[4], g[5])
-        if g[7] is not None:
-            return col(g[6], g[7]) + ":" + col(g[8], g[9])
-        return row(g[10], g[11]) + ":" + row(g[12], g[13])
-
-    return _REF_RE.sub(sub, text)
-
-
-_COLUMNS: dict[str, int] = {}
-
-
-def _split_ref(ref: str) -> tuple[int, int]:
-    """'AB12' -> (12, 28), caching the column letters: a sheet has few distinct columns."""
-    letters = ref.rstrip("0123456789")
-    digits = ref[len(letters):]
-    col = _COLUMNS.get(letters)
-    if col is None:
-        bare = letters.replace("$", "").upper()
-        if not (bare.isascii() and bare.isalpha() and len(bare) <= 3):
-            raise ValueError(f"{ref!r} is not a cell reference")
-        col = 0
-        for ch in bare:
-            col = col * 26 + ord(ch) - 64
-        if col > MAX_COL:
-            raise OutsideSheet(ref)
-        _COLUMNS[letters] = col
-    if not digits:
-        raise ValueError(f"{ref!r} is not a cell reference")
-    row = int(digits)
-    if not 0 < row <= MAX_ROW:
-        raise OutsideSheet(ref)
-    return row, col
-
-
+    # Formula text (shared and array formulas) is read alike by both readers; only values differ.
+    return _text_formula(f.text or "", dict(f.attrib), row, col, shared, arrays)
