@@ -278,12 +278,7 @@ def populate_cmd(workbook, schemes, from_return, tables, income, out, in_place, 
     for t in result.tables:
         for line in t.reconciliation.report() if t.reconciliation else ():
             click.echo(line)
-    if dry_run:
-        click.echo(f"Would write {result.written} cells; nothing was written (--dry-run)")
-        return
-    if result.backup:
-        click.echo(f"Kept the previous file as {result.backup}")
-    click.echo(f"Wrote {result.written} cell{'' if result.written == 1 else 's'} to {result.out}")
+    _written(result, dry_run)
 
 
 @main.command("map")
@@ -551,12 +546,7 @@ def rollforward_cmd(last, template, out, in_place, dry_run, description):
         click.echo(f"\nNot carried, or carried under another name ({len(notes)}):")
         for note in notes:
             click.echo(f"  {note.severity}: {note}")
-    if dry_run:
-        click.echo(f"\nWould write {result.written} cells; nothing was written (--dry-run)")
-        return
-    if result.backup:
-        click.echo(f"Kept the previous file as {result.backup}")
-    click.echo(f"Wrote {result.written} cells to {result.out}")
+    _written(result, dry_run, gap="\n")
 
 
 @main.command("collect")
@@ -669,6 +659,17 @@ def rules_cmd(markdown):
         return
     for r in RULES:
         click.echo(f"{r.code}  {r.severity.value:7}  {r.family.value:14} {r.title}")
+
+
+def _written(result, dry_run: bool, gap: str = "") -> None:
+    """The last lines of a command that writes cells: what it wrote, or would have."""
+    cells = f"{result.written} cell{'' if result.written == 1 else 's'}"
+    if dry_run:
+        click.echo(f"{gap}Would write {cells}; nothing was written (--dry-run)")
+        return
+    if result.backup:
+        click.echo(f"Kept the previous file as {result.backup}")
+    click.echo(f"Wrote {cells} to {result.out}")
 
 
 def _show(result, as_json: bool, text, wrote: str | None = None) -> None:
