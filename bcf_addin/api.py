@@ -130,21 +130,32 @@ def populate(workbook: str | Path, registers: list[str | Path], *, out: str | Pa
     `columns`, `sheet` and `cost_centres` say how to read the first register; see plan_populate.
     """
     first_register = {"columns": columns, "sheet": sheet, "cost_centres": cost_centres}
+    result, dest, backup = _write_planned(
+        Path(workbook), out, in_place, dry_run, progress,
+        plan=lambda: _populate(Path(workbook), registers, previous_returns, progress, first_register, kind),
+        writes_of=lambda r: [w for p in r.tables for w in p.writes])
+    if dest is not None:
+        result.out, result.backup = str(dest), backup
+    return result
+
+
+def _write_planned(src: Path, out, in_place: bool, dry_run: bool, progress: Progress, *, plan, writes_of):
+    """(what `plan` planned, where it was written, the backup kept): nothing is written on a dry run.
+
+    The destination is held from the first read to the last write, so a second run on the same
+    file cannot read it before this one's change lands and then write over that change.
+    """
     from .xlsx.writer import write_cells
 
-    src = Path(workbook)
     dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
     if dry_run:
-        return _populate(src, registers, previous_returns, progress, first_register, kind)
-    # Held from the first read to the last write, so a second run on the same file cannot
-    # read it before this one's change lands and then write over that change.
+        return plan(), None, None
     with claimed(dest):
-        result = _populate(src, registers, previous_returns, progress, first_register, kind)
-        progress(f"Writing {result.written} cells to {dest.name}")
-        written = write_cells(src, [w for p in result.tables for w in p.writes], dest, backup=True)
-    result.out = str(dest)
-    result.backup = written.backup
-    return result
+        planned = plan()
+        writes = writes_of(planned)
+        progress(f"Writing {len(writes)} cells to {dest.name}")
+        written = write_cells(src, writes, dest, backup=True)
+    return planned, dest, written.backup
 
 
 def _populate(src: Path, registers, previous_returns, progress: Progress, first_register: dict,
@@ -292,10 +303,8 @@ def rollforward(last: str | Path, template: str | Path, *, out: str | Path | Non
                 dry_run: bool = False, progress: Progress = _quiet) -> RollForwardResult:
     """Start `template` (this period's empty return) from `last`: scheme lines and contact details."""
     from .rollforward import plan_rollforward
-    from .xlsx.writer import write_cells
 
     src = Path(template)
-    dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
 
     def planned():
         progress(f"Reading {Path(last).name}")
@@ -304,12 +313,7 @@ def rollforward(last: str | Path, template: str | Path, *, out: str | Path | Non
         tpl = open_template(src)
         return tpl, plan_rollforward(before, tpl)
 
-    if dry_run:
-        tpl, rolled = planned()
-        return RollForwardResult(str(last), tpl.description.kind, "", None, rolled, len(rolled.writes))
-    with claimed(dest):
-        tpl, rolled = planned()
-        progress(f"Writing {len(rolled.writes)} cells to {dest.name}")
-        written = write_cells(src, rolled.writes, dest, backup=True)
-    backup, writes = written.backup, rolled.writes
-    return RollForwardResult(str(last), tpl.description.kind, str(dest), backup, rolled, len(writes))
+    (tpl, rolled), dest, backup = _write_planned(src, out, in_place, dry_run, progress, plan=planned,
+                                                 writes_of=lambda p: p[1].writes)
+    return RollForwardResult(str(last), tpl.description.kind, str(dest) if dest else "", backup, rolled,
+                             len(rolled.writes))
