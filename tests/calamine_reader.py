@@ -20,7 +20,7 @@ from lxml import etree
 from bcf_addin.errors import BcfError, NotAWorkbook
 from bcf_addin.model import Cell, Sheet, Value, Workbook, cell_ref
 from bcf_addin.xlsx.package import WONT_OPEN, CellFormat, open_package
-from bcf_addin.xlsx.reader import OutsideSheet, TooManyCells, _in_array, _split_ref
+from bcf_addin.xlsx.reader import MAX_CELLS, MAX_GRID, OutsideSheet, TooManyCells, _far_out, _in_array, _split_ref
 from bcf_addin.xlsx.reader import _formula as _text_formula
 from bcf_addin.xlsx.refs import MAX_COL, MAX_ROW, cell_range, int_attr
 
@@ -29,12 +29,6 @@ XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _MAX_EXACT_INT = 2**53
 
 
-# Cells written in the file, over every sheet read: a large real template has tens of thousands,
-# and each costs the reader some microseconds and hundreds of bytes.
-MAX_CELLS = 400_000
-# Cells from each sheet's first value to its last, over every sheet read: the value reader
-# (calamine) allocates all of them, filled or not, so one stray far-out value would cost gigabytes.
-MAX_GRID = 4_000_000
 
 
 def read_workbook(path, sheets: list[str] | None = None, *, data: bytes | None = None) -> Workbook:
@@ -76,14 +70,6 @@ def _scan_part(pkg, part: str, formats: list[CellFormat], name: str, sheet: str,
                                             "template"), file=name, sheet=sheet) from None
     except ValueError as exc:       # a malformed cell or range reference
         raise NotAWorkbook(f"is damaged ({exc})", file=name, sheet=sheet) from None
-
-
-def _far_out(scan: _Scan, name: str, sheet: str) -> NotAWorkbook:
-    r1, c1, r2, c2 = scan.extent
-    return NotAWorkbook(
-        f"holds a value far from the rest of the sheet: reading {cell_ref(r1, c1)}:{cell_ref(r2, c2)} "
-        f"would take {scan.grid_size():,} cells, more than this tool reads", file=name, sheet=sheet,
-        cell=scan.far_cell, hint="clear that cell, save, and try again")
 
 
 def _values(path, name: str, sheets: list[str]) -> dict[str, tuple[list[list], tuple[int, int]]]:
