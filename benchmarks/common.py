@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cProfile
 import csv
+import os
 import pstats
 import statistics
 import subprocess
@@ -114,9 +115,14 @@ def median(fn, repeat: int = 5) -> float:
 
 
 def whole_process(args: list[str], repeat: int = 7) -> float:
-    """Median wall time of a whole `bcf` process, start-up included."""
+    """Median wall time of a whole `bcf` process, start-up included.
+
+    The first run may write the package's compiled bytecode, as installing it does: an officer's
+    `bcf` never compiles its modules afresh, even where this shell says not to keep bytecode.
+    """
     bcf = Path(sys.executable).with_name("bcf")
-    run = lambda: subprocess.run([str(bcf), *args], capture_output=True)  # noqa: E731
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    run = lambda: subprocess.run([str(bcf), *args], capture_output=True, env=env)  # noqa: E731
     run()
     return median(run, repeat)
 
@@ -153,7 +159,8 @@ def _module(filename: str) -> str:
 def import_profile(args: list[str], top: int = 6) -> None:
     """The slowest imports of a whole `bcf` process (python -X importtime), cumulative."""
     code = f"import sys; from bcf_addin.cli import main; sys.argv = {['bcf', *args]!r}; main()"
-    res = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    res = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, env=env)
     rows = []
     for line in res.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
