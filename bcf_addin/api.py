@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .descriptions.loader import load
-from .descriptions.schema import TemplateDescription
-from .errors import BcfError, RegisterError
+from .errors import BcfError
 from .files import claimed, output_path, xlsx_target
-from .hwb import HwbFigures, load_allocations, load_bundled
-from .notes import Note
-from .populate import TablePlan, plan, stack, with_writes
 from .recognise import open_template, recognise  # noqa: F401  (callers open workbooks here)
-from .register import Register
-from .template import OpenTemplate
+
+# What only populating, rolling forward and building replicas use is imported where they run:
+# `bcf check` and the ribbon's Check start without it.
+if TYPE_CHECKING:
+    from .descriptions.schema import TemplateDescription
+    from .hwb import HwbFigures
+    from .notes import Note
+    from .populate import TablePlan
+    from .register import Register
+    from .template import OpenTemplate
 
 Progress = Callable[[str], None]
 
@@ -34,6 +37,7 @@ def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Prog
     the one saved beside it is used), its sheet, and the cost-centre file of a ledger extract.
     """
     from .mapping.source import Source, read_source
+    from .populate import plan, stack, with_writes
 
     sources = [(f"Reading the scheme lines of {Path(ret).name}", lambda p: Source(register_from_return(p)), ret)
                for ret in previous_returns]
@@ -62,6 +66,9 @@ def register_from_return(path: str | Path) -> Register:
 
     The headings then match this return's columns as any register's would, across template years.
     """
+    from .errors import RegisterError
+    from .register import Register
+
     tpl = open_template(path)
     fin = tpl.description.finance
     if fin is None:
@@ -79,6 +86,7 @@ def register_from_return(path: str | Path) -> Register:
 def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocations: str | Path | None = None,
                 spread: int = 0, shift: int = 0) -> Path:
     """Write a replica of NHS England's `kind` template, pre-populated for `hwb` when given."""
+    from .descriptions.loader import load
     from .replica.builder import build
 
     desc = load(kind)
@@ -92,6 +100,8 @@ def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocatio
 
 
 def hwb_figures(desc: TemplateDescription, hwb: str | None, allocations: str | Path | None) -> HwbFigures | None:
+    from .hwb import load_allocations, load_bundled
+
     if allocations:
         if not hwb:
             raise BcfError("--allocations needs --hwb NAME to say whose allocations they are")

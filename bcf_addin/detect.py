@@ -1,7 +1,7 @@
 """Tell which NHS England template a workbook is, from its own title and version cells."""
 from __future__ import annotations
 
-from .descriptions.loader import all_descriptions, load
+from .descriptions.loader import all_descriptions, all_sources, load
 from .descriptions.schema import TemplateDescription
 from .errors import NotRecognised, WrongTemplate
 from .folding import fold
@@ -18,11 +18,13 @@ def top_texts(wb: Workbook, sheet_name: str) -> list[str]:
 
 
 def identify(wb: Workbook) -> TemplateDescription | None:
-    for desc in all_descriptions():
-        texts = top_texts(wb, desc.identity.sheet)
-        titles = [desc.identity.title, *desc.identity.aliases]
-        if any(fold(t) in texts for t in titles) and fold(desc.identity.version) in texts:
-            return desc
+    # Told by each description's identity alone: only the one that matches is built whole.
+    for source in all_sources():
+        identity = source.identity
+        texts = top_texts(wb, identity.sheet)
+        titles = [identity.title, *identity.aliases]
+        if any(fold(t) in texts for t in titles) and fold(identity.version) in texts:
+            return source.description
     return None
 
 

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from .. import paths
 from ..errors import BcfError
-from ..files import Replacement
-from . import generated
+from . import generated, validated
 from .extends import resolve
 from .schema import TemplateDescription
 
@@ -28,11 +24,6 @@ def _yaml():
     return yaml
 
 
-def _cache_folder() -> Path:
-    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "bcf-addin" / "descriptions"
-
-
 def _parsed(path: Path) -> dict:
     """The description's data, parsed once per version of the file.
 
@@ -45,7 +36,7 @@ def _parsed(path: Path) -> dict:
         return generated.read(path)
     stat = path.stat()
     key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    cached = _cache_folder() / f"{path.stem}-{key}.json"
+    cached = validated.cache_folder() / f"{path.stem}-{key}.json"
     try:
         return json.loads(cached.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -53,10 +44,8 @@ def _parsed(path: Path) -> dict:
     # libyaml parses the descriptions several times faster than pure Python; fall back where absent.
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with Replacement(cached) as staged:
-            staged.file.write(json.dumps(data).encode("utf-8"))
-    except (OSError, BcfError, TypeError, ValueError):
+        validated.store(cached, json.dumps(data))
+    except (OSError, TypeError, ValueError):
         pass
     return data
 
@@ -87,11 +76,12 @@ def _read(path: Path) -> dict:
         raise DescriptionError(path, [f"{where}{getattr(exc, 'problem', None) or exc}"]) from exc
 
 
-def _extended(path: Path, kind: str) -> dict:
+def _extended(path: Path, kind: str, parents: list[Path]) -> dict:
     """The description a file extends: the YAML file of that kind beside it."""
     parent = path.parent / f"{kind}.yaml"
     if not isinstance(kind, str) or not parent.is_file():
         raise ValueError(f"no description {parent.name} beside {path.name}")
+    parents.append(parent)
     try:
         return _read(parent)
     except BcfError as exc:
@@ -99,19 +89,41 @@ def _extended(path: Path, kind: str) -> dict:
 
 
 def load_file(path: Path) -> TemplateDescription:
-    data, problems = resolve(_read(path), lambda kind: _extended(path, kind))
+    return described(path).description
+
+
+def described(path: Path) -> validated.Entry:
+    """The description in the file at `path`, validated whole. Its kind and identity are known
+    without building the rest, so a command looking for one description among several builds only
+    that one."""
+    return validated.read(path, lambda: _validate(path)[0]) or validated.write(path, *_validate(path))
+
+
+def _validate(path: Path) -> tuple[TemplateDescription, list[Path]]:
+    """The description and the files it extends, or DescriptionError with every problem."""
+    from pydantic import ValidationError       # deferred: only a description not validated before needs it
+
+    parents: list[Path] = []
+    data, problems = resolve(_read(path), lambda kind: _extended(path, kind, parents))
     if problems:
         raise DescriptionError(path, [f"{where}: {message}" for where, message in problems])
     try:
-        return TemplateDescription.model_validate(data)
+        return TemplateDescription.model_validate(data), parents
     except ValidationError as exc:
         raise DescriptionError(path, [f"{yaml_path(e['loc'], data)}: {_message(e)}" for e in exc.errors()]) from None
 
 
 @lru_cache(maxsize=None)
+def bundled_entry(kind: str) -> validated.Entry:
+    return described(paths.descriptions() / f"{kind}.yaml")
+
+
 def bundled(kind: str) -> TemplateDescription:
     """The bundled description of `kind`, read once."""
-    return load_file(paths.descriptions() / f"{kind}.yaml")
+    return bundled_entry(kind).description
+
+
+bundled.cache_clear = bundled_entry.cache_clear
 
 
 def yaml_path(loc: tuple, data) -> str:
@@ -139,5 +151,6 @@ def yaml_path(loc: tuple, data) -> str:
 
 
 def _message(error: dict) -> str:
-    msg = error["msg"]
-    return msg.removeprefix("Value error, ")
+    if error["type"] == "unexpected_keyword_argument":
+        return "Extra inputs are not permitted"          # a key no description has
+    return error["msg"].removeprefix("Value error, ")

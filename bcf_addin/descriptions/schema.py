@@ -7,21 +7,113 @@ replica builder can place them anywhere and the checker can evaluate the same in
 """
 from __future__ import annotations
 
+from dataclasses import MISSING, dataclass, fields
+from dataclasses import field as _field
 from decimal import Decimal
 from typing import Annotated, List, Literal, Union
-
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
-from pydantic import Field as Discriminated
-from pydantic_core import InitErrorDetails, PydanticCustomError
 
 ValueType = Literal["text", "money", "number", "integer", "percent", "date", "email", "phone", "list"]
 Role = Literal["input", "prepopulated", "formula", "label"]
 
+# The classes are plain frozen dataclasses, validated by pydantic only when made from data (a
+# description file, `Table.model_validate`, a direct call): `bcf check` builds them from a cache
+# of validated descriptions (see validated.py) and never imports pydantic, which alone costs
+# more than reading a return. Pydantic validates a standard dataclass field by field, with the
+# `__pydantic_config__` below, then runs its `__post_init__`: the checks a model validator made.
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+def described(cls):
+    """A description class: frozen, compared by value, made from data through pydantic."""
+    return dataclass(frozen=True, init=False)(cls)
 
 
+def _list():
+    return _field(default_factory=list)
+
+
+def _dict():
+    return _field(default_factory=dict)
+
+
+_ADAPTERS: dict[type, object] = {}
+
+
+def _adapter(cls):
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
+
+
+class _FieldDefault:
+    __slots__ = ("default",)
+
+    def __init__(self, default):
+        self.default = default
+
+
+class _ModelFields:
+    """`Cls.model_fields[name].default`, as pydantic models answer it."""
+
+    def __get__(self, obj, cls):
+        return {f.name: _FieldDefault(f.default if f.default is not MISSING else
+                                      f.default_factory() if f.default_factory is not MISSING else MISSING)
+                for f in fields(cls)}
+
+
+class Strict:
+    """What every description class answers besides its fields: pydantic's model methods."""
+
+    __pydantic_config__ = {"extra": "forbid"}
+    model_fields = _ModelFields()
+
+    def __init__(self, **data):
+        # Made from keywords as a pydantic model is: validated, with values converted.
+        made = _adapter(type(self)).validate_python(data)
+        self.__dict__.update(made.__dict__)
+
+    @classmethod
+    def model_validate(cls, data):
+        return _adapter(cls).validate_python(data)
+
+    def model_dump(self, **options) -> dict:
+        return _adapter(type(self)).dump_python(self, **options)
+
+    def model_copy(self, *, update: dict | None = None):
+        """A copy with `update`'s fields replaced, unvalidated (as pydantic's model_copy)."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(update or {})
+        return copy
+
+
+class _Checked:
+    """Annotated metadata running `check` on a field's value once it is validated."""
+
+    def __init__(self, check):
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source, handler):
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+class _Tagged:
+    """Annotated metadata: a union told apart by the field `tag` (pydantic's Discriminator)."""
+
+    def __init__(self, tag: str):
+        self.tag = tag
+
+    def __get_pydantic_core_schema__(self, source, handler):
+        from pydantic import Discriminator
+
+        return Discriminator(self.tag).__get_pydantic_core_schema__(source, handler)
+
+
+@described
 class Condition(Strict):
     """`field` (an item id, or `row.<column>` inside a table) compared with a value."""
 
@@ -31,14 +123,13 @@ class Condition(Strict):
     filled: bool | None = None
     greater_than: Decimal | None = None   # a number above this (blank and text count as not)
 
-    @model_validator(mode="after")
-    def _one_test(self) -> "Condition":
+    def __post_init__(self) -> None:
         tests = (self.equals, self.not_equals, self.filled, self.greater_than)
         if sum(x is not None for x in tests) != 1:
             raise ValueError("a condition needs exactly one of equals, not_equals, filled, greater_than")
-        return self
 
 
+@described
 class Requirement(Strict):
     """Why an input must be answered: always, or when another answer says so."""
 
@@ -46,6 +137,7 @@ class Requirement(Strict):
     why: str = ""          # plain English, used in findings: "a reason is needed when not signed off"
 
 
+@described
 class ListSource(Strict):
     """A dropdown list: inline values, or a column of a bundled reference CSV."""
 
@@ -53,19 +145,18 @@ class ListSource(Strict):
     file: str | None = None
     list: str | None = None          # for files with a List,Value layout
     column: str | None = None        # for files with one column per attribute
-    aliases: dict[str, str] = {}     # old or drifted spellings -> this list's value
+    aliases: dict[str, str] = _dict()     # old or drifted spellings -> this list's value
     previous: str | None = None      # a column of the same file naming each value's earlier names ('; ')
     # Another list of the same file: a line may hold only the values on its value's rows (the
     # sub-types and units of the line's scheme type), as the template's dependent drop-down.
     depends_on: str | None = None
 
-    @model_validator(mode="after")
-    def _has_source(self) -> "ListSource":
+    def __post_init__(self) -> None:
         if not self.values and not self.file:
             raise ValueError("a list needs values or a file")
-        return self
 
 
+@described
 class Field(Strict):
     """A single answer beside its label."""
 
@@ -83,19 +174,18 @@ class Field(Strict):
     width: int = 1                   # merged columns for the value (long text answers)
     note: str | None = None          # text shown after the value in the replica
 
-    @model_validator(mode="after")
-    def _coherent(self) -> "Field":
+    def __post_init__(self) -> None:
         if self.role == "formula" and not self.formula:
             raise ValueError(f"field {self.id}: role formula needs a formula")
         if self.type == "list" and not self.list:
             raise ValueError(f"field {self.id}: a list field names its list")
-        return self
 
 
+@described
 class Column(Strict):
     id: str
     header: str
-    aliases: List[str] = []          # other years' and registers' headings for the same column
+    aliases: List[str] = _list()          # other years' and registers' headings for the same column
     prefix: bool = False             # match the header by its start (long headings)
     header_above: str | None = None  # a group heading over several columns ("2025-26", "Apr-25")
     type: ValueType = "text"
@@ -107,18 +197,19 @@ class Column(Strict):
     width: int = 1
 
 
+@described
 class Row(Strict):
     """A fixed row of a table: its label, and per-column overrides."""
 
     label: str
     key: str | None = None           # a second label (C&D: metric under a pathway)
     id: str | None = None
-    aliases: List[str] = []
-    values: dict[str, str] = {}      # column id -> formula or literal for this row
-    roles: dict[str, Role] = {}      # column id -> role for this row
-    types: dict[str, ValueType] = {} # column id -> value type for this row (a % among rates)
-    prepopulate: dict[str, str] = {} # column id -> figure key
-    required: dict[str, bool | Requirement] = {}
+    aliases: List[str] = _list()
+    values: dict[str, str] = _dict()      # column id -> formula or literal for this row
+    roles: dict[str, Role] = _dict()      # column id -> role for this row
+    types: dict[str, ValueType] = _dict() # column id -> value type for this row (a % among rates)
+    prepopulate: dict[str, str] = _dict() # column id -> figure key
+    required: dict[str, bool | Requirement] = _dict()
     total_of: List[str] | None = None  # row ids this row sums (a Total row); its cells are formulas
 
     @property
@@ -132,13 +223,12 @@ class Row(Strict):
         return key[:70].rsplit(" ", 1)[0] + "..."
     slot: int | None = None          # its key is the table's slot_keys entry at this index
 
-    @model_validator(mode="after")
-    def _key_or_slot(self) -> "Row":
+    def __post_init__(self) -> None:
         if self.slot is not None and self.key is not None:
             raise ValueError(f"row {self.id or self.label}: a slot row takes its key from slot_keys, not key")
-        return self
 
 
+@described
 class SlotKeys(Strict):
     """Second labels that depend on the HWB (C&D referral sources: its trusts, then OTHER).
 
@@ -147,10 +237,11 @@ class SlotKeys(Strict):
     """
 
     hwb: Literal["trusts", "icbs"]
-    then: List[str] = []
+    then: List[str] = _list()
     empty: str = ""
 
 
+@described
 class Table(Strict):
     kind: Literal["table"] = "table"
     id: str
@@ -169,9 +260,15 @@ class Table(Strict):
     column_checker: bool = False     # a 'Column complete:' row above the header (open tables)
     row_checker: bool = True
 
-    @model_validator(mode="before")
     @classmethod
-    def _expand_slots(cls, data):
+    def __get_pydantic_core_schema__(cls, source, handler):
+        from pydantic_core import core_schema
+
+        # The slots are expanded before the table's fields are validated.
+        return core_schema.no_info_before_validator_function(cls._expand_slots, handler(source))
+
+    @staticmethod
+    def _expand_slots(data):
         """`{id: x, slots: n}` -> rows x_1 .. x_n (slot 0 .. n-1); `total_of: [x]` -> those rows."""
         if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
             return data
@@ -193,8 +290,7 @@ class Table(Strict):
                     if isinstance(row, dict) and row.get("total_of") else row for row in rows]
         return {**data, "rows": rows}
 
-    @model_validator(mode="after")
-    def _shape(self) -> "Table":
+    def __post_init__(self) -> None:
         ids = [c.id for c in self.columns]
         if len(set(ids)) != len(ids):
             raise ValueError(f"table {self.id}: duplicate column ids")
@@ -216,7 +312,6 @@ class Table(Strict):
             bad -= {c.id for c in self.columns}
             if bad:
                 raise ValueError(f"table {self.id}: row {r.id or r.label} names unknown columns {', '.join(sorted(bad))}")
-        return self
 
     def role(self, row: Row | None, column: Column) -> Role:
         """A cell's role: the row's own, else calculated in a Total row, else the column's."""
@@ -255,6 +350,7 @@ class Table(Strict):
         raise KeyError(f"table {self.id} has no column {cid}")
 
 
+@described
 class GuidanceTable(Strict):
     """A table of the template's own guidance under a heading (the scheme types and what each
     covers): text to read, no answers. The replica shows it; nothing looks for it, so a real
@@ -263,16 +359,15 @@ class GuidanceTable(Strict):
     columns: List[str]
     rows: List[List[Union[int, str]]]
 
-    @model_validator(mode="after")
-    def _rectangular(self) -> "GuidanceTable":
+    def __post_init__(self) -> None:
         if not self.columns or not self.rows:
             raise ValueError("a guidance table needs columns and rows")
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
                 raise ValueError(f"row {i + 1} has {len(row)} cells for {len(self.columns)} columns")
-        return self
 
 
+@described
 class Heading(Strict):
     kind: Literal["heading"] = "heading"
     text: str
@@ -280,25 +375,25 @@ class Heading(Strict):
     target: str | None = None        # for links: a sheet name or a URL
     table: GuidanceTable | None = None   # a guidance table under a section heading
 
-    @model_validator(mode="after")
-    def _table_under_section(self) -> "Heading":
+    def __post_init__(self) -> None:
         if self.table is not None and self.style != "section":
             raise ValueError(f"heading '{self.text}': a guidance table stands under a section heading")
-        return self
 
 
-Item = Annotated[Union[Field, Table, Heading], Discriminated(discriminator="kind")]
+Item = Annotated[Union[Field, Table, Heading], _Tagged("kind")]
 
 
+@described
 class SheetDescription(Strict):
     name: str
-    aliases: List[str] = []          # other years' names of the same sheet
-    items: List[Item] = []
+    aliases: List[str] = _list()          # other years' names of the same sheet
+    items: List[Item] = _list()
     hidden: bool = False
     protected: bool = True
     complete_cell: bool = True       # a 'Complete:' Yes/No for the sheet (shown on the cover)
 
 
+@described
 class FundingSource(Strict):
     """A funding source of the running balances: its label, and where its income stands."""
 
@@ -306,11 +401,12 @@ class FundingSource(Strict):
     # Where its income stands, never a formula cell: field ids, table.row.column cells or
     # table.column sums (all of a pre-populated or input column); several are added up.
     income: List[str]
-    aliases: List[str] = []          # scheme-line values that also mean this source (older names)
+    aliases: List[str] = _list()          # scheme-line values that also mean this source (older names)
     grant: bool = False              # grant money: spend above 100% of the allocation is not allowed
     no_underspend: bool = False      # grant conditions allow no underspend (the 2024-25 Discharge Fund)
 
 
+@described
 class LineFilter(Strict):
     """Which scheme lines count towards a minimum spend."""
 
@@ -324,6 +420,7 @@ class LineFilter(Strict):
 MONEY_MAX = Decimal("999999999")
 
 
+@described
 class MinimumSpend(Strict):
     name: str                        # stable name in reports: asc_from_nhs_minimum, nhs_out_of_hospital
     label: str
@@ -333,6 +430,7 @@ class MinimumSpend(Strict):
     uplifted: bool = False           # must rise on last year's by at least finance.uplift
 
 
+@described
 class Finance(Strict):
     """What the money checks need to know about this template: all of it data, none of it code."""
 
@@ -341,10 +439,10 @@ class Finance(Strict):
     spend: str
     area: str | None = None
     commissioner: str | None = None
-    joint_shares: List[str] = []               # the % NHS and % LA columns of a joint line
+    joint_shares: List[str] = _list()               # the % NHS and % LA columns of a joint line
     joint: str | None = None                   # the commissioner value of a joint line ('Joint')
     discontinued: str | None = None            # a column marking a stopped scheme ('discontinue'): no spend
-    discontinued_marks: List[str] = []         # the words in that column that mark a scheme as stopped
+    discontinued_marks: List[str] = _list()         # the words in that column that mark a scheme as stopped
     sources: List[FundingSource]
     running_balances: str | None = None        # the template's own running-balance table
     balance_column: str = "balance"
@@ -352,12 +450,13 @@ class Finance(Strict):
     percent_spent: bool = False                # reporting templates show % spent
     to_date: bool = False                      # an in-year report: spend so far, not the year's
     unallocated_is_error: bool = False         # plans must allocate every pound
-    minimum_spend: List[MinimumSpend] = []
+    minimum_spend: List[MinimumSpend] = _list()
     uplift: str | None = None                  # parameter naming the year's uplift of the `uplifted` minimum
     dfg_breakdown: str | None = None           # table of district DFG amounts, summing to...
     dfg_total: str | None = None               # ...this field
 
 
+@described
 class Carry(Strict):
     """How a return of an earlier period rolls forward into this template.
 
@@ -367,12 +466,13 @@ class Carry(Strict):
     """
 
     from_family: Literal["planning", "quarterly", "eoy", "cd"]
-    columns: dict[str, str] = {}     # this template's column id -> the earlier return's column id
-    skip: List[str] = []             # this template's columns not carried
-    fields: dict[str, str] = {}      # this template's field id -> the earlier return's field id
+    columns: dict[str, str] = _dict()     # this template's column id -> the earlier return's column id
+    skip: List[str] = _list()             # this template's columns not carried
+    fields: dict[str, str] = _dict()      # this template's field id -> the earlier return's field id
     amounts: str | None = None       # what carried amounts are, for the officer to update
 
 
+@described
 class MetricRate(Strict):
     """A metric a plan sets, computed from its inputs column by column (`bcf balances`).
 
@@ -400,6 +500,7 @@ class MetricRate(Strict):
                 for rid in (self.row, self.of, self.by) if rid not in ids]
 
 
+@described
 class CdMonth(Strict):
     """One month of a capacity & demand comparison: the column holding it in each table."""
 
@@ -411,6 +512,7 @@ class CdMonth(Strict):
     spot_surplus: str | None = None  # ...and of its surplus including spot purchasing
 
 
+@described
 class CdService(Strict):
     """A service or pathway: its row in each table (a demand row that totals others counts those)."""
 
@@ -420,6 +522,7 @@ class CdService(Strict):
     surplus: str | None = None       # row id of the template's own surplus table
 
 
+@described
 class CapacityDemand(Strict):
     """Capacity set against demand, service by service and month by month (a C&D template)."""
 
@@ -432,15 +535,17 @@ class CapacityDemand(Strict):
     services: List[CdService]
 
 
+@described
 class Identity(Strict):
     """How the tool recognises this template in a workbook: its own title and version cells."""
 
     sheet: str
     title: str
     version: str
-    aliases: List[str] = []          # other spellings of the title the same template is known by
+    aliases: List[str] = _list()          # other spellings of the title the same template is known by
 
 
+@described
 class ToConfirm(Strict):
     """Something `bcf learn` could not decide from the file: where, and what to look at."""
 
@@ -448,43 +553,45 @@ class ToConfirm(Strict):
     why: str
 
 
+def _kind_name(v: str) -> str:
+    if not v or v != v.lower() or " " in v:
+        raise ValueError("kind is a lower-case name such as planning-2025-26")
+    return v
+
+
+@described
 class TemplateDescription(Strict):
-    kind: str
+    kind: Annotated[str, _Checked(_kind_name)]
     family: Literal["planning", "quarterly", "eoy", "cd"]
     name: str
     year: str
-    previous_year: List[str] = []    # kinds of return that are this one's previous year (check --previous)
+    previous_year: List[str] = _list()    # kinds of return that are this one's previous year (check --previous)
     version: str
     identity: Identity
     submission_name: str = "{hwb} HWB"
     # Where the description comes from: which parts follow a published return and which are
     # inferred (from another template of the year), so nobody mistakes one for the other.
     provenance: str = ""
-    lists: dict[str, ListSource] = {}
-    parameters: dict[str, Decimal] = {}
+    lists: dict[str, ListSource] = _dict()
+    parameters: dict[str, Decimal] = _dict()
     finance: Finance | None = None
-    carry: List[Carry] = []
-    metrics: List[MetricRate] = []
+    carry: List[Carry] = _list()
+    metrics: List[MetricRate] = _list()
     sheets: List[SheetDescription]
-    to_confirm: List[ToConfirm] = []   # left by `bcf learn`; `bcf validate` lists them until removed
-    capacity_demand: List[CapacityDemand] = []
+    to_confirm: List[ToConfirm] = _list()   # left by `bcf learn`; `bcf validate` lists them until removed
+    capacity_demand: List[CapacityDemand] = _list()
 
     @property
     def money_max(self) -> Decimal:
         """The largest amount a money cell of the template accepts."""
         return self.parameters.get("money_max", MONEY_MAX)
 
-    @field_validator("kind")
-    @classmethod
-    def _kind_name(cls, v: str) -> str:
-        if not v or v != v.lower() or " " in v:
-            raise ValueError("kind is a lower-case name such as planning-2025-26")
-        return v
-
-    @model_validator(mode="after")
-    def _references_resolve(self) -> "TemplateDescription":
+    def __post_init__(self) -> None:
         """Every id, list, condition, placeholder, source and parameter it names exists, all of
         them reported at once, each at its YAML path."""
+        from pydantic import ValidationError
+        from pydantic_core import InitErrorDetails, PydanticCustomError
+
         from .references import problems
 
         found = problems(self) + [(("metrics", i), message) for i, m in enumerate(self.metrics)
@@ -494,7 +601,6 @@ class TemplateDescription(Strict):
                 InitErrorDetails(type=PydanticCustomError("reference", "{problem}", {"problem": message}),
                                  loc=loc, input=None)
                 for loc, message in found])
-        return self
 
     def sheet(self, name: str) -> SheetDescription:
         for s in self.sheets:

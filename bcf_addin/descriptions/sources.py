@@ -18,8 +18,9 @@ from typing import Iterator, Literal
 from .. import paths
 from ..errors import BcfError
 from ..userdirs import subfolder
-from .reading import bundled, load_file
-from .schema import TemplateDescription
+from .reading import bundled_entry, described
+from .schema import Identity, TemplateDescription
+from .validated import Entry
 
 USER_ENV = "BCF_DESCRIPTIONS"       # a folder to use instead of the per-user one (tests, shared drives)
 PATTERNS = ("*.yaml", "*.yml")
@@ -27,14 +28,22 @@ PATTERNS = ("*.yaml", "*.yml")
 
 @dataclass(frozen=True)
 class Source:
-    description: TemplateDescription
+    entry: Entry                     # its kind and identity; the description is built when first asked for
     path: Path
     origin: Literal["named", "user", "bundled"]
     replaces: Path | None = None     # the bundled description of the same kind it takes the place of
 
     @property
     def kind(self) -> str:
-        return self.description.kind
+        return self.entry.kind
+
+    @property
+    def identity(self) -> Identity:
+        return self.entry.identity
+
+    @property
+    def description(self) -> TemplateDescription:
+        return self.entry.description
 
 
 def user_folder() -> Path:
@@ -80,15 +89,15 @@ def _read_user_folder(folder: str, stamp: tuple) -> tuple[Source, ...]:
     for name, _, _ in stamp:
         path = Path(name)
         try:
-            desc = load_file(path)
+            entry = described(path)
         except BcfError as exc:
             _warn(f"{exc}\n{path}: skipped; run `bcf validate \"{path}\"` once it is put right")
             continue
-        if desc.kind in found:
-            _warn(f"{path}: skipped; {found[desc.kind].path.name} in the same folder already describes "
-                  f"'{desc.kind}'")
+        if entry.kind in found:
+            _warn(f"{path}: skipped; {found[entry.kind].path.name} in the same folder already describes "
+                  f"'{entry.kind}'")
             continue
-        found[desc.kind] = Source(desc, path, "user", _bundled_path(desc.kind) if desc.kind in bundled else None)
+        found[entry.kind] = Source(entry, path, "user", _bundled_path(entry.kind) if entry.kind in bundled else None)
     return tuple(found.values())
 
 
@@ -112,9 +121,10 @@ def named(path: str | Path | None) -> Iterator[TemplateDescription | None]:
     path = Path(path)
     if not path.is_file():
         raise BcfError("does not exist or is not a file (give the template description's .yaml file)", file=str(path))
-    desc = load_file(path)
+    entry = described(path)
+    desc = entry.description
     bundled = _bundled_path(desc.kind)
-    source = Source(desc, path, "named", bundled if bundled.is_file() else None)
+    source = Source(entry, path, "named", bundled if bundled.is_file() else None)
     token = _named.set((source, *_named.get()))
     try:
         yield desc
@@ -135,7 +145,7 @@ def all_sources() -> list[Source]:
     first, then the bundled ones whose kind none of those takes."""
     extra = extra_sources()
     taken = {s.kind for s in extra}
-    return [*extra, *(Source(bundled(k), _bundled_path(k), "bundled") for k in bundled_kinds() if k not in taken)]
+    return [*extra, *(Source(bundled_entry(k), _bundled_path(k), "bundled") for k in bundled_kinds() if k not in taken)]
 
 
 def overriding(kind: str) -> TemplateDescription | None:

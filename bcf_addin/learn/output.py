@@ -10,17 +10,17 @@ import re
 from decimal import Decimal
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..descriptions.loader import yaml_path
-from ..descriptions.schema import TemplateDescription
+from ..descriptions.schema import Strict, TemplateDescription
 
 MAX_ROUNDS = 20
 
 
 def public(data):
     """Plain YAML data: where-found notes (keys starting '_') dropped, carried models as data."""
-    if isinstance(data, BaseModel):
+    if isinstance(data, Strict):
         return data.model_dump(exclude_defaults=True, mode="json")
     if isinstance(data, Decimal):
         return str(data)

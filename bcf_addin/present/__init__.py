@@ -8,11 +8,24 @@ whether formula results are stale), so no presenter reopens a file or a descript
 """
 from __future__ import annotations
 
-from .narrative import narrative_summary, narrative_text
-from .pack import mail_body, pack_summary, pack_text
-from .reports import (balances_summary, balances_text, changes_summary, check_summary, check_text, diff_text,
-                      findings_lines, verdict)
+from typing import TYPE_CHECKING
 
-__all__ = ["balances_summary", "balances_text", "changes_summary", "check_summary", "check_text", "diff_text",
-           "findings_lines", "mail_body", "narrative_summary", "narrative_text", "pack_summary", "pack_text",
-           "verdict"]
+from .. import names_loaded_on_use
+
+if TYPE_CHECKING:
+    from .narrative import narrative_summary, narrative_text
+    from .pack import mail_body, pack_summary, pack_text
+    from .reports import (balances_summary, balances_text, changes_summary, check_summary, check_text, diff_text,
+                          findings_lines, verdict)
+
+# Each name is loaded on first use: `bcf check` needs the check's words, not the narrative
+# check's or the pack's, whose modules import much more.
+_HOMES = {
+    "narrative_summary": "narrative", "narrative_text": "narrative",
+    "mail_body": "pack", "pack_summary": "pack", "pack_text": "pack",
+    **dict.fromkeys(["balances_summary", "balances_text", "changes_summary", "check_summary", "check_text",
+                     "diff_text", "findings_lines", "verdict"], "reports"),
+}
+
+__all__ = list(_HOMES)
+__getattr__ = names_loaded_on_use(__name__, _HOMES)

@@ -3,14 +3,17 @@ the ribbon's message boxes."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from ..balances import Balances
-from ..capacity_demand import Comparison
 from ..checks.findings import Severity
 from ..checks.registry import rule
-from ..checks.report import CheckReport
-from ..diff import ReturnDiff
 from ..money import pounds
+
+if TYPE_CHECKING:
+    from ..balances import Balances
+    from ..capacity_demand import Comparison
+    from ..checks.report import CheckReport
+    from ..diff import ReturnDiff
 
 
 def count(n: int, word: str) -> str:
