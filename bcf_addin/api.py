@@ -179,15 +179,11 @@ def _populate(src: Path, registers, previous_returns, progress: Progress, first_
 
 def stale_caches(path: str | Path, data: bytes | None = None) -> bool:
     """Whether the file (or `data`, its bytes) asks to be recalculated on open: its cached formula
-    results are then old."""
+    results are then old. A workbook already read says so itself (Workbook.recalculate_on_open)."""
     from .xlsx.package import open_package
 
     with open_package(str(path), data) as pkg:
-        root = pkg.workbook_root()
-    for el in root:
-        if el.tag.endswith("}calcPr"):
-            return el.get("fullCalcOnLoad") in ("1", "true")
-    return False
+        return pkg.recalculates_on_open()
 
 
 def check(workbook: str | Path, *, previous: str | Path | None = None, progress: Progress = _quiet,
@@ -199,7 +195,7 @@ def check(workbook: str | Path, *, previous: str | Path | None = None, progress:
     tpl = open_template(workbook, kind)
     prev = last_years(tpl, open_template(previous)) if previous else None
     progress("Checking")
-    return check_template(tpl, prev, stale_caches=stale_caches(workbook))
+    return check_template(tpl, prev, stale_caches=tpl.workbook.recalculate_on_open)
 
 
 def last_years(tpl: OpenTemplate, previous: OpenTemplate) -> OpenTemplate:
@@ -282,7 +278,7 @@ def submit(workbook: str | Path, *, folder: str | Path | None = None, narrative:
     progress(f"Reading {Path(workbook).name}")
     tpl = open_template(workbook, kind)
     progress("Checking")
-    report = check_template(tpl, stale_caches=stale_caches(workbook))
+    report = check_template(tpl, stale_caches=tpl.workbook.recalculate_on_open)
     contents = pack_contents(tpl, report, workbook, narrative=narrative, accept_errors=accept_errors,
                              progress=progress)
     see = f'bcf check "{workbook}"' + (f'` and `bcf narrative "{narrative}" --return "{workbook}"' if narrative else "")

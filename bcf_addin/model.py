@@ -87,6 +87,9 @@ class Workbook:
     sheets: dict[str, Sheet]          # in workbook order
     # Facts the read could not get ("formulas", "protection"): the rules needing them are skipped.
     unknown: frozenset[str] = frozenset()
+    # The file asks to be recalculated when opened (a program wrote values without recalculating):
+    # the formula results it carries are then old. A workbook open in Excel is always current.
+    recalculate_on_open: bool = False
 
     def sheet(self, name: str) -> Sheet:
         return self.sheets[name]

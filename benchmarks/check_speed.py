@@ -15,7 +15,7 @@ from pathlib import Path
 from common import (best, big_plan_replica, calamine_read, finish, floor, openpyxl_read, peak_memory, register,
                     uncompressed_size)
 
-from bcf_addin.api import open_template, populate, stale_caches
+from bcf_addin.api import open_template, populate
 from bcf_addin.balances import compute
 from bcf_addin.checks.run import check_template
 
@@ -37,7 +37,7 @@ def main() -> None:
             def both(out=out):
                 # One read of the file serves both, as in the ribbon and the report workbook.
                 tpl = open_template(out)
-                check_template(tpl, stale_caches=stale_caches(out))
+                check_template(tpl, stale_caches=tpl.workbook.recalculate_on_open)
                 compute(tpl)
 
             both()

@@ -206,3 +206,14 @@ def test_a_far_empty_styled_cell_is_kept_without_a_grid_to_it(tmp_path):
     s = read_workbook(path).sheet("S")
     assert s.value(1, 1) == 1 and not s.get(1_048_576, 16_384).locked
     assert (s.max_row, s.max_col) == (1_048_576, 16_384)
+
+
+@pytest.mark.parametrize("calc_pr, stale", [("", False), ('<calcPr calcId="191029"/>', False),
+                                            ('<calcPr calcId="191029" fullCalcOnLoad="1"/>', True),
+                                            ('<calcPr fullCalcOnLoad="true"/>', True),
+                                            ('<calcPr fullCalcOnLoad="0"/>', False)])
+def test_the_read_says_whether_the_file_asks_to_be_recalculated_on_open(tmp_path, calc_pr, stale):
+    # A file written without recalculating asks Excel to recalculate on open: its results are old.
+    path = build_raw(tmp_path / "calc.xlsx", {"S": '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'},
+                     calc_pr=calc_pr)
+    assert read_workbook(path).recalculate_on_open is stale

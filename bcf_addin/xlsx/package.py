@@ -179,6 +179,12 @@ class XlsxPackage:
         pr = root.find(f"{{{namespace(root)}}}workbookPr")
         return pr is not None and pr.get("date1904") in ("1", "true")
 
+    def recalculates_on_open(self) -> bool:
+        """Whether the workbook asks Excel to recalculate every formula when it is opened."""
+        root = self.workbook_root()
+        calc = root.find(f"{{{namespace(root)}}}calcPr")
+        return calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
+
     def styles_part(self) -> str | None:
         part = self._related(self.workbook_part, "/styles")
         return part if part and self.has(part) else None

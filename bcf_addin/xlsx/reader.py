@@ -53,7 +53,8 @@ def read_workbook(path, sheets: list[str] | None = None, *, data: bytes | None =
             if grid_left < 0:
                 raise _far_out(scan, name, sheet)
             read[sheet] = scan.sheet(sheet)
-    return Workbook(path=name, sheets=read)
+        recalculate = pkg.recalculates_on_open()
+    return Workbook(path=name, sheets=read, recalculate_on_open=recalculate)
 
 
 class _Book:
