@@ -93,7 +93,12 @@ def _sum(*args):
 def _sumifs(total, *pairs):
     keep = [True] * len(total)
     for rng, crit in zip(pairs[::2], pairs[1::2]):
-        keep = [k and _eq(v, crit) for k, v in zip(keep, rng)]
+        if isinstance(crit, str):
+            # Text criteria compare folded, whatever the cell holds (as _eq): fold the criterion once.
+            want = fold(crit)
+            keep = [k and fold(v) == want for k, v in zip(keep, rng)]
+        else:
+            keep = [k and _eq(v, crit) for k, v in zip(keep, rng)]
     return sum((v for v, k in zip(total, keep) if k and isinstance(v, Decimal)), Decimal(0))
 
 
@@ -156,12 +161,23 @@ class Evaluator:
             if role == "formula" and formula:
                 self.memo[key] = self.expression(formula, table=table_id, row_index=row_index, column=column)
             else:
-                self.memo[key] = self.tpl.located(table_id, at.rows[row_index], column).value
+                self.memo[key] = self.tpl.value(table_id, at.rows[row_index], column)
         return self.memo[key]
 
     def column(self, table_id: str, column: str) -> Vector:
-        _, at = self.tpl.table(table_id)
-        return Vector(self.cell(table_id, i, column) for i in range(len(at.rows)))
+        key = ("column", table_id, column)
+        values = self.memo.get(key)
+        if values is None:
+            table, at = self.tpl.table(table_id)
+            if table.rows is None and column in at.columns and not (
+                    table.column(column).role == "formula" and table.column(column).formula):
+                # An open table's column of typed values (the scheme lines' amounts, read by
+                # every SUMIFS of the running balances): read straight from the sheet, once.
+                values = self.tpl.values(table_id, column)
+            else:
+                values = [self.cell(table_id, i, column) for i in range(len(at.rows))]
+            self.memo[key] = values
+        return Vector(values)
 
     def total(self, table_id: str, column: str):
         table, _ = self.tpl.table(table_id)
@@ -296,11 +312,13 @@ def formula_cells(tpl: OpenTemplate):
                 yield wb_sheet, at.row, at.col, ("field", item.id)
             elif isinstance(item, Table):
                 at = layout.tables[item.id]
+                columns = [c for c in item.columns if c.id in at.columns]
+                if item.rows is None:
+                    # Every line of an open table has its columns' roles: only formula columns count.
+                    columns = [c for c in columns if c.role == "formula" and c.formula and "{complete:" not in c.formula]
                 for i, r in enumerate(at.rows):
                     row = item.rows[i] if item.rows is not None and i < len(item.rows) else None
-                    for c in item.columns:
-                        if c.id not in at.columns:
-                            continue
+                    for c in columns:
                         role = item.role(row, c)
                         formula = item.formula(row, c)
                         if role == "formula" and formula and "{complete:" not in formula:

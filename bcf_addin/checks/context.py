@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..balances import Balances, compute
 from ..descriptions.loader import lists_of
@@ -21,9 +21,11 @@ def _short(label: str, limit: int = 90) -> str:
     return label[:limit].rsplit(" ", 1)[0].rstrip(" -,") + "..."
 
 
-@dataclass(frozen=True)
-class InputCell:
-    """One input cell of the template with what the description says about it."""
+class InputCell(NamedTuple):
+    """One input cell of the template with what the description says about it.
+
+    A tuple: a large return has tens of thousands of input cells, made on every check.
+    """
 
     sheet: str                  # workbook sheet name
     description_sheet: str
@@ -39,14 +41,15 @@ class InputCell:
     line: int | None = None     # 1-based line of an open table
     column: Column | None = None
     field: Field | None = None
+    blank: bool = True          # nothing in it but spaces
 
     @property
     def cell(self) -> str:
         return cell_ref(self.row, self.col)
 
-    @property
-    def blank(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+def _blank(value: Value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @dataclass
@@ -91,13 +94,16 @@ class CheckContext:
 
     @cached_property
     def _inputs(self) -> list[InputCell]:
-        return list(self._walk_inputs(False))
+        tpl = self.template
+        in_use = {t.id: {ln.row for ln in tpl.lines(t.id)} for sheet in self.description.sheets
+                  if sheet.name in tpl.layout.sheets for t in sheet.items if isinstance(t, Table) and t.rows is None}
+        return [c for c in self._every_input if c.line is None or c.row in in_use[c.table.id]]
 
     @cached_property
     def _every_input(self) -> list[InputCell]:
-        return list(self._walk_inputs(True))
+        return list(self._walk_inputs())
 
-    def _walk_inputs(self, every_line: bool) -> Iterator[InputCell]:
+    def _walk_inputs(self) -> Iterator[InputCell]:
         tpl = self.template
         for sheet in self.description.sheets:
             if sheet.name not in tpl.layout.sheets:
@@ -107,34 +113,41 @@ class CheckContext:
             for item in sheet.items:
                 if isinstance(item, Field) and item.role == "input":
                     at = tpl.layout.fields[item.id]
-                    yield InputCell(wb_sheet, sheet.name, at.row, at.col, values.value(at.row, at.col),
+                    value = values.value(at.row, at.col)
+                    yield InputCell(wb_sheet, sheet.name, at.row, at.col, value,
                                     item.type, item.list, item.required, f"'{_short(item.label.rstrip(':'))}'",
-                                    field=item)
+                                    field=item, blank=_blank(value))
                 elif isinstance(item, Table):
-                    yield from self._table_inputs(item, sheet.name, wb_sheet, values, every_line)
+                    yield from self._table_inputs(item, sheet.name, wb_sheet, values)
 
-    def _table_inputs(self, table: Table, desc_sheet: str, wb_sheet: str, values,
-                      every_line: bool) -> Iterator[InputCell]:
+    def _table_inputs(self, table: Table, desc_sheet: str, wb_sheet: str, values) -> Iterator[InputCell]:
         at = self.template.layout.tables[table.id]
-        fixed = table.rows is not None
-        in_use = {ln.row for ln in self.template.lines(table.id)} if not (fixed or every_line) else None
+        cells, new = values.cells, tuple.__new__
+        if table.rows is None:
+            # An open table's lines all take the same inputs: what each column asks is worked out once.
+            asked = [(column, at.columns[column.id], column.required, f"'{column.header}'") for column in table.columns
+                     if column.role == "input" and column.id in at.columns]
+            for i, r in enumerate(at.rows):
+                line = i + 1
+                for column, col, requirement, header in asked:
+                    cell = cells.get((r, col))
+                    value = None if cell is None else cell.value
+                    # Made as the tuple it is, for speed: the fields in InputCell's order.
+                    yield new(InputCell, (wb_sheet, desc_sheet, r, col, value, column.type, column.list, requirement,
+                                          f"line {line}: {header}", table, None, line, column, None,
+                                          value is None or (isinstance(value, str) and not value.strip())))
+            return
         for i, r in enumerate(at.rows):
-            row = table.rows[i] if fixed and i < len(table.rows) else None
-            if in_use is not None and r not in in_use:
-                continue
+            row = table.rows[i] if i < len(table.rows) else None
             for column in table.columns:
-                role = table.role(row, column)
-                if role != "input" or column.id not in at.columns:   # an optional column this file lacks
+                if table.role(row, column) != "input" or column.id not in at.columns:   # an optional column this file lacks
                     continue
                 requirement = row.required.get(column.id, column.required) if row else column.required
                 col = at.columns[column.id]
-                if row:
-                    label = f"'{row.name}': '{column.header}'"
-                else:
-                    label = f"line {i + 1}: '{column.header}'"
-                yield InputCell(wb_sheet, desc_sheet, r, col, values.value(r, col), column.type, column.list,
-                                requirement, label, table=table, table_row=row, line=None if fixed else i + 1,
-                                column=column)
+                label = f"'{row.name}': '{column.header}'" if row else f"line {i + 1}: '{column.header}'"
+                value = values.value(r, col)
+                yield InputCell(wb_sheet, desc_sheet, r, col, value, column.type, column.list, requirement, label,
+                                table=table, table_row=row, column=column, blank=_blank(value))
 
     # -- conditions -----------------------------------------------------------------------------
     def condition_holds(self, cond: Condition, cell: InputCell) -> bool:
