@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import datetime
+from itertools import chain
 from typing import Protocol
 
 from .descriptions.schema import Field, Heading, SheetDescription, Table, TemplateDescription
@@ -29,24 +30,27 @@ class Index:
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
         self.text: dict[tuple[int, int], str] = {}
-        for (r, c), cell in sheet.cells.items():
-            if isinstance(cell.value, str) and cell.value.strip():
-                self.text[(r, c)] = fold(cell.value)
-            elif isinstance(cell.value, datetime):        # a month heading Excel made a date
-                self.text[(r, c)] = fold(cell.value)
+        for key, cell in sheet.cells.items():
+            value = cell.value
+            if isinstance(value, str):
+                if value.strip():
+                    self.text[key] = fold(value)
+            elif isinstance(value, datetime):        # a month heading Excel made a date
+                self.text[key] = fold(value)
         self.by_row: dict[int, list[int]] = {}
-        for r, c in sorted(self.text):
-            self.by_row.setdefault(r, []).append(c)
+        # Where each text stands: a label is looked up, not searched for among every cell.
+        self.cells_of: dict[str, list[tuple[int, int]]] = {}
+        for key in sorted(self.text):
+            self.by_row.setdefault(key[0], []).append(key[1])
+            self.cells_of.setdefault(self.text[key], []).append(key)
 
     def find(self, label: str, *, prefix: bool = False, after_row: int = 0, cols: range | None = None):
         want = fold(label)
-        hits = []
-        for (r, c), got in self.text.items():
-            if r <= after_row or (cols is not None and c not in cols):
-                continue
-            if got == want or (prefix and got.startswith(want)):
-                hits.append((r, c))
-        return sorted(hits)
+        if prefix:
+            places = [at for got, cells in self.cells_of.items() if got.startswith(want) for at in cells]
+        else:
+            places = self.cells_of.get(want, [])
+        return sorted(at for at in places if at[0] > after_row and (cols is None or at[1] in cols))
 
     def at(self, r: int, c: int) -> str:
         return self.text.get((r, c), "")
@@ -211,9 +215,10 @@ def locate_table(index: Index, t: Table, sheet: str, path: str, not_headers=froz
             raise _fail(path, sheet, f"the heading '{t.title}'", index, t.title)
         start = titles[0][0]
     # The same heading can stand elsewhere on the sheet ('Complete:'): take the first candidate
-    # under which the table's rows are found.
+    # under which the table's rows are found. Candidates are found as they are tried, so the
+    # sheet below the table's header (a few thousand lines) is read only when that one fails.
     error = None
-    for header_row, columns, depth in [*_header_rows(index, t, start, not_headers), *_unheaded(index, t, start)]:
+    for header_row, columns, depth in chain(_header_rows(index, t, start, not_headers), _unheaded(index, t, start)):
         try:
             return _table_at(index, t, sheet, path, header_row, columns, depth)
         except WrongTemplate as exc:
