@@ -7,7 +7,7 @@ replica builder can place them anywhere and the checker can evaluate the same in
 """
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
 from dataclasses import field as _field
 from decimal import Decimal
 from typing import Annotated, List, Literal, Union
@@ -23,8 +23,12 @@ Role = Literal["input", "prepopulated", "formula", "label"]
 
 
 def described(cls):
-    """A description class: frozen, compared by value, made from data through pydantic."""
-    return dataclass(frozen=True, init=False)(cls)
+    """A description class: frozen, compared by value, made from data through pydantic.
+
+    Strict gives every class the methods `dataclass` would write for it: writing them for each
+    class, as source compiled at import, would cost more than the rest of `bcf check`'s start.
+    """
+    return dataclass(init=False, repr=False, eq=False)(cls)
 
 
 def _list():
@@ -73,6 +77,26 @@ class Strict:
         # Made from keywords as a pydantic model is: validated, with values converted.
         made = _adapter(type(self)).validate_python(data)
         self.__dict__.update(made.__dict__)
+
+    # What dataclass(frozen=True) would give each class: equal by value, hashed by value, shown
+    # with every field, never changed once made.
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, *self.__dict__.values()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__)
+        return f"{type(self).__name__}({shown})"
+
+    def __setattr__(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     @classmethod
     def model_validate(cls, data):
