@@ -71,6 +71,8 @@ def number(text: str) -> Decimal | None:
     longer one is a program's rendering of a binary double (0.6899999999999999 for 0.69): it
     stands for that double, so it reads as the shortest text that names the same double.
     """
+    if text.isdigit() and text.isascii() and len(text) <= _EXCEL_DIGITS:
+        return Decimal(text)        # a whole number as Excel writes most: already as below would make it
     try:
         value = Decimal(text)
     except InvalidOperation:

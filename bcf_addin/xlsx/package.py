@@ -111,10 +111,17 @@ class XlsxPackage:
         self.spend(data, part)
         return parse_xml(data, self.path, part)
 
-    def stream(self, part: str, handler):
+    def stream(self, part: str, handler, data: bytes | None = None):
         """Feed `part` to `handler`'s start(tag, attrs), end(tag) and chars(text), tags as
-        'namespace}local'; returns the handler."""
-        return self._parse_with(part, handler)
+        'namespace}local'; returns the handler. `data`: the part's text (or some of it) as
+        `counted` gave it, rather than the part read again."""
+        return self._parse_with(part, handler, data)
+
+    def counted(self, part: str) -> bytes:
+        """The part's bytes, counted against the limits on markup as parsing it would be."""
+        data = self.read(part)
+        self.spend(data, part)
+        return data
 
     # -- relationships -----------------------------------------------------
     def relationships(self, part: str) -> list[tuple[str, str, str]]:
@@ -227,10 +234,10 @@ class XlsxPackage:
             self._strings = [] if part is None else self._parse_with(part, SharedStrings()).texts
         return self._strings
 
-    def _parse_with(self, part: str, handler):
+    def _parse_with(self, part: str, handler, data: bytes | None = None):
         """Stream `part` through `handler` (start, end and chars methods), under the same limits."""
-        data = self.read(part)
-        self.spend(data, part)
+        if data is None:
+            data = self.counted(part)
         p = safexml.parser()
         p.StartElementHandler = handler.start
         p.EndElementHandler = handler.end

@@ -9,9 +9,11 @@ imported here at all, since `bcf check` has to start quickly.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from ..errors import BcfError, NotAWorkbook
 from ..model import Cell, Sheet, Workbook, cell_ref, column_index, column_letter
+from . import plainsheet
 from .cellvalues import iso_datetime, number, serial_datetime, unescape
 from .package import WONT_OPEN, CellFormat, open_package
 from .refs import MAX_COL, MAX_ROW, cell_range
@@ -78,8 +80,15 @@ class _Book:
 
 
 def _scan_part(pkg, part: str, book: _Book, name: str, sheet: str, max_cells: int) -> _Scan:
+    data = pkg.counted(part)
+    plain = plainsheet.split(data)
+    if plain is not None:
+        try:
+            return _plain_scan(pkg, part, plain, _Scan(book, max_cells))
+        except (plainsheet.NotPlain, BcfError, ValueError):
+            pass        # read again through expat: the same cells, or the part refused as it always was
     try:
-        return pkg.stream(part, _Scan(book, max_cells))
+        return pkg.stream(part, _Scan(book, max_cells), data)
     except OutsideSheet as exc:
         raise NotAWorkbook(f"is damaged: the cell is outside the sheet (Excel's last row is "
                            f"{MAX_ROW:,} and its last column XFD)", file=name, sheet=sheet, cell=exc.ref) from None
@@ -88,6 +97,23 @@ def _scan_part(pkg, part: str, book: _Book, name: str, sheet: str, max_cells: in
                                             "template"), file=name, sheet=sheet) from None
     except ValueError as exc:       # a malformed cell, range reference or value
         raise NotAWorkbook(f"is damaged ({exc})", file=name, sheet=sheet) from None
+
+
+def _plain_scan(pkg, part: str, plain: plainsheet.Plain, scan: _Scan) -> _Scan:
+    """The part read with its sheetData matched by pattern (see plainsheet); the rest through expat."""
+    pkg.stream(part, scan, plain.rest)
+    finish, max_cells, columns = scan.finish, scan.max_cells, _PLAIN_COLUMNS
+    for letters, digits, s, kind, formula, v, inline, preserve, children in plain.cells():
+        scan.count += 1
+        if scan.count > max_cells:
+            raise TooManyCells()
+        col = columns.get(letters)
+        row = int(digits)
+        if col is None or not 0 < row <= MAX_ROW or digits[0] == 48:        # new letters, or row 0, 01...
+            row, col = _split_ref((letters + digits).decode())
+            columns[letters] = col
+        finish((row, col), s, kind, children, v, formula, None if inline is None else _shown(inline, preserve))
+    return scan
 
 
 def _far_out(scan: _Scan, name: str, sheet: str) -> NotAWorkbook:
@@ -111,44 +137,28 @@ class TooManyCells(ValueError):
 
 
 _DEFAULT_FORMAT = (True, None)
+_COLUMN = itemgetter(1)
+_new = tuple.__new__
 _XML_SPACE = "http://www.w3.org/XML/1998/namespace}space"
 # What the scanner is inside of, by element.
 (_CELL, _V, _F, _IS, _T, _PHONETIC, _ROW, _MERGE, _PROTECTION, _VALIDATION, _FORMULA1, _X14_VALIDATION,
  _X14_FORMULA1, _XM_F, _XM_SQREF) = range(15)
 
 
-class _Extent:
-    """Corners of a set of cells, and the cell at the far end of its longer side."""
+def _corners(keys: list[tuple[int, int]]) -> tuple[int, int, int, int] | None:
+    """Top-left and bottom-right of a set of cells, found in C (min and max of the keys)."""
+    if not keys:
+        return None
+    return min(keys)[0], min(keys, key=_COLUMN)[1], max(keys)[0], max(keys, key=_COLUMN)[1]
 
-    __slots__ = ("r1", "c1", "r2", "c2", "last_by_row", "last_by_col")
 
-    def __init__(self):
-        self.r1 = self.c1 = MAX_ROW + MAX_COL
-        self.r2 = self.c2 = 0
-        self.last_by_row = self.last_by_col = (0, 0)
-
-    def add(self, row: int, col: int) -> None:
-        if row < self.r1:
-            self.r1 = row
-        if row >= self.r2:
-            self.r2 = row
-            if (row, col) > self.last_by_row:
-                self.last_by_row = (row, col)
-        if col < self.c1:
-            self.c1 = col
-        if col >= self.c2:
-            self.c2 = col
-            if (col, row) > self.last_by_col:
-                self.last_by_col = (col, row)
-
-    def corners(self) -> tuple[int, int, int, int] | None:
-        return (self.r1, self.c1, self.r2, self.c2) if self.r2 else None
-
-    def far_cell(self) -> str:
-        if self.r2 - self.r1 >= self.c2 - self.c1:
-            return cell_ref(*self.last_by_row)
-        col, row = self.last_by_col
-        return cell_ref(row, col)
+def _far_cell(keys: list[tuple[int, int]]) -> str:
+    """The cell at the far end of the longer side of a set of cells: the one to clear."""
+    r1, c1, r2, c2 = _corners(keys)
+    if r2 - r1 >= c2 - c1:
+        return cell_ref(*max(keys))
+    row, col = max(keys, key=lambda k: (k[1], k[0]))
+    return cell_ref(row, col)
 
 
 class _Scan:
@@ -170,9 +180,12 @@ class _Scan:
         self.protected = False
         self.count = 0
         self.row = self.col = 0
-        self.all_cells, self.with_content = _Extent(), _Extent()
+        # Cells written but holding nothing, and cells holding something: with the cells kept,
+        # they give the sheet's extent once it is read.
+        self.unstored: list[tuple[int, int]] = []
+        self.content: list[tuple[int, int]] = []
         self.extent: tuple[int, int, int, int] | None = None
-        self.far_cell: str | None = None
+        self.extent_of: list[tuple[int, int]] = []
         # The cell being read.
         self.attrs: dict = {}
         self.v: str | None = None
@@ -186,6 +199,7 @@ class _Scan:
         self.validation: dict | None = None
         self.in_formula1 = False
         self.empties: dict[tuple, Cell] = {}
+        self.styles: dict[str | None, tuple[bool, int, str | None]] = {}
 
     # -- expat callbacks --------------------------------------------------------
     def start(self, tag: str, attrs: dict) -> None:
@@ -204,7 +218,7 @@ class _Scan:
                 raise TooManyCells()
             ref = attrs.get("r")
             if ref:
-                self.row, self.col = _split_ref(ref)
+                self.row, self.col = _position(ref)
             else:
                 self.col += 1
                 if not (0 < self.row <= MAX_ROW and 0 < self.col <= MAX_COL):
@@ -257,13 +271,14 @@ class _Scan:
             return
         self.collect = False
         if kind == _CELL:
-            self._cell()
+            attrs = self.attrs
+            self.finish((self.row, self.col), attrs.get("s"), attrs.get("t"), self.children, self.v, self.f,
+                        None if self.inline is None else "".join(self.inline))
         elif kind == _V:
             self.v = "".join(self.buf)
         elif kind == _T:
             if self.inline is not None and not self.phonetic:
-                text = "".join(self.buf)
-                self.inline.append(unescape(text if self.preserve else text.strip(" \t\r\n")))
+                self.inline.append(_shown("".join(self.buf), self.preserve))
         elif kind == _F:
             self.f = ("".join(self.buf), self.f_attrs)
         elif kind == _PHONETIC:
@@ -282,22 +297,22 @@ class _Scan:
                 self.in_formula1 = False
 
     # -- cells ----------------------------------------------------------------------
-    def _cell(self) -> None:
-        key = (self.row, self.col)
-        self.all_cells.add(*key)
-        attrs = self.attrs
-        s = attrs.get("s")
-        kind = attrs.get("t")
-        f = self.f
+    def finish(self, key: tuple[int, int], s: str | None, kind: str | None, children: bool, v: str | None,
+               f: tuple[str, dict] | None, inline: str | None) -> None:
+        """Keep the cell at `key`: its `s` and `t` attributes, whether it has a value, formula or
+        inline string (`children`), their texts, and the formula's attributes."""
         special = f is not None or kind == "e"
-        if not self.children:
+        if not children:
             if s is None and not special:
+                self.unstored.append(key)
                 return
             value = None
         else:
-            self.with_content.add(*key)
-            value = self.v if kind == "e" else self._value(kind, s)
-        style = (int(s) if s.isdigit() else 0) if s else 0
+            self.content.append(key)
+            value = v if kind == "e" else self._value(kind, s, v, inline)
+        shown = self.styles.get(s)
+        if shown is None:
+            shown = self.styles[s] = self._style(s)
         formula = None
         if f is not None:
             text, f_attrs = f
@@ -305,22 +320,27 @@ class _Scan:
                 self.formulas.append((key, text, f_attrs))
             else:
                 formula = text[1:] if text.startswith("=") else text
-        locked, fill = self.formats.get(style, _DEFAULT_FORMAT)
         if value is not None:
-            self.cells[key] = Cell(value, formula, locked, style, fill)
+            # Made as the tuple it is (Cell's fields in order): the reader makes one a cell.
+            self.cells[key] = _new(Cell, (value, formula, *shown))
         elif s is not None or special:
-            shape = (None, formula, locked, style, fill)
             # Input areas are mostly identical empty styled cells; Cell is frozen, so share them.
+            shape = (None, formula, *shown)
             cell = self.empties.get(shape)
             if cell is None:
-                cell = self.empties[shape] = Cell(*shape)
+                cell = self.empties[shape] = _new(Cell, shape)
             self.cells[key] = cell
 
-    def _value(self, kind: str | None, s: str | None):
+    def _style(self, s: str | None) -> tuple[bool, int, str | None]:
+        """(locked, style, fill) of a cell whose `s` attribute is `s`."""
+        style = (int(s) if s.isdigit() else 0) if s else 0
+        locked, fill = self.formats.get(style, _DEFAULT_FORMAT)
+        return locked, style, fill
+
+    def _value(self, kind: str | None, s: str | None, v: str | None, inline: str | None):
         """The cell's value as a person sees it, or None when it shows nothing."""
-        if self.inline is not None:
-            return "".join(self.inline) or None
-        v = self.v
+        if inline is not None:
+            return inline or None
         if not v or kind == "inlineStr":
             return None
         if kind is None or kind == "n":
@@ -329,8 +349,7 @@ class _Scan:
                 if kind is None:
                     return v          # no type and not a number: the text itself
                 raise ValueError(f"{v!r} is not a number")
-            if s is not None and self.book.dates and self.book.dates.get(_int(s, 0)) == "datetime" \
-                    and value.is_finite():
+            if s is not None and self.dated(s) and value.is_finite():
                 return serial_datetime(value, self.book.date1904) or value
             return value
         if kind == "s":
@@ -343,6 +362,11 @@ class _Scan:
             return iso_datetime(v)
         raise ValueError(f"a cell has the unknown type {kind!r}")
 
+    def dated(self, s: str) -> bool:
+        """Whether a number in a cell of style `s` is shown as a date and time."""
+        dates = self.book.dates
+        return bool(dates) and dates.get(_int(s, 0)) == "datetime"
+
     # -- the finished sheet --------------------------------------------------------------
     def grid_size(self) -> int:
         if self.extent is None:
@@ -354,13 +378,16 @@ class _Scan:
 
     def _set_extent(self) -> None:
         # Empty cells do not count towards a value grid unless the extent of them all is small.
-        extent = self.all_cells
-        corners = extent.corners()
+        keys = [*self.cells, *self.unstored]
+        corners = _corners(keys)
         if corners and (corners[2] - corners[0] + 1) * (corners[3] - corners[1] + 1) > _EXACT_EXTENT:
-            extent = self.with_content
-            corners = extent.corners()
-        self.extent = corners
-        self.far_cell = extent.far_cell() if corners else None
+            keys = self.content
+            corners = _corners(keys)
+        self.extent, self.extent_of = corners, keys
+
+    @property
+    def far_cell(self) -> str | None:
+        return _far_cell(self.extent_of) if self.extent else None
 
     def sheet(self, name: str) -> Sheet:
         cells = self.cells
@@ -371,8 +398,8 @@ class _Scan:
                     formula = _in_array(self.arrays, *key)
                     if formula is not None:
                         cells[key] = cell._replace(formula=formula)
-        max_row = max((r for r, _ in cells), default=0)
-        max_col = max((c for _, c in cells), default=0)
+        max_row = max(cells)[0] if cells else 0
+        max_col = max(cells, key=_COLUMN)[1] if cells else 0
         return Sheet(name=name, cells=cells, merges=self.merges, protected=self.protected,
                      validations=self.validations, max_row=max_row, max_col=max_col)
 
@@ -396,6 +423,13 @@ def _tags(ns: str) -> dict[str, int]:
             main + "dataValidation": _VALIDATION, main + "formula1": _FORMULA1,
             x14 + "dataValidation": _X14_VALIDATION, x14 + "formula1": _X14_FORMULA1, xm + "f": _XM_F,
             xm + "sqref": _XM_SQREF}
+
+
+def _shown(text: str, preserve: bool) -> str:
+    """An inline string's text as shown: white space around it dropped unless kept, escapes undone."""
+    if not preserve:
+        text = text.strip(" \t\r\n")
+    return unescape(text) if "_x00" in text else text
 
 
 def _int(text: str, default: int) -> int:
@@ -464,6 +498,17 @@ def shift_formula(text: str, d_row: int, d_col: int) -> str:
 
 
 _COLUMNS: dict[str, int] = {}
+_PLAIN_COLUMNS: dict[bytes, int] = {}      # the same, by the letters as bytes
+_NONZERO = frozenset("123456789")
+
+
+def _position(ref: str) -> tuple[int, int]:
+    """_split_ref, quicker where the column letters were seen before and the row is in range."""
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)
+    digits = ref[len(letters):]
+    row = int(digits) if col is not None and digits.isascii() and digits[:1] in _NONZERO else 0
+    return (row, col) if 0 < row <= MAX_ROW else _split_ref(ref)
 
 
 def _split_ref(ref: str) -> tuple[int, int]:
