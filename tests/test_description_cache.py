@@ -89,17 +89,16 @@ def test_changed_code_makes_every_kept_copy_stale(cache, descriptions_folder, mo
 def test_a_damaged_kept_copy_is_passed_over(damage, cache, descriptions_folder):
     fresh = load("planning-2025-26")
     kept = _kept(descriptions_folder / "planning-2025-26.yaml")
-    entry = json.loads(kept.read_text(encoding="utf-8"))
+    head, description = kept.read_text(encoding="utf-8").split("\n")
     if damage == "not json":
         kept.write_text("{", encoding="utf-8")
     elif damage == "wrong shape":
-        kept.write_text(json.dumps({**entry, "parents": 3}), encoding="utf-8")
+        kept.write_text(json.dumps({**json.loads(head), "parents": 3}) + "\n" + description, encoding="utf-8")
     elif damage == "unknown class":
-        entry["description"] = entry["description"].replace('"$": "Finance"', '"$": "os.system"')
-        kept.write_text(json.dumps(entry), encoding="utf-8")
+        assert '"$": "Finance"' in description
+        kept.write_text(head + "\n" + description.replace('"$": "Finance"', '"$": "os.system"'), encoding="utf-8")
     else:
-        entry["description"] = json.dumps({"$decimal": "1"})
-        kept.write_text(json.dumps(entry), encoding="utf-8")
+        kept.write_text(head + "\n" + json.dumps({"$decimal": "1"}), encoding="utf-8")
     load.cache_clear()
     assert load("planning-2025-26") == fresh
 

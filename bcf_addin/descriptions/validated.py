@@ -26,7 +26,7 @@ from typing import Callable
 from .. import paths
 from . import schema
 
-FORMAT = 1
+FORMAT = 2
 CLASSES = {cls.__name__: cls for cls in vars(schema).values()
            if isinstance(cls, type) and issubclass(cls, schema.Strict) and cls is not schema.Strict}
 
@@ -59,15 +59,18 @@ def read(path: Path, made_afresh: Callable[[], schema.TemplateDescription]) -> E
     """The cached description of the file at `path`, if one was made from its text as it is now."""
     try:
         code = code_digest()
-        entry = json.loads(_entry_path(path).read_text(encoding="utf-8"))
+        # A line saying what the entry was made from, then the description: only the line is
+        # parsed until the description is wanted.
+        head, _, description = _entry_path(path).read_text(encoding="utf-8").partition("\n")
+        entry = json.loads(head)
         if entry.get("format") != FORMAT or entry.get("code") != code or entry.get("text") != _digest(path):
             return None
         if any(_digest(Path(parent)) != digest for parent, digest in entry["parents"]):
             return None
         identity = json.loads(entry["identity"], object_hook=_decoded)
-        if not isinstance(identity, schema.Identity) or not isinstance(entry["description"], str):
+        if not isinstance(identity, schema.Identity):
             return None
-        return Entry(entry["kind"], identity, text=entry["description"], made_afresh=made_afresh)
+        return Entry(entry["kind"], identity, text=description, made_afresh=made_afresh)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -76,11 +79,10 @@ def write(path: Path, description: schema.TemplateDescription, parents: list[Pat
     """Keep `description`, just validated from `path` and the files it extends, for later commands."""
     entry = Entry(description.kind, description.identity, description)
     try:
-        data = {"format": FORMAT, "code": code_digest(), "text": _digest(path),
+        head = {"format": FORMAT, "code": code_digest(), "text": _digest(path),
                 "parents": [[str(p), _digest(p)] for p in parents], "kind": description.kind,
-                "identity": json.dumps(_encoded(description.identity)),
-                "description": json.dumps(_encoded(description))}
-        store(_entry_path(path), json.dumps(data))
+                "identity": json.dumps(_encoded(description.identity))}
+        store(_entry_path(path), json.dumps(head) + "\n" + json.dumps(_encoded(description)))
     except (OSError, ValueError, TypeError):
         pass
     return entry
