@@ -35,7 +35,7 @@ class InputCell(NamedTuple):
     type: str
     list: str | None
     requirement: bool | Requirement
-    label: str                  # plain words for messages: "'E-mail:'" or "'DFG': 'Actual income'"
+    named: str | None           # its label (below), or None for a line of an open table
     table: Table | None = None
     table_row: Row | None = None
     line: int | None = None     # 1-based line of an open table
@@ -46,6 +46,12 @@ class InputCell(NamedTuple):
     @property
     def cell(self) -> str:
         return cell_ref(self.row, self.col)
+
+    @property
+    def label(self) -> str:
+        """Plain words for messages: "'E-mail:'", "'DFG': 'Actual income'", "line 3: 'Scheme ID'".
+        An open table's are made when a message wants one, not kept for each of its lines."""
+        return self.named if self.named is not None else f"line {self.line}: '{self.column.header}'"
 
 
 def _blank(value: Value) -> bool:
@@ -125,16 +131,16 @@ class CheckContext:
         cells, new = values.cells, tuple.__new__
         if table.rows is None:
             # An open table's lines all take the same inputs: what each column asks is worked out once.
-            asked = [(column, at.columns[column.id], column.required, f"'{column.header}'") for column in table.columns
+            asked = [(column, at.columns[column.id], column.required) for column in table.columns
                      if column.role == "input" and column.id in at.columns]
             for i, r in enumerate(at.rows):
                 line = i + 1
-                for column, col, requirement, header in asked:
+                for column, col, requirement in asked:
                     cell = cells.get((r, col))
                     value = None if cell is None else cell.value
                     # Made as the tuple it is, for speed: the fields in InputCell's order.
                     yield new(InputCell, (wb_sheet, desc_sheet, r, col, value, column.type, column.list, requirement,
-                                          f"line {line}: {header}", table, None, line, column, None,
+                                          None, table, None, line, column, None,
                                           value is None or (isinstance(value, str) and not value.strip())))
             return
         for i, r in enumerate(at.rows):

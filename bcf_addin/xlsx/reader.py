@@ -103,15 +103,19 @@ def _plain_scan(pkg, part: str, plain: plainsheet.Plain, scan: _Scan) -> _Scan:
     """The part read with its sheetData matched by pattern (see plainsheet); the rest through expat."""
     pkg.stream(part, scan, plain.rest)
     finish, max_cells, columns = scan.finish, scan.max_cells, _PLAIN_COLUMNS
+    rows: dict[bytes, int] = {}       # a row's cells share one number (most rows are past the small ints)
     for letters, digits, s, kind, formula, v, inline, preserve, children in plain.cells():
         scan.count += 1
         if scan.count > max_cells:
             raise TooManyCells()
         col = columns.get(letters)
-        row = int(digits)
-        if col is None or not 0 < row <= MAX_ROW or digits[0] == 48:        # new letters, or row 0, 01...
-            row, col = _split_ref((letters + digits).decode())
-            columns[letters] = col
+        row = rows.get(digits)
+        if row is None or col is None:
+            row = int(digits)
+            if col is None or not 0 < row <= MAX_ROW or digits[0] == 48:        # new letters, or row 0, 01...
+                row, col = _split_ref((letters + digits).decode())
+                columns[letters] = col
+            rows[digits] = row
         finish((row, col), s, kind, children, v, formula, None if inline is None else _shown(inline, preserve))
     return scan
 
@@ -198,7 +202,7 @@ class _Scan:
         self.preserve = self.phonetic = False
         self.validation: dict | None = None
         self.in_formula1 = False
-        self.empties: dict[tuple, Cell] = {}
+        self.alike: dict[tuple, Cell] = {}
         self.styles: dict[str | None, tuple[bool, int, str | None]] = {}
 
     # -- expat callbacks --------------------------------------------------------
@@ -320,16 +324,18 @@ class _Scan:
                 self.formulas.append((key, text, f_attrs))
             else:
                 formula = text[1:] if text.startswith("=") else text
-        if value is not None:
-            # Made as the tuple it is (Cell's fields in order): the reader makes one a cell.
-            self.cells[key] = _new(Cell, (value, formula, *shown))
-        elif s is not None or special:
-            # Input areas are mostly identical empty styled cells; Cell is frozen, so share them.
-            shape = (None, formula, *shown)
-            cell = self.empties.get(shape)
+        if value is None and s is None and not special:
+            return
+        shape = (value, formula, *shown)
+        if value is None or value.__class__ is str:
+            # A table repeats its texts (a scheme type, a funding source) and its input areas are
+            # empty styled cells: Cell is frozen, so cells alike are one object.
+            cell = self.alike.get(shape)
             if cell is None:
-                cell = self.empties[shape] = _new(Cell, shape)
+                cell = self.alike[shape] = _new(Cell, shape)       # Cell's fields, in order
             self.cells[key] = cell
+        else:
+            self.cells[key] = _new(Cell, shape)
 
     def _style(self, s: str | None) -> tuple[bool, int, str | None]:
         """(locked, style, fill) of a cell whose `s` attribute is `s`."""
