@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import RegisterError
 from ..folding import fold
 from ..register import Register, as_text
-from .store import ColumnMapping
+
+if TYPE_CHECKING:
+    from .columns import ColumnMapping
 
 UNMAPPED = " (not mapped)"
 

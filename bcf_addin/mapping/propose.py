@@ -16,7 +16,7 @@ from ..descriptions.schema import Column, Table, TemplateDescription
 from ..folding import best_choice, fold
 from ..money import NotMoney, parse_money
 from ..register import Register, as_text
-from .store import ColumnMapping
+from .columns import ColumnMapping
 from ..ledger import is_cost_centre
 
 # Officers' words for the template's words, compared after folding.

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..descriptions.schema import Table, TemplateDescription
 from ..notes import Note
 from ..register import Register, read_register
 from .apply import apply_mapping
-from .store import ColumnMapping, find_saved, load_mapping, saved_beside
+from .store import find_saved, load_mapping, saved_beside
+
+if TYPE_CHECKING:
+    from .columns import ColumnMapping
 
 
 @dataclass

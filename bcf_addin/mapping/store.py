@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from typing import TYPE_CHECKING
 
 from ..errors import BcfError
 from ..files import Replacement
@@ -13,6 +11,9 @@ from ..folding import fold
 from ..register import as_text
 from ..userdirs import user_folder
 from ..xlsx.reader import read_workbook
+
+if TYPE_CHECKING:
+    from .columns import ColumnMapping
 
 SUFFIX = ".columns.yaml"
 SHEET_SUFFIX = ".columns.xlsx"        # the same, as the ribbon's mapping step writes it for Excel
@@ -22,26 +23,6 @@ COLUMNS_SHEET = "Column mapping"
 VALUES_SHEET = "Values"
 COLUMNS_HEAD = ("Template column", "Your column", "Confidence", "Why")
 VALUES_HEAD = ("Template column", "Your spelling", "Template value")
-
-
-class ColumnMapping(BaseModel):
-    """Which register column feeds each template column, and local spellings of list values.
-
-    Keyed by the template's own column headings, as the officer sees them in the return.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str | None = None                       # the template it was made for
-    table: str | None = None                      # the table of that template
-    columns: dict[str, str | None] = {}           # template heading -> register heading (None: not in it)
-    values: dict[str, dict[str, str]] = {}        # template heading -> {local spelling: list value}
-
-    @field_validator("columns", "values", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value):
-        # A section the officer emptied reads back from YAML as None.
-        return {} if value is None else value
 
 
 def beside(register: str | Path) -> Path:
@@ -70,6 +51,12 @@ def user_mappings() -> Path:
 
 
 def load_mapping(path: str | Path) -> ColumnMapping:
+    # Deferred, as is ColumnMapping: a register with no saved mapping needs neither YAML nor pydantic.
+    import yaml
+    from pydantic import ValidationError
+
+    from .columns import ColumnMapping
+
     path = Path(path)
     if not path.is_file():
         raise BcfError("does not exist", file=str(path), hint="make one with 'bcf map REGISTER WORKBOOK'")
@@ -149,6 +136,8 @@ def dump_mapping(mapping: ColumnMapping, template: str, notes: dict[str, str] | 
 
 
 def _scalar(value) -> str:
+    import yaml
+
     if value is None:
         return "~"
     return yaml.safe_dump(value, default_style=None, allow_unicode=True, width=1 << 16).strip().removesuffix("\n...").strip()
@@ -163,6 +152,8 @@ def save_mapping(text: str, out: str | Path) -> Path:
 
 def read_mapping_workbook(path: Path) -> ColumnMapping:
     """A mapping corrected in Excel: the workbook mapping/sheet.py wrote, read back."""
+    from .columns import ColumnMapping
+
     wb = read_workbook(path)
     sheets = {fold(name): sheet for name, sheet in wb.sheets.items()}
     sheet = sheets.get(fold(COLUMNS_SHEET))
