@@ -1,4 +1,4 @@
-"""The Excel layer (bcf_addin.excel) on real xlwings objects, without Excel.
+"""The Excel layer (bcf_addin.excelbook) on real xlwings objects, without Excel.
 
 The books are xlwings' remote engine (see excel_support.py): the real xlwings API over the JSON an
 Excel client sends, recording every change as an action. Those actions are what these tests
@@ -29,12 +29,13 @@ from hypothesis import strategies as st
 from bcf_addin import api
 from bcf_addin.balances import compute
 from bcf_addin.errors import BcfError
-from bcf_addin.excel import blocks, read_book, rectangles, write_cells
-from bcf_addin.excel import commands
-from bcf_addin.excel.book import (ExcelWorkbook, WriteRefused, engine_value, excel_paused, excel_text,
-                                  excel_value, with_writes)
-from bcf_addin.excel.ui import ExcelUi
-from bcf_addin.model import Cell, CellWrite
+from bcf_addin.excelbook import blocks, read_book, rectangles, write_cells
+from bcf_addin.excelbook import ExcelWorkbook, WriteRefused, with_writes
+from bcf_addin.excelbook.read import engine_value
+from bcf_addin.excelbook.write import excel_paused, excel_text, excel_value
+from bcf_addin.ribbon import commands
+from bcf_addin.ribbon.dialogs import ExcelUi
+from bcf_addin.workbook import Cell, CellWrite
 from bcf_addin.present.reports import verdict
 from bcf_addin.submission import submission_name
 from bcf_addin.xlsx.reader import read_workbook
@@ -638,7 +639,7 @@ def test_with_writes_is_the_workbook_as_read_after_the_write(plan_template, remo
 
 
 def test_a_used_range_away_from_a1_keeps_its_cells_in_place():
-    from bcf_addin.excel.book import _sheet
+    from bcf_addin.excelbook.read import _sheet
 
     sheet = _sheet("S", 3, 2, [[1.0, None], [None, "x"]], (("1", ""), ("", "x")))
     assert {k: c.value for k, c in sheet.cells.items()} == {(3, 2): Decimal(1), (4, 3): "x"}
@@ -877,7 +878,7 @@ class DesktopBook:
     TEXT_AT = ("1. Guidance", 1, 1)     # a cell typed as '=see below, where nothing reads it
 
     def __init__(self, path):
-        from bcf_addin.model import Cell
+        from bcf_addin.workbook import Cell
 
         self.calls = Counter()
         self.fullname = str(path)

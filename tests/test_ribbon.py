@@ -118,14 +118,14 @@ def test_buttons_and_commands_match_one_to_one():
 def test_commands_point_at_the_engine_functions():
     targets = {c.control_id: c.target for c in ribbon.COMMANDS.values()}
     assert targets == {
-        "bcfPopulate": "bcf_addin.excel.commands:populate",
-        "bcfCheck": "bcf_addin.excel.commands:check",
-        "bcfBalances": "bcf_addin.excel.commands:balances",
-        "bcfWhatChanged": "bcf_addin.excel.commands:what_changed",
-        "bcfCheckNarrative": "bcf_addin.excel.commands:check_narrative",
-        "bcfSaveForSubmission": "bcf_addin.excel.commands:save_for_submission",
-        "bcfCollectReturns": "bcf_addin.excel.commands:collect_returns",
-        "bcfHelp": "bcf_addin.excel.commands:help",
+        "bcfPopulate": "bcf_addin.ribbon.commands:populate",
+        "bcfCheck": "bcf_addin.ribbon.commands:check",
+        "bcfBalances": "bcf_addin.ribbon.commands:balances",
+        "bcfWhatChanged": "bcf_addin.ribbon.commands:what_changed",
+        "bcfCheckNarrative": "bcf_addin.ribbon.commands:check_narrative",
+        "bcfSaveForSubmission": "bcf_addin.ribbon.commands:save_for_submission",
+        "bcfCollectReturns": "bcf_addin.ribbon.commands:collect_returns",
+        "bcfHelp": "bcf_addin.ribbon.commands:help",
     }
     assert all(c.description and "\n" not in c.description for c in ribbon.COMMANDS.values())
 
@@ -141,23 +141,23 @@ def test_commands_cannot_be_changed_at_run_time():
 
 @pytest.fixture
 def engine(monkeypatch):
-    """A stand-in for bcf_addin.excel.commands that records which function got which book."""
+    """A stand-in for bcf_addin.ribbon.commands that records which function got which book."""
     calls = []
-    commands = types.ModuleType("bcf_addin.excel.commands")
+    commands = types.ModuleType("bcf_addin.ribbon.commands")
     for name in ("populate", "check", "balances", "what_changed", "check_narrative", "save_for_submission",
                  "collect_returns", "help"):
         setattr(commands, name, lambda book, name=name: calls.append((name, book)) or name)
-    package = types.ModuleType("bcf_addin.excel")
+    package = types.ModuleType("bcf_addin.excelbook")
     package.__path__ = []
     package.commands = commands
-    monkeypatch.setitem(sys.modules, "bcf_addin.excel", package)
-    monkeypatch.setitem(sys.modules, "bcf_addin.excel.commands", commands)
+    monkeypatch.setitem(sys.modules, "bcf_addin.excelbook", package)
+    monkeypatch.setitem(sys.modules, "bcf_addin.ribbon.commands", commands)
     book = object()
     monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
     return calls, book, commands
 
 
-# Each button of the ribbon and the function of bcf_addin.excel.commands it runs, by name.
+# Each button of the ribbon and the function of bcf_addin.ribbon.commands it runs, by name.
 BUTTONS = [
     ("bcfPopulate", "populate"), ("bcfCheck", "check"), ("bcfBalances", "balances"),
     ("bcfWhatChanged", "what_changed"), ("bcfCheckNarrative", "check_narrative"),
@@ -167,7 +167,7 @@ BUTTONS = [
 
 @pytest.mark.parametrize("control_id, function", BUTTONS)
 def test_each_button_resolves_to_its_function_in_the_real_commands_module(control_id, function):
-    from bcf_addin.excel import commands
+    from bcf_addin.ribbon import commands
 
     assert ribbon.COMMANDS[control_id].resolve() is getattr(commands, function)
 
@@ -191,13 +191,13 @@ def test_unknown_button_is_a_clear_error_raised_before_excel_is_asked(engine, mo
 def test_missing_engine_function_names_the_target(engine, monkeypatch):
     _, _, commands = engine
     monkeypatch.delattr(commands, "balances")
-    with pytest.raises(LookupError, match="bcf_addin.excel.commands:balances"):
+    with pytest.raises(LookupError, match="bcf_addin.ribbon.commands:balances"):
         ribbon.dispatch("bcfBalances")
 
 
 def test_importing_the_table_does_not_import_the_engine_or_excel():
     probe = ("import sys, bcf_addin.ribbon; "
-             "print(sorted(m for m in ('bcf_addin.excel.commands', 'xlwings') if m in sys.modules))")
+             "print(sorted(m for m in ('bcf_addin.ribbon.commands', 'xlwings') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -433,7 +433,7 @@ def test_bridge_leaves_conda_environments_to_xlwings():
 
 
 def test_bridge_is_in_vbe_export_form_and_goes_into_the_project_with_crlf():
-    from bcf_addin.addin.vba import read_module
+    from bcf_addin.xlam.vba import read_module
 
     raw = BRIDGE.read_bytes()
     assert re.match(rb'Attribute VB_Name = "BcfRibbon"\r?\n', raw)
@@ -444,7 +444,7 @@ def test_bridge_is_in_vbe_export_form_and_goes_into_the_project_with_crlf():
 
 
 def test_ribbon_picture_follows_the_xml():
-    from bcf_addin.addin.picture import ICONS, ribbon_html
+    from bcf_addin.xlam.picture import ICONS, ribbon_html
 
     page = ribbon_html(ribbon.load_customui())
     positions = [page.index(b.label) for b in ribbon.buttons()]

@@ -46,7 +46,7 @@ class Command:
             ) from None
 
 
-_ENGINE = "bcf_addin.excel.commands"
+_ENGINE = "bcf_addin.ribbon.commands"
 
 COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
     Command("bcfPopulate", "Populate from register...", f"{_ENGINE}:populate",

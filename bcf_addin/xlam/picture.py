@@ -3,7 +3,7 @@
 Office's built-in icons cannot be copied, so each imageMso gets a simple drawn stand-in; labels,
 groups, order, sizes and keytips come from the XML, so the picture follows the ribbon.
 
-    python -m bcf_addin.addin.picture docs/ribbon.png
+    python -m bcf_addin.xlam.picture docs/ribbon.png
 
 needs Chromium (Debian package ``chromium``) to turn the page into a PNG.
 """

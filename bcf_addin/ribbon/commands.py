@@ -27,9 +27,9 @@ from ..populate import TablePlan
 from ..present import balances_summary, changes_summary, check_summary, verdict
 from ..present.reports import count, heading
 from ..submission import submission_name
-from ..template import OpenTemplate
-from .book import read_book, with_writes, write_cells
-from .ui import ExcelUi
+from ..located import OpenTemplate
+from ..excelbook import read_book, with_writes, write_cells
+from .dialogs import ExcelUi
 
 __all__ = ["populate", "check", "balances", "what_changed", "check_narrative", "save_for_submission",
            "collect_returns", "help", "log_file"]
@@ -449,7 +449,7 @@ def help(book, ui: ExcelUi) -> str:      # named after its button; shadows the b
     if url:
         ui.open_url(url)
         return url
-    from ..ribbon import COMMANDS
+    from . import COMMANDS
 
     ui.message("\n\n".join([*(f"{c.label}\n{c.description}" for c in COMMANDS.values()),
                              f"When the return is not recognised\n{INSPECT_ADVICE}"]))
