@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bcf_addin.xlam.build import ADDIN_FILENAME
+from bcf_addin.xlam import ADDIN_FILENAME
 
 
 @click.group()

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from bcf_addin.xlam.build import ADDIN_FILENAME, build_addin
+from bcf_addin.xlam import ADDIN_FILENAME
+from bcf_addin.xlam.build import build_addin
 from bcf_addin.xlam.vba import xlwings_folder
 
 # Excel 2016 and later for Mac: what Application.StartupPath returns there.
