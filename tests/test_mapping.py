@@ -319,12 +319,12 @@ class Recorded:
 def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(plan_template, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    from bcf_addin.ribbon import commands
+    from bcf_addin.ribbon import filling, running
     from bcf_addin.mapping.store import beside_sheet
     from excel_support import LICENSE_ENV, book_json, funcs, remote_engine, written_cells
 
     monkeypatch.setenv(LICENSE_ENV, "noncommercial")
-    monkeypatch.setenv(commands.LOG_ENV, str(tmp_path / "bcf-addin.log"))
+    monkeypatch.setenv(running.LOG_ENV, str(tmp_path / "bcf-addin.log"))
     xw = remote_engine()
     rows = officer_rows()
     rows[1][8] = "not for the return"
@@ -332,7 +332,7 @@ def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(
 
     book = xw.Book(json=book_json(plan_template))
     seen = Recorded()
-    assert commands.populate(book, ui=seen.ui(book), choose_register=lambda: register) is None
+    assert filling.populate(book, ui=seen.ui(book), choose_register=lambda: register) is None
     assert funcs(book) == [] and seen.opened == [beside_sheet(register)]
     assert "correct column B" in seen.messages[0] and beside_sheet(register).name in seen.messages[0]
 
@@ -345,7 +345,7 @@ def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(
 
     book = xw.Book(json=book_json(plan_template))
     seen = Recorded()
-    result = commands.populate(book, ui=seen.ui(book), choose_register=lambda: register)
+    result = filling.populate(book, ui=seen.ui(book), choose_register=lambda: register)
     assert result.written == 592 and seen.opened == []
     published = scheme_cells(Path(populate(plan_template, [SAMPLE_PLAN], out=tmp_path / "published.xlsx").out))
     tpl = open_template(plan_template)

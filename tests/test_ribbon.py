@@ -1,6 +1,7 @@
 """The ribbon XML, the command table behind it, and the VBA callback that joins the two."""
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -115,17 +116,17 @@ def test_buttons_and_commands_match_one_to_one():
     assert all(key == c.control_id for key, c in ribbon.COMMANDS.items())
 
 
-def test_commands_point_at_the_engine_functions():
+def test_commands_point_at_the_functions_of_their_buttons():
     targets = {c.control_id: c.target for c in ribbon.COMMANDS.values()}
     assert targets == {
-        "bcfPopulate": "bcf_addin.ribbon.commands:populate",
-        "bcfCheck": "bcf_addin.ribbon.commands:check",
-        "bcfBalances": "bcf_addin.ribbon.commands:balances",
-        "bcfWhatChanged": "bcf_addin.ribbon.commands:what_changed",
-        "bcfCheckNarrative": "bcf_addin.ribbon.commands:check_narrative",
-        "bcfSaveForSubmission": "bcf_addin.ribbon.commands:save_for_submission",
-        "bcfCollectReturns": "bcf_addin.ribbon.commands:collect_returns",
-        "bcfHelp": "bcf_addin.ribbon.commands:help",
+        "bcfPopulate": "bcf_addin.ribbon.filling:populate",
+        "bcfCheck": "bcf_addin.ribbon.checking:check",
+        "bcfBalances": "bcf_addin.ribbon.checking:balances",
+        "bcfWhatChanged": "bcf_addin.ribbon.checking:what_changed",
+        "bcfCheckNarrative": "bcf_addin.ribbon.checking:check_narrative",
+        "bcfSaveForSubmission": "bcf_addin.ribbon.submitting:save_for_submission",
+        "bcfCollectReturns": "bcf_addin.ribbon.collecting:collect_returns",
+        "bcfHelp": "bcf_addin.ribbon.guide:help",
     }
     assert all(c.description and "\n" not in c.description for c in ribbon.COMMANDS.values())
 
@@ -139,41 +140,42 @@ def test_commands_cannot_be_changed_at_run_time():
 
 # --- dispatch -------------------------------------------------------------------------------
 
+# Each button of the ribbon, the module of bcf_addin.ribbon its function is in, and the function.
+BUTTONS = [
+    ("bcfPopulate", "filling", "populate"), ("bcfCheck", "checking", "check"),
+    ("bcfBalances", "checking", "balances"), ("bcfWhatChanged", "checking", "what_changed"),
+    ("bcfCheckNarrative", "checking", "check_narrative"),
+    ("bcfSaveForSubmission", "submitting", "save_for_submission"),
+    ("bcfCollectReturns", "collecting", "collect_returns"), ("bcfHelp", "guide", "help"),
+]
+MODULES = sorted({f"bcf_addin.ribbon.{module}" for _, module, _ in BUTTONS})
+
+
 @pytest.fixture
 def engine(monkeypatch):
-    """A stand-in for bcf_addin.ribbon.commands that records which function got which book."""
+    """Stand-ins for the button modules that record which function got which book."""
     calls = []
-    commands = types.ModuleType("bcf_addin.ribbon.commands")
-    for name in ("populate", "check", "balances", "what_changed", "check_narrative", "save_for_submission",
-                 "collect_returns", "help"):
-        setattr(commands, name, lambda book, name=name: calls.append((name, book)) or name)
-    package = types.ModuleType("bcf_addin.excelbook")
-    package.__path__ = []
-    package.commands = commands
-    monkeypatch.setitem(sys.modules, "bcf_addin.excelbook", package)
-    monkeypatch.setitem(sys.modules, "bcf_addin.ribbon.commands", commands)
+    stand_ins = {name: types.ModuleType(name) for name in MODULES}
+    for _, module, function in BUTTONS:
+        setattr(stand_ins[f"bcf_addin.ribbon.{module}"], function,
+                lambda book, function=function: calls.append((function, book)) or function)
+    for name, stand_in in stand_ins.items():
+        monkeypatch.setitem(sys.modules, name, stand_in)
     book = object()
     monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
-    return calls, book, commands
+    return calls, book, stand_ins
 
 
-# Each button of the ribbon and the function of bcf_addin.ribbon.commands it runs, by name.
-BUTTONS = [
-    ("bcfPopulate", "populate"), ("bcfCheck", "check"), ("bcfBalances", "balances"),
-    ("bcfWhatChanged", "what_changed"), ("bcfCheckNarrative", "check_narrative"),
-    ("bcfSaveForSubmission", "save_for_submission"), ("bcfCollectReturns", "collect_returns"), ("bcfHelp", "help"),
-]
+@pytest.mark.parametrize("control_id, module, function", BUTTONS)
+def test_each_button_resolves_to_its_function_in_the_real_module(control_id, module, function):
+    real = importlib.import_module(f"bcf_addin.ribbon.{module}")
+    resolved = ribbon.COMMANDS[control_id].resolve()
+    assert resolved is getattr(real, function) and resolved.__name__ == function
+    assert resolved.__wrapped__.__code__.co_varnames[:2] == ("book", "ui")     # run through the button machinery
 
 
-@pytest.mark.parametrize("control_id, function", BUTTONS)
-def test_each_button_resolves_to_its_function_in_the_real_commands_module(control_id, function):
-    from bcf_addin.ribbon import commands
-
-    assert ribbon.COMMANDS[control_id].resolve() is getattr(commands, function)
-
-
-@pytest.mark.parametrize("control_id, function", BUTTONS)
-def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, function):
+@pytest.mark.parametrize("control_id, module, function", BUTTONS)
+def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, module, function):
     calls, book, _ = engine
     assert ribbon.dispatch(control_id) == function
     assert calls == [(function, book)]
@@ -189,15 +191,22 @@ def test_unknown_button_is_a_clear_error_raised_before_excel_is_asked(engine, mo
 
 
 def test_missing_engine_function_names_the_target(engine, monkeypatch):
-    _, _, commands = engine
-    monkeypatch.delattr(commands, "balances")
-    with pytest.raises(LookupError, match="bcf_addin.ribbon.commands:balances"):
+    _, _, stand_ins = engine
+    monkeypatch.delattr(stand_ins["bcf_addin.ribbon.checking"], "balances")
+    with pytest.raises(LookupError, match="bcf_addin.ribbon.checking:balances"):
         ribbon.dispatch("bcfBalances")
 
 
-def test_importing_the_table_does_not_import_the_engine_or_excel():
+def test_importing_the_table_does_not_import_the_buttons_or_excel():
     probe = ("import sys, bcf_addin.ribbon; "
-             "print(sorted(m for m in ('bcf_addin.ribbon.commands', 'xlwings') if m in sys.modules))")
+             f"print(sorted(m for m in {(*MODULES, 'bcf_addin.ribbon.running', 'xlwings')!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_button_loads_only_what_it_needs():
+    probe = ("import sys, bcf_addin.ribbon.checking; "
+             "print(sorted(m for m in ('pandas', 'bcf_addin.collect.run') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
