@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import BcfError
+from ..errors import BcfError, plain_os_error
 from ..progress import Progress
 
 progress = Progress()
@@ -32,8 +32,6 @@ def one_line(exc: Exception, file=None) -> str:
     if isinstance(exc, BcfError):
         return " ".join(str(exc).split())
     if isinstance(exc, OSError):
-        from ..files import plain_os_error      # spares `bcf --help` the file machinery (~15 ms)
-
         file, what = exc.filename or file, plain_os_error(exc)
     else:
         what = (f"stopped by an unexpected error ({type(exc).__name__}: {' '.join(str(exc).split())}); "
