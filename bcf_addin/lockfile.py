@@ -138,7 +138,7 @@ def _lock_is_stale(lock: Path) -> bool:
 
 def _alive(pid: int) -> bool:
     if os.name == "nt":
-        import ctypes
+        import ctypes       # Windows only: elsewhere a signal 0 asks
 
         kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
         handle = kernel32.OpenProcess(0x1000, False, pid)     # PROCESS_QUERY_LIMITED_INFORMATION

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 
 import click
 
@@ -70,6 +69,8 @@ class _Group(click.Group):
         except Exception as exc:
             progress.clear()
             if ctx.params.get("debug") and not isinstance(exc, BcfError):
+                import traceback        # only --debug shows one
+
                 traceback.print_exc()
             click.echo(f"bcf: {one_line(exc, ctx.meta.get('bcf.file'))}", err=True)
             if isinstance(exc, NotRecognised) and exc.file and ctx.invoked_subcommand in _RECOGNISING:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from ..checks.findings import Severity
 from ..errors import BcfError
 from .common import command, description_option, echo_json, one_line, progress, show, silent, use_description
 
@@ -63,7 +62,9 @@ def check_cmd(workbooks, previous, as_json, report, description):
 
 def _check_many(workbooks, as_json: bool, kind: str | None = None) -> int:
     """Check each return in turn; an unusable file is reported and the others still checked."""
-    from ..api import check        # the engine, ~170 ms: not for `bcf --help`
+    # The engine, ~170 ms: not for `bcf --help`.
+    from ..api import check
+    from ..checks.findings import Severity
 
     worst, out = 0, []
     with progress:

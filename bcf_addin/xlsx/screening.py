@@ -91,7 +91,7 @@ def refuse_other_formats(zf: zipfile.ZipFile, name: str) -> None:
 def ole_is_encrypted(path: str | bytes) -> bool:
     """An OLE container holding an `EncryptionInfo` stream is an encrypted OOXML file."""
     try:
-        import olefile
+        import olefile      # optional, ~7 ms: only an OLE file (an old .xls, an encrypted .xlsx) is looked into
     except ImportError:
         olefile = None
     if olefile is not None:
