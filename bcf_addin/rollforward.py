@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from .descriptions.loader import list_values, previous_values
-from .descriptions.schema import Carry, Column, Field, Table
+from pathlib import Path
+
+from .descriptions.schema import Carry, Column, Field, Table, TemplateDescription
 from .errors import WrongTemplate
 from .folding import best_choice, fold
 from .model import CellWrite, Value
@@ -49,11 +51,45 @@ class RollForward:
 
 def plan_rollforward(last: OpenTemplate, new: OpenTemplate) -> RollForward:
     """What rolling `last` forward into the `new` template writes, and everything it cannot carry."""
+    _forward_only(last, new)
     carry = _carry_for(last, new)
     result = RollForward(last.workbook.path, new.description.kind, carry)
     _answers(last, new, carry, result)
     _lines(last, new, carry, result)
     return result
+
+
+def _forward_only(last: OpenTemplate, new: OpenTemplate) -> None:
+    """A return starts only a later period's template: a Q3 return rolled into a Q2 template would
+    put this quarter's lines over last quarter's, and nothing else would say so."""
+    was, to = last.description, new.description
+    before, after = _when(was), _when(to)
+    if before is None or after is None:
+        if was.kind != to.kind and was.first_year and to.first_year and was.first_year != to.first_year:
+            before, after = (was.first_year,), (to.first_year,)        # years alone order them
+        elif was.kind != to.kind:
+            unknown = was if before is None else to
+            raise WrongTemplate(
+                f"is {_a(was)} return and {Path(new.workbook.path).name} {_a(to)} template, but the "
+                f"description of {unknown.kind} does not say which period it is for, so which comes first "
+                "is not known", file=last.workbook.path,
+                hint="give that description its period (period: in docs/descriptions.md)")
+    if before is not None and after is not None and after > before:
+        return
+    which = "the same period" if before == after or was.kind == to.kind else "an earlier period"
+    raise WrongTemplate(
+        f"is {_a(was)} return and {Path(new.workbook.path).name} {_a(to)} template, {which}: a return "
+        "rolls forward only, into the template of a later period", file=last.workbook.path,
+        hint="give the later period's template second")
+
+
+def _when(d: TemplateDescription) -> tuple[int, int] | None:
+    return (d.first_year, d.period.order) if d.period is not None and d.first_year is not None else None
+
+
+def _a(d: TemplateDescription) -> str:
+    """'the Q3 2024-25', 'the year end 2024-25': how a return is named by its period."""
+    return f"the {d.period.of(d.year)}" if d.period is not None else f"a {d.year} {d.family}"
 
 
 def _carry_for(last: OpenTemplate, new: OpenTemplate) -> Carry:
