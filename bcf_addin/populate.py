@@ -21,8 +21,8 @@ from .layout import Layout, TableAt
 from .model import CellWrite, Workbook
 from .convert import Converter
 from .notes import Note
-from .money import pounds
-from .register import Register, as_text
+from .money import NotMoney, parse_money, pounds
+from .register import Register, as_text, is_total_label
 
 
 @dataclass
@@ -129,7 +129,10 @@ def plan(register: Register, desc: TemplateDescription, layout: Layout, wb: Work
     table, sheet_name, mapping, label_h, key_h = choose_table(register, desc)
     at = layout.tables[table.id]
     sheet = layout.workbook_sheet(sheet_name)
-    result = TablePlan(table.id, sheet, len(register.rows))
+    totals: list[Note] = []
+    if table.rows is None:
+        register = without_totals(register, table, mapping, totals)
+    result = TablePlan(table.id, sheet, len(register.rows), notes=totals)
     notes = result.notes
     for h in register.headers:
         if h not in mapping and h not in (label_h, key_h):
@@ -141,6 +144,71 @@ def plan(register: Register, desc: TemplateDescription, layout: Layout, wb: Work
     else:
         _plan_fixed(table, at, sheet, register, mapping, label_h, key_h, conv, wb, result)
     return result
+
+
+def without_totals(register: Register, table: Table, mapping: dict[str, str], notes: list[Note]) -> Register:
+    """The register less its totals and subtotals, each said with why: written as a line, a total
+    would count its lines' money twice. A total has no line id of its own (its first column is
+    blank, or says 'Total') and either says it is one ('Total', 'Sub-total', 'Total BCF') or holds
+    exactly the sum of the lines above it, since the last total or in all."""
+    first = table.columns[0]
+    key = next((h for h, cid in mapping.items() if cid == first.id), None)
+    by_id = {c.id: c for c in table.columns}
+    money = [h for h, cid in mapping.items() if by_id[cid].type == "money"]
+    if key is None:
+        return register
+    rows, lines, since, every = [], [], [], []
+    ends = sorted(register.totals)
+    for row, line in zip(register.rows, register.lines):
+        if since and any(since[-1][0] < end < line for end in ends):
+            since = []                          # a subtotal the reader skipped ends the group
+        amounts = _amounts(row, money)
+        why = None
+        if not as_text(row.get(key)) or is_total_label(row.get(key)):
+            why = _total_reason(row, mapping, by_id, amounts, since, every, first.header)
+        if why is None:
+            rows.append(row)
+            lines.append(line)
+            since.append((line, amounts))
+            every.append((line, amounts))
+            continue
+        notes.append(Note("warning", register.path, line, None, f"{why}, so it was not written as a line",
+                          f"if it is a line of its own, give it its {first.header}"))
+        since = []
+    if len(rows) == len(register.rows):
+        return register
+    return replace(register, rows=rows, lines=lines)
+
+
+def _amounts(row: dict[str, object], money: list[str]) -> dict[str, Decimal] | None:
+    """The row's amounts by heading; None when one is not money (populate refuses it, by cell)."""
+    out = {}
+    for h in money:
+        try:
+            value = parse_money(row.get(h) if isinstance(row.get(h), Decimal) else as_text(row.get(h)))
+        except NotMoney:
+            return None
+        if value is not None:
+            out[h] = value
+    return out
+
+
+def _total_reason(row, mapping, by_id, amounts, since, every, key_header: str) -> str | None:
+    label = next((as_text(v) for h, v in row.items() if h in mapping and by_id[mapping[h]].type != "money"
+                  and is_total_label(v)), None)
+    if label is not None:
+        return f"is a totals line ('{label}') with no {key_header}"
+    if not amounts:
+        return None
+    for above, which in ((since, "the lines above it since the last total"), (every, "all the lines above it")):
+        if len(above) < 2 or any(a is None for _, a in above):
+            continue
+        sums = {h: sum((a.get(h, Decimal(0)) for _, a in above), Decimal(0)) for h in amounts}
+        if all(sums[h] == v for h, v in amounts.items()):
+            h, v = next(iter(amounts.items()))
+            return (f"has no {key_header} and its {h}, {pounds(v)}, is the sum of {which} "
+                    f"(lines {above[0][0]} to {above[-1][0]}): a total")
+    return None
 
 
 def _missing_required(table: Table, mapping: dict[str, str], register: Register) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +32,8 @@ class Register:
     partial: bool = False             # lines carried from a return: columns it lacks are left to fill in
     sheet: str | None = None          # for an Excel register: its sheet, and each heading's column
     columns: dict[str, int] = field(default_factory=dict)
-    skipped: list[tuple[int | None, str]] = field(default_factory=list)   # lines not read as lines, and why
+    skipped: list[tuple[str, int | None, str]] = field(default_factory=list)  # (severity, line, why) of lines not read
+    totals: list[int] = field(default_factory=list)     # the lines skipped as totals (a subtotal ends a group)
     mapped_by: str | None = None      # the column mapping its headings were renamed by
     own_headings: dict[str, str] = field(default_factory=dict)     # heading -> the officer's own, where renamed
 
@@ -95,7 +97,7 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
                                 f"{column_letter(c)}), so which one to use is not clear", file=str(path),
                                 hint="remove or rename one of them")
         seen[fold(h)] = c
-    rows, lines, skipped = [], [], []
+    rows, lines, skipped, totals = [], [], [], []
     for line in sorted(grid):
         if line <= top:
             continue
@@ -104,29 +106,39 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
             continue
         label = _totals_label(values, cols)
         if label is not None:
-            skipped.append((line, f"is a totals line ('{label}'), so it was not read as a line of the register"))
+            totals.append(line)
+            skipped.append(("warning", line, f"is a totals line ('{label}'), so it was not read as a line of the "
+                                             "register: the template adds its lines up itself"))
             continue
         rows.append({h: values.get(c) for h, c in zip(headers, cols)})
         lines.append(line)
     if lines:
         blank = [n for n in range(top + 1, lines[-1]) if n not in grid]
         if blank:
-            skipped.insert(0, (None, f"{_lines(blank)} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
+            skipped.insert(0, ("info", None, f"{_lines(blank)} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
     return Register(str(path), headers, rows, lines, sheet=sheet,
-                    columns=dict(zip(headers, cols)) if sheet else {}, skipped=skipped)
+                    columns=dict(zip(headers, cols)) if sheet else {}, skipped=skipped, totals=totals)
 
 
-TOTALS = ("total", "totals", "grand total", "sub total", "subtotal")
+# The words that mark a line of a register as a total rather than a line of its own: 'Total',
+# 'Sub-total', 'Subtotal', 'Grand total', 'Total BCF', 'DFG total'. Folded text is compared word by
+# word, so 'Sub-total' reads as 'sub total'. The one list: the reader and populate both use it.
+TOTAL_WORDS = frozenset({"total", "totals", "subtotal", "subtotals"})
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def is_total_label(value: object) -> bool:
+    """Whether a register's text says its line is a total ('Total', 'Sub-total', 'Total BCF')."""
+    return isinstance(value, str) and any(w in TOTAL_WORDS for w in _WORDS.findall(fold(value)))
 
 
 def _totals_label(values: dict[int, object], cols: list[int]) -> str | None:
-    """The label of a totals line ('Total', 'Grand total: BCF'): it starts with such a word and
+    """The label of a totals line ('Total', 'Grand total: BCF'): its first value says so and it
     fills at most half the columns, where a scheme line fills most of them."""
     filled = [values[c] for c in cols if c in values]
-    first = as_text(filled[0]) if filled else ""
-    key = fold(first)
-    if any(key == t or key.startswith(t + " ") for t in TOTALS) and len(filled) * 2 <= len(cols):
-        return first
+    first = filled[0] if filled else None
+    if is_total_label(first) and len(filled) * 2 <= len(cols):
+        return as_text(first)
     return None
 
 
