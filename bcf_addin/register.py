@@ -18,6 +18,7 @@ from typing import Iterable
 from .errors import RegisterError
 from .folding import fold
 from .model import cell_ref, column_letter
+from .notes import Note
 from .textfile import decode_text
 
 MAX_REGISTER_BYTES = 200 * 1024 * 1024
@@ -43,11 +44,43 @@ class Register:
                 return h
         return None
 
+    def at(self, line: int) -> str:
+        """A line as the officer finds it: 'line 14' of a CSV file, 'row 14' of a sheet."""
+        return f"{self.line_word} {line}"
+
+    def at_lines(self, lines: Iterable[int]) -> str:
+        """'lines 3, 4 and 7' of a CSV file, 'rows 3, 4 and 7' of a sheet ('line 3' for one)."""
+        return numbered(self.line_word, list(lines))
+
+    @property
+    def line_word(self) -> str:
+        return "row" if self.sheet else "line"
+
+    def note(self, severity: str, line: int | None, column: str | None, message: str,
+             hint: str | None = None) -> Note:
+        return Note(severity, self.path, line, column, message, hint, sheet=self.sheet)
+
+    def skipped_notes(self) -> list[Note]:
+        """The lines not read as lines (blank, totals), each said."""
+        return [self.note(severity, line, None, why) for severity, line, why in self.skipped]
+
     def refuse(self, line: int, header: str, message: str, hint: str | None = None) -> RegisterError:
         """The error for one value, named by line and column heading (and cell, in an Excel register)."""
         col = self.columns.get(header) if self.sheet else None
-        return RegisterError(f"line {line}, column '{self.own_headings.get(header, header)}': {message}", file=self.path, sheet=self.sheet,
-                             cell=cell_ref(line, col) if col else None, hint=hint)
+        return RegisterError(f"{self.at(line)}, column '{self.own_headings.get(header, header)}': {message}",
+                             file=self.path, sheet=self.sheet, cell=cell_ref(line, col) if col else None, hint=hint)
+
+
+def numbered(word: str, numbers: list[int], most: int | None = None) -> str:
+    """'line 3', 'lines 3, 4 and 7', 'rows 3 to 40' for a run; beyond `most`, 'and 12 more'."""
+    if len(numbers) == 1:
+        return f"{word} {numbers[0]}"
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{word}s {numbers[0]} to {numbers[-1]}"
+    shown = [str(n) for n in numbers[:most]] if most else [str(n) for n in numbers]
+    if len(shown) < len(numbers):
+        return f"{word}s {', '.join(shown)} and {len(numbers) - len(shown)} more"
+    return f"{word}s {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def read_register(path: str | Path, *, sheet: str | None = None, headings: Iterable[str] = ()) -> Register:
@@ -95,7 +128,7 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
         if fold(h) in seen:
             raise RegisterError(f"has two columns headed '{h}' (columns {column_letter(seen[fold(h)])} and "
                                 f"{column_letter(c)}), so which one to use is not clear", file=str(path),
-                                hint="remove or rename one of them")
+                                sheet=sheet, cell=cell_ref(top, c), hint="remove or rename one of them")
         seen[fold(h)] = c
     rows, lines, skipped, totals = [], [], [], []
     for line in sorted(grid):
@@ -115,7 +148,9 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
     if lines:
         blank = [n for n in range(top + 1, lines[-1]) if n not in grid]
         if blank:
-            skipped.insert(0, ("info", None, f"{_lines(blank)} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
+            word = "row" if sheet else "line"
+            said = f"{numbered(word, blank, 10)} {'is' if len(blank) == 1 else 'are'}"
+            skipped.insert(0, ("info", None, f"{said} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
     return Register(str(path), headers, rows, lines, sheet=sheet,
                     columns=dict(zip(headers, cols)) if sheet else {}, skipped=skipped, totals=totals)
 
@@ -140,11 +175,6 @@ def _totals_label(values: dict[int, object], cols: list[int]) -> str | None:
     if is_total_label(first) and len(filled) * 2 <= len(cols):
         return as_text(first)
     return None
-
-
-def _lines(numbers: list[int]) -> str:
-    shown = ", ".join(map(str, numbers[:10])) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
-    return f"line {shown} is" if len(numbers) == 1 else f"lines {shown} are"
 
 
 def _read_csv(path: Path) -> Register:
@@ -212,7 +242,7 @@ def _read_xlsx(path: Path, wanted: str | None = None, headings: Iterable[str] = 
 def register_from_sheet(sheet, label: str | None = None) -> Register:
     """A register kept in (or pasted into) a sheet of the workbook open in Excel, its values as
     Excel shows them: where Python runs inside Excel (xlwings Lite) it cannot open a file."""
-    path = Path(label or f"sheet '{sheet.name}'")
+    path = Path(label or "this workbook")         # its sheet and rows are named beside it
     grid = _grid(sheet)
     if not grid:
         raise RegisterError("is empty", file=str(path))

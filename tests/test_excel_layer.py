@@ -13,6 +13,7 @@ count and compare. What the remote engine cannot do is replaced, and says so whe
 """
 from __future__ import annotations
 
+import csv
 import shutil
 import types
 import tempfile
@@ -255,6 +256,22 @@ def test_the_74_line_plan_is_one_block_and_six_actions(plan_template, remote):
     summary = actions(book)[-1]["args"][0]
     assert "Wrote 592 cells" in summary and "74 lines into the schemes table" in summary
     assert ERRORS in summary and "not complete" in summary
+
+
+def test_the_notes_in_the_populate_message_say_where_in_the_register(plan_template, remote, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Schemes"
+    ws.append(["Leicestershire BCF scheme register"])
+    for i, row in enumerate(csv.reader(SAMPLE_PLAN.open(encoding="utf-8", newline=""))):
+        ws.append([(v or None) if i != 2 or j != 5 else "Leics Partnership Trust" for j, v in enumerate(row)])
+    wb.save(tmp_path / "register.xlsx")
+    book = remote(plan_template)
+    ui = Answers(book)
+    commands.populate(book, ui=ui, choose_register=lambda: tmp_path / "register.xlsx")
+    assert "warning: sheet 'Schemes', row 4, column 'Provider': 'Leics Partnership Trust' is not on" in ui.messages[-1]
 
 
 def test_a_register_the_template_cannot_take_writes_nothing_and_says_why(plan_template, remote, tmp_path):
