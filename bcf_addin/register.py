@@ -119,7 +119,7 @@ def _heading_row(grid: Grid, path: Path) -> int:
     return next(line for line in top if len(grid[line]) >= need)
 
 
-def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
+def _table(path: Path, grid: Grid, *, sheet: str | None = None, not_blank: set[int] = frozenset()) -> Register:
     top = _heading_row(grid, path)
     cols = sorted(grid[top])
     headers = [_heading(grid[top][c]) for c in cols]
@@ -146,11 +146,14 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
         rows.append({h: values.get(c) for h, c in zip(headers, cols)})
         lines.append(line)
     if lines:
-        blank = [n for n in range(top + 1, lines[-1]) if n not in grid]
+        # Between lines, not after the last: a line cleared by mistake, or half-deleted, leaves its
+        # scheme's money out of the return, so it is a warning rather than a note.
+        blank = [n for n in range(top + 1, lines[-1]) if n not in grid and n not in not_blank]
         if blank:
             word = "row" if sheet else "line"
             said = f"{numbered(word, blank, 10)} {'is' if len(blank) == 1 else 'are'}"
-            skipped.insert(0, ("info", None, f"{said} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
+            skipped.insert(0, ("warning", None, f"{said} blank, so {'it was' if len(blank) == 1 else 'they were'} "
+                                                "skipped: if a line was deleted there by mistake, put it back"))
     return Register(str(path), headers, rows, lines, sheet=sheet,
                     columns=dict(zip(headers, cols)) if sheet else {}, skipped=skipped, totals=totals)
 
@@ -183,15 +186,20 @@ def _read_csv(path: Path) -> Register:
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     widths: dict[int, int] = {}
     grid: Grid = {}
-    line = 0
+    within: set[int] = set()       # lines a quoted value with line breaks runs on to: not blank
+    ended = 0                      # the last line of the text read so far
     try:
-        for line, record in enumerate(records, start=1):
+        for record in records:
+            # A record is named by the line of the text it starts on, as an editor shows it, even
+            # where a quoted value above it ran over several lines.
+            line, ended = ended + 1, records.line_num
+            within.update(range(line + 1, ended + 1))
             widths[line] = len(record)
             values = {c: v.strip() for c, v in enumerate(record, 1) if v.strip()}
             if values:
                 grid[line] = values
     except csv.Error as exc:
-        raise RegisterError(f"line {line + 1} cannot be read as CSV ({exc})", file=str(path)) from None
+        raise RegisterError(f"line {ended + 1} cannot be read as CSV ({exc})", file=str(path)) from None
     if not grid:
         raise RegisterError("is empty", file=str(path))
     top = _heading_row(grid, path)
@@ -200,7 +208,7 @@ def _read_csv(path: Path) -> Register:
             raise RegisterError(
                 f"line {line} has more values ({max(values)}) than the heading row has columns ({widths[top]})",
                 file=str(path), hint=f"a {_NAMES[delimiter]} inside a value needs the value in double quotes")
-    return _table(path, grid)
+    return _table(path, grid, not_blank=within)
 
 
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}

@@ -130,3 +130,21 @@ def test_lines_carried_from_the_last_return_are_named_by_its_sheet_and_row(popul
     assert (f"warning: {last}, sheet '5. Expenditure', row {at.rows[1]}, column '{MONEY}': -£5 is negative"
             in res.output), res.output
     assert not re.search(r"\blines? \d|\('5\. Expenditure'\)", res.output), res.output
+
+
+def test_a_blank_line_between_lines_is_a_warning_naming_its_line_of_the_text(plan_template, tmp_path):
+    """Named by the line an editor shows, though a quoted value above it runs over two lines; the
+    blank lines after the last line need no word."""
+    head, body = sample()
+    lines = [list(r) for r in body]
+    lines[1][head.index("Description of Scheme")] = "Charnwood\nBorough Council"
+    lines[4][head.index("Provider")] = "Leics Partnership Trust"
+    register = write_csv(tmp_path / "register.csv", [head, *lines[:7], [], *lines[7:], [], []])
+    messages = populate(plan_template, register)
+    # line 1 the headings, lines 3-4 the second scheme line, the blank line after seven lines is 10
+    warning = said(messages, "warning: ", "is blank")
+    assert warning.startswith(f"warning: {register}: line 10 is blank, so it was skipped"), messages
+    assert "put it back" in warning
+    said(messages, f"{register}, line 7, column 'Provider'", "not on the template's list")
+    assert not [m for m in messages if "is blank" in m and "line 10" not in m], messages
+    assert len(messages) == 2
