@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import shutil
 import types
-import tempfile
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
@@ -40,8 +39,10 @@ from bcf_addin.present.reports import verdict
 from bcf_addin.submission import submission_name
 from bcf_addin.xlsx.reader import read_workbook
 
-from excel_support import actions, book_json, funcs, written_cells
+from excel_support import Answers, actions, funcs, written_cells
 from support import SAMPLE_PLAN, needs_libreoffice
+
+pytestmark = pytest.mark.usefixtures("ribbon_folders")
 
 SAMPLES = SAMPLE_PLAN.parent
 # The one rule whose findings rest on reading formulas, which the remote engine cannot do.
@@ -55,65 +56,6 @@ ERRORS = f"{POPULATED_ERRORS.total()} errors"
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def remote(xw):
-    """Open a file as a remote Book, as a client would send it; closed after the test."""
-    opened = []
-
-    def open_(path, **kwargs):
-        book = xw.Book(json=book_json(path, **kwargs))
-        opened.append(book)
-        return book
-
-    yield open_
-    for book in opened:
-        try:
-            book.close()
-        except Exception:
-            pass
-
-
-@pytest.fixture(autouse=True)
-def _log_and_temp(tmp_path, monkeypatch):
-    monkeypatch.setenv(commands.LOG_ENV, str(tmp_path / "bcf-addin.log"))
-    # Reports and the help page go to the temporary folder; keep them with the test's.
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-
-
-class Answers(ExcelUi):
-    """Excel's own UI, except what the remote engine cannot do: OK/Cancel answers come from a
-    list, and opening a workbook, opening a page and saving a copy are recorded."""
-
-    def __init__(self, book, answers=(), **kwargs):
-        self.opened: list[Path] = []
-        self.urls: list[str] = []
-        self.saved_copies: list[Path] = []
-        self.questions: list[str] = []
-        self.messages: list[str] = []
-        self.statuses: list[str | None] = []
-        self._answers = list(answers)
-        super().__init__(book, open_workbook=self.opened.append, open_url=self.urls.append,
-                         save_copy_as=kwargs.pop("save_copy_as", self.saved_copies.append), **kwargs)
-
-    def message(self, text, *, warning=False):
-        self.messages.append(text)
-        super().message(text, warning=warning)
-
-    def confirm(self, text):
-        self.questions.append(text)
-        return self._answers.pop(0)
-
-    def ask(self, text):
-        self.questions.append(text)
-        return self._answers.pop(0)
-
-    def status(self, text):
-        self.statuses.append(text)
-        super().status(text)
-
 
 def findings(report, drop=frozenset()):
     return [(f.code, f.severity.value, f.sheet, f.cell, f.message) for f in report.findings if f.code not in drop]
@@ -656,7 +598,7 @@ def test_an_error_the_officer_can_act_on_reads_as_a_sentence():
     assert plain(BcfError("say where to write the result")) == "Say where to write the result."
 
 
-def test_a_workbook_not_recognised_says_to_run_bcf_inspect_on_it(remote, tmp_path):
+def test_a_workbook_not_recognised_points_at_the_template_buttons(remote, tmp_path):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -667,7 +609,7 @@ def test_a_workbook_not_recognised_says_to_run_bcf_inspect_on_it(remote, tmp_pat
     ui = Answers(book)
     commands.check(book, ui=ui)
     assert "is not a template this tool knows" in ui.messages[-1]
-    assert ui.messages[-1].endswith(f'run in Command Prompt: bcf inspect "{book.fullname}".')
+    assert ui.messages[-1].endswith("press Inspect template; for a new year's template, Learn template.")
 
 
 def test_numbers_read_exactly():
