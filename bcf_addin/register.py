@@ -1,7 +1,8 @@
 """Read an officer's own table (scheme register, ledger extract, income, C&D) from CSV or XLSX.
 
 Every value arrives as text or Decimal, never as a float, so money stays exact. Line numbers
-are the rows the officer sees in Excel (the first line of the file is line 1, title lines included).
+are the rows the officer sees in Excel, and in a CSV file the lines of the text (the first line of
+the file is line 1, title lines included).
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from typing import Iterable
 
 from .errors import RegisterError
 from .folding import fold
-from .model import cell_ref, column_letter
 from .notes import Note
+from .workbook import cell_ref, column_letter
 from .textfile import decode_text
 
 MAX_REGISTER_BYTES = 200 * 1024 * 1024

@@ -435,7 +435,7 @@ def _with_contacts(plan: Path, dest: Path, spend_change: int = 0) -> Path:
     """The plan with a person's name, e-mail and phone number on its cover (and, for a second
     version, another amount on its first scheme line)."""
     from bcf_addin.api import open_template
-    from bcf_addin.model import CellWrite
+    from bcf_addin.workbook import CellWrite
     from bcf_addin.xlsx.writer import write_cells
 
     tpl = open_template(plan)

@@ -118,7 +118,7 @@ def test_a_ledgers_lines_added_up_are_named_by_row(populated_plan, tmp_path):
 
 def test_lines_carried_from_the_last_return_are_named_by_its_sheet_and_row(populated_plan, plan_template, tmp_path):
     from bcf_addin.api import open_template
-    from bcf_addin.model import CellWrite
+    from bcf_addin.workbook import CellWrite
     from bcf_addin.xlsx.writer import write_cells
 
     at = open_template(populated_plan).layout.tables["schemes"]
