@@ -317,6 +317,33 @@ def test_balances_message_in_plain_english(populated_plan, remote):
     assert len(ui.opened) == 1
 
 
+def test_balances_of_a_capacity_and_demand_return_says_its_capacity_and_demand(replicas, remote):
+    """What bcf balances shows for C&D, in a message's room: each service's months short of capacity
+    and the largest shortfall, without and with spot purchasing; month by month in the workbook."""
+    from openpyxl import load_workbook
+
+    _, populated, _ = replicas["cd-2025-26"]
+    book = remote(populated)
+    ui = Answers(book)
+    commands.balances(book, ui=ui)
+    text = ui.messages[-1]
+    assert "no running balances" not in text and len(text) <= 1000
+    step_down = api.balances(populated).capacity_demand[0]
+    p1 = step_down.services[0]
+    worst = min(p1.months, key=lambda m: m.surplus)
+    spot = [m for m in p1.months if m.surplus_with_spot < 0]
+    assert (f"  {p1.service}: short every month, up to {-worst.surplus:,} ({worst.month}); with spot purchasing "
+            f"{len(spot)} months, up to {-min(m.surplus_with_spot for m in spot):,}") in text
+    # Leicestershire's published step-down return: 148 short in Jan-26, 39 with spot purchasing.
+    assert "(pathway 1): short every month, up to 148 (Jan-26); with spot purchasing 6 months, up to 39" in text
+    assert "Enough every month: Other short term bedded care (pathway 2)" in text
+    (opened,) = ui.opened
+    rows = [r for r in load_workbook(opened)["Summary"].iter_rows(values_only=True)]
+    at = rows.index(next(r for r in rows if r[0] == p1.service))
+    assert rows[at][1:13] == tuple(m.month for m in p1.months)
+    assert next(r for r in rows[at:] if r[0] == "Surplus")[1:13] == tuple(int(m.surplus) for m in p1.months)
+
+
 def test_what_changed_compares_the_open_return_with_the_earlier_file(populated_plan, remote, tmp_path):
     """The open return has one amount changed in Excel (not yet saved); the file picked is the one sent."""
     from openpyxl import load_workbook
