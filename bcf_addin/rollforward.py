@@ -80,7 +80,7 @@ def _forward_only(last: OpenTemplate, new: OpenTemplate) -> None:
     raise WrongTemplate(
         f"is {_a(was)} return and {Path(new.workbook.path).name} {_a(to)} template, {which}: a return "
         "rolls forward only, into the template of a later period", file=last.workbook.path,
-        hint="give the later period's template second")
+        hint="roll it into a later period's template, or start this template from an earlier return")
 
 
 def _when(d: TemplateDescription) -> tuple[int, int] | None:
