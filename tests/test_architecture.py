@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("back ends", ("xlsx", "excelbook")),
     ("descriptions", ("descriptions",)),
     ("engine", ()),
-    ("present", ("present", "mail", "report_rows", "report_workbook", "diff_workbook")),
+    ("present", ("present", "mail", "report_rows", "report_workbook", "diff_workbook", "inspection_workbook")),
     ("api", ("api",)),
     ("fronts", ("cli", "demo", "lite", "ribbon", "xlam", "collect", "outlook", "learn.cli",
                 "mapping.commands")),

@@ -13,9 +13,9 @@ count and compare. What the remote engine cannot do is replaced, and says so whe
 """
 from __future__ import annotations
 
+import csv
 import shutil
 import types
-import tempfile
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
@@ -40,8 +40,10 @@ from bcf_addin.present.reports import verdict
 from bcf_addin.submission import submission_name
 from bcf_addin.xlsx.reader import read_workbook
 
-from excel_support import actions, book_json, funcs, written_cells
+from excel_support import Answers, actions, funcs, written_cells
 from support import SAMPLE_CELLS, SAMPLE_PLAN, needs_libreoffice
+
+pytestmark = pytest.mark.usefixtures("ribbon_folders")
 
 SAMPLES = SAMPLE_PLAN.parent
 # The one rule whose findings rest on reading formulas, which the remote engine cannot do.
@@ -57,65 +59,6 @@ ERRORS = f"{POPULATED_ERRORS.total()} errors"
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def remote(xw):
-    """Open a file as a remote Book, as a client would send it; closed after the test."""
-    opened = []
-
-    def open_(path, **kwargs):
-        book = xw.Book(json=book_json(path, **kwargs))
-        opened.append(book)
-        return book
-
-    yield open_
-    for book in opened:
-        try:
-            book.close()
-        except Exception:
-            pass
-
-
-@pytest.fixture(autouse=True)
-def _log_and_temp(tmp_path, monkeypatch):
-    monkeypatch.setenv(running.LOG_ENV, str(tmp_path / "bcf-addin.log"))
-    # Reports and the help page go to the temporary folder; keep them with the test's.
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-
-
-class Answers(ExcelUi):
-    """Excel's own UI, except what the remote engine cannot do: OK/Cancel answers come from a
-    list, and opening a workbook, opening a page and saving a copy are recorded."""
-
-    def __init__(self, book, answers=(), **kwargs):
-        self.opened: list[Path] = []
-        self.urls: list[str] = []
-        self.saved_copies: list[Path] = []
-        self.questions: list[str] = []
-        self.messages: list[str] = []
-        self.statuses: list[str | None] = []
-        self._answers = list(answers)
-        super().__init__(book, open_workbook=self.opened.append, open_url=self.urls.append,
-                         save_copy_as=kwargs.pop("save_copy_as", self.saved_copies.append), **kwargs)
-
-    def message(self, text, *, warning=False):
-        self.messages.append(text)
-        super().message(text, warning=warning)
-
-    def confirm(self, text):
-        self.questions.append(text)
-        return self._answers.pop(0)
-
-    def ask(self, text):
-        self.questions.append(text)
-        return self._answers.pop(0)
-
-    def status(self, text):
-        self.statuses.append(text)
-        super().status(text)
-
 
 def findings(report, drop=frozenset()):
     return [(f.code, f.severity.value, f.sheet, f.cell, f.message) for f in report.findings if f.code not in drop]
@@ -260,6 +203,22 @@ def test_the_74_line_plan_is_one_block_and_six_actions(plan_template, remote):
     assert ERRORS in summary and "not complete" in summary
 
 
+def test_the_notes_in_the_populate_message_say_where_in_the_register(plan_template, remote, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Schemes"
+    ws.append(["Leicestershire BCF scheme register"])
+    for i, row in enumerate(csv.reader(SAMPLE_PLAN.open(encoding="utf-8", newline=""))):
+        ws.append([(v or None) if i != 2 or j != 5 else "Leics Partnership Trust" for j, v in enumerate(row)])
+    wb.save(tmp_path / "register.xlsx")
+    book = remote(plan_template)
+    ui = Answers(book)
+    filling.populate(book, ui=ui, choose_register=lambda: tmp_path / "register.xlsx")
+    assert "warning: sheet 'Schemes', row 4, column 'Provider': 'Leics Partnership Trust' is not on" in ui.messages[-1]
+
+
 def test_a_register_the_template_cannot_take_writes_nothing_and_says_why(plan_template, remote, tmp_path):
     bad = tmp_path / "register.csv"
     bad.write_text("Scheme ID,Expenditure for 2025-26 (£)\n1,not money\n", encoding="utf-8")
@@ -358,6 +317,33 @@ def test_balances_message_in_plain_english(populated_plan, remote):
     assert "Local Authority Better Care Grant: £19,121,530 of £21,824,275 allocated" in text
     assert "£32,579,512 against a minimum of £31,982,219 (met)" in text
     assert len(ui.opened) == 1
+
+
+def test_balances_of_a_capacity_and_demand_return_says_its_capacity_and_demand(replicas, remote):
+    """What bcf balances shows for C&D, in a message's room: each service's months short of capacity
+    and the largest shortfall, without and with spot purchasing; month by month in the workbook."""
+    from openpyxl import load_workbook
+
+    _, populated, _ = replicas["cd-2025-26"]
+    book = remote(populated)
+    ui = Answers(book)
+    checking.balances(book, ui=ui)
+    text = ui.messages[-1]
+    assert "no running balances" not in text and len(text) <= 1000
+    step_down = api.balances(populated).capacity_demand[0]
+    p1 = step_down.services[0]
+    worst = min(p1.months, key=lambda m: m.surplus)
+    spot = [m for m in p1.months if m.surplus_with_spot < 0]
+    assert (f"  {p1.service}: short every month, up to {-worst.surplus:,} ({worst.month}); with spot purchasing "
+            f"{len(spot)} months, up to {-min(m.surplus_with_spot for m in spot):,}") in text
+    # Leicestershire's published step-down return: 148 short in Jan-26, 39 with spot purchasing.
+    assert "(pathway 1): short every month, up to 148 (Jan-26); with spot purchasing 6 months, up to 39" in text
+    assert "Enough every month: Other short term bedded care (pathway 2)" in text
+    (opened,) = ui.opened
+    rows = [r for r in load_workbook(opened)["Summary"].iter_rows(values_only=True)]
+    at = rows.index(next(r for r in rows if r[0] == p1.service))
+    assert rows[at][1:13] == tuple(m.month for m in p1.months)
+    assert next(r for r in rows[at:] if r[0] == "Surplus")[1:13] == tuple(int(m.surplus) for m in p1.months)
 
 
 def test_what_changed_compares_the_open_return_with_the_earlier_file(populated_plan, remote, tmp_path):
@@ -658,7 +644,7 @@ def test_an_error_the_officer_can_act_on_reads_as_a_sentence():
     assert plain(BcfError("say where to write the result")) == "Say where to write the result."
 
 
-def test_a_workbook_not_recognised_says_to_run_bcf_inspect_on_it(remote, tmp_path):
+def test_a_workbook_not_recognised_points_at_the_template_buttons(remote, tmp_path):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -669,7 +655,7 @@ def test_a_workbook_not_recognised_says_to_run_bcf_inspect_on_it(remote, tmp_pat
     ui = Answers(book)
     checking.check(book, ui=ui)
     assert "is not a template this tool knows" in ui.messages[-1]
-    assert ui.messages[-1].endswith(f'run in Command Prompt: bcf inspect "{book.fullname}".')
+    assert ui.messages[-1].endswith("press Inspect template; for a new year's template, Learn template.")
 
 
 def test_numbers_read_exactly():

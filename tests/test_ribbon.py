@@ -36,8 +36,8 @@ KNOWN_ATTRIBUTES = {
                "showLabel", "getShowLabel", "showImage", "getShowImage", "insertAfterMso", "insertBeforeMso",
                "insertAfterQ", "insertBeforeQ"},
 }
-BUTTON_IDS = ["bcfPopulate", "bcfCheck", "bcfBalances", "bcfWhatChanged", "bcfCheckNarrative", "bcfSaveForSubmission",
-              "bcfCollectReturns", "bcfHelp"]
+BUTTON_IDS = ["bcfPopulate", "bcfRollForward", "bcfCheck", "bcfBalances", "bcfWhatChanged", "bcfCheckNarrative",
+              "bcfSaveForSubmission", "bcfCollectReturns", "bcfInspect", "bcfLearn", "bcfHelp"]
 
 
 @pytest.fixture(scope="module")
@@ -117,17 +117,7 @@ def test_buttons_and_commands_match_one_to_one():
 
 
 def test_commands_point_at_the_functions_of_their_buttons():
-    targets = {c.control_id: c.target for c in ribbon.COMMANDS.values()}
-    assert targets == {
-        "bcfPopulate": "bcf_addin.ribbon.filling:populate",
-        "bcfCheck": "bcf_addin.ribbon.checking:check",
-        "bcfBalances": "bcf_addin.ribbon.checking:balances",
-        "bcfWhatChanged": "bcf_addin.ribbon.checking:what_changed",
-        "bcfCheckNarrative": "bcf_addin.ribbon.checking:check_narrative",
-        "bcfSaveForSubmission": "bcf_addin.ribbon.submitting:save_for_submission",
-        "bcfCollectReturns": "bcf_addin.ribbon.collecting:collect_returns",
-        "bcfHelp": "bcf_addin.ribbon.guide:help",
-    }
+    assert {c.control_id: c.target for c in ribbon.COMMANDS.values()} == dict(BUTTONS)
     assert all(c.description and "\n" not in c.description for c in ribbon.COMMANDS.values())
 
 
@@ -140,43 +130,50 @@ def test_commands_cannot_be_changed_at_run_time():
 
 # --- dispatch -------------------------------------------------------------------------------
 
-# Each button of the ribbon, the module of bcf_addin.ribbon its function is in, and the function.
+# Each button of the ribbon and the function it runs: "module:function".
 BUTTONS = [
-    ("bcfPopulate", "filling", "populate"), ("bcfCheck", "checking", "check"),
-    ("bcfBalances", "checking", "balances"), ("bcfWhatChanged", "checking", "what_changed"),
-    ("bcfCheckNarrative", "checking", "check_narrative"),
-    ("bcfSaveForSubmission", "submitting", "save_for_submission"),
-    ("bcfCollectReturns", "collecting", "collect_returns"), ("bcfHelp", "guide", "help"),
+    ("bcfPopulate", "bcf_addin.ribbon.filling:populate"),
+    ("bcfRollForward", "bcf_addin.ribbon.roll_forward:roll_forward"),
+    ("bcfCheck", "bcf_addin.ribbon.checking:check"),
+    ("bcfBalances", "bcf_addin.ribbon.checking:balances"),
+    ("bcfWhatChanged", "bcf_addin.ribbon.checking:what_changed"),
+    ("bcfCheckNarrative", "bcf_addin.ribbon.checking:check_narrative"),
+    ("bcfSaveForSubmission", "bcf_addin.ribbon.submitting:save_for_submission"),
+    ("bcfCollectReturns", "bcf_addin.ribbon.collecting:collect_returns"),
+    ("bcfInspect", "bcf_addin.ribbon.templates:inspect_template"),
+    ("bcfLearn", "bcf_addin.ribbon.templates:learn_template"),
+    ("bcfHelp", "bcf_addin.ribbon.guide:help"),
 ]
-MODULES = sorted({f"bcf_addin.ribbon.{module}" for _, module, _ in BUTTONS})
+MODULES = sorted({target.partition(":")[0] for _, target in BUTTONS})
 
 
 @pytest.fixture
 def engine(monkeypatch):
-    """Stand-ins for the button modules that record which function got which book."""
-    calls = []
-    stand_ins = {name: types.ModuleType(name) for name in MODULES}
-    for _, module, function in BUTTONS:
-        setattr(stand_ins[f"bcf_addin.ribbon.{module}"], function,
-                lambda book, function=function: calls.append((function, book)) or function)
-    for name, stand_in in stand_ins.items():
-        monkeypatch.setitem(sys.modules, name, stand_in)
+    """Stand-ins for the modules the buttons run, recording which function got which book."""
+    calls, stand_ins = [], {}
+    for _, target in BUTTONS:
+        module_name, _, name = target.partition(":")
+        module = stand_ins.setdefault(module_name, types.ModuleType(module_name))
+        setattr(module, name, lambda book, name=name: calls.append((name, book)) or name)
+    for module_name, module in stand_ins.items():
+        monkeypatch.setitem(sys.modules, module_name, module)
     book = object()
     monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
     return calls, book, stand_ins
 
 
-@pytest.mark.parametrize("control_id, module, function", BUTTONS)
-def test_each_button_resolves_to_its_function_in_the_real_module(control_id, module, function):
-    real = importlib.import_module(f"bcf_addin.ribbon.{module}")
+@pytest.mark.parametrize("control_id, target", BUTTONS)
+def test_each_button_resolves_to_its_function_in_the_real_module(control_id, target):
+    module_name, _, function = target.partition(":")
     resolved = ribbon.COMMANDS[control_id].resolve()
-    assert resolved is getattr(real, function) and resolved.__name__ == function
+    assert resolved is getattr(importlib.import_module(module_name), function) and resolved.__name__ == function
     assert resolved.__wrapped__.__code__.co_varnames[:2] == ("book", "ui")     # run through the button machinery
 
 
-@pytest.mark.parametrize("control_id, module, function", BUTTONS)
-def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, module, function):
+@pytest.mark.parametrize("control_id, target", BUTTONS)
+def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, target):
     calls, book, _ = engine
+    function = target.partition(":")[2]
     assert ribbon.dispatch(control_id) == function
     assert calls == [(function, book)]
 

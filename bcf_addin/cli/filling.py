@@ -114,6 +114,7 @@ def rollforward_cmd(last, template, out, in_place, dry_run, description):
     types become 2025-26 activities through the guidance's table; the discharge funds go to the
     funding elements they were rolled into). Sign-off answers and each period's own figures are
     not carried. Every line, value or answer that could not be carried is listed, with why.
+    Rolling goes forward only: TEMPLATE must be of a later period than LAST.
 
     \b
     Example:

@@ -58,14 +58,17 @@ def submit_cmd(workbook, narrative, folder, accept_errors, force, replace, draft
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True,
               help="How to write the tables (parquet needs pyarrow).")
 @click.option("--include-contacts", "contacts", is_flag=True,
-              help="Also collect the cover's names, e-mails and phone numbers (left out by default).")
+              help="Also collect the cover's names, e-mails and phone numbers, and save resubmitted returns "
+                   "that came in e-mails under OUT/attachments/ for bcf diff (both left out by default).")
 def collect_cmd(inputs, outdir, fmt, contacts):
     """Check and aggregate many returns: files, folders, and the e-mails (.eml, .msg) they came in.
 
     Each return is recognised (kind, HWB, year), checked and balanced; a file that cannot be used
     is a row with its reason and never stops the run. Resubmissions are kept as history, the
     latest counting. Writes the tables (returns, scheme_lines, income, balances, minimum_spend,
-    metrics, capacity_demand, findings, missing, history) and summary.xlsx to OUT.
+    metrics, capacity_demand, findings, missing, history) and summary.xlsx to OUT. Nothing it
+    writes holds the names, e-mails and phone numbers on a return's cover unless
+    --include-contacts is given.
 
     \b
     Example:

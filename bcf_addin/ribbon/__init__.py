@@ -54,6 +54,8 @@ _HERE = "bcf_addin.ribbon"
 COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
     Command("bcfPopulate", "Populate from register...", f"{_HERE}.filling:populate",
             "Fill the open return from a scheme register file."),
+    Command("bcfRollForward", "Roll forward...", f"{_HERE}.roll_forward:roll_forward",
+            "Start the open return from the last one sent: its scheme lines and contact details."),
     Command("bcfCheck", "Check return", f"{_HERE}.checking:check",
             "List what must be fixed in the open return before it is submitted."),
     Command("bcfBalances", "Balances and minimum spend", f"{_HERE}.checking:balances",
@@ -66,6 +68,10 @@ COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
             "Save the open return for NHS England with a manifest, and an e-mail ready to send."),
     Command("bcfCollectReturns", "Collect returns...", f"{_HERE}.collecting:collect_returns",
             "Check and add up every return in a folder (and in saved e-mails), then open the summary workbook."),
+    Command("bcfInspect", "Inspect template", f"{_HERE}.templates:inspect_template",
+            "List what the tools look for in the workbook and where they found it, or why not."),
+    Command("bcfLearn", "Learn template", f"{_HERE}.templates:learn_template",
+            "Teach the tools a template they do not know yet, such as next year's, from the workbook itself."),
     Command("bcfHelp", "Help", f"{_HERE}.guide:help",
             "Show what each button does and what to do when something goes wrong."),
 )})

@@ -2,8 +2,6 @@
 Balances and minimum spend, What changed, and Check narrative."""
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
 from typing import Callable
 
 from ..api import check_narrative as check_document
@@ -12,23 +10,10 @@ from ..balances import Balances, compute
 from ..checks.report import CheckReport
 from ..diff import diff_templates
 from ..diff_workbook import write_diff_report
-from ..located import OpenTemplate
 from ..present import balances_summary, changes_summary, check_summary, narrative_summary
 from ..report_workbook import write_narrative_report, write_report
 from .dialogs import ExcelUi
-from .running import button, read_and_choose, read_return, reports_folder
-
-
-def _report_file(tpl: OpenTemplate, what: str) -> Path:
-    folder = reports_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = Path(tpl.workbook.path.replace("\\", "/")).stem or "return"
-    # Excel cannot open two workbooks of the same name at once, so each report gets its own.
-    base = f"{stem} - {what} {datetime.now():%H%M%S}"
-    path, n = folder / f"{base}.xlsx", 2
-    while path.exists():
-        path, n = folder / f"{base} ({n}).xlsx", n + 1
-    return path
+from .running import button, read_and_choose, read_return, report_path
 
 
 def _checked_with_report(book, ui: ExcelUi, status: str, kind: str) -> tuple[CheckReport, Balances]:
@@ -38,7 +23,7 @@ def _checked_with_report(book, ui: ExcelUi, status: str, kind: str) -> tuple[Che
     checked = check_open(tpl)
     bal = compute(tpl)
     ui.status("Better Care Fund: writing the report...")
-    ui.open_workbook(write_report(checked, _report_file(tpl, kind), bal))
+    ui.open_workbook(write_report(checked, report_path(tpl.workbook.path, kind), bal))
     return checked, bal
 
 
@@ -73,7 +58,7 @@ def what_changed(book, ui: ExcelUi, choose_file: Callable[[], object] | None = N
     d = diff_templates(open_template(picked), tpl)
     if not d.same:
         ui.status("Better Care Fund: writing the list of changes...")
-        ui.open_workbook(write_diff_report(d, _report_file(tpl, "what changed")))
+        ui.open_workbook(write_diff_report(d, report_path(tpl.workbook.path, "what changed")))
     ui.message(changes_summary(d, picked.name))
     return d
 
@@ -92,6 +77,6 @@ def check_narrative(book, ui: ExcelUi, choose_file: Callable[[], object] | None 
     ui.status("Better Care Fund: checking the narrative...")
     report = check_document(picked, open_returns=[tpl])
     ui.status("Better Care Fund: writing the report...")
-    ui.open_workbook(write_narrative_report(report, _report_file(tpl, "narrative check")))
+    ui.open_workbook(write_narrative_report(report, report_path(tpl.workbook.path, "narrative check")))
     ui.message(narrative_summary(report))
     return report

@@ -12,7 +12,7 @@ from .dialogs import ExcelUi
 from .running import button
 
 INSPECT_ADVICE = ("To see what the tools found in it and what not (a renamed heading, another year's template), "
-                  "run bcf inspect with the return's file in Command Prompt.")
+                  "press Inspect template; for a new year's template, Learn template.")
 
 
 @button(needs_return=False)

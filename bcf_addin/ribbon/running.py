@@ -112,7 +112,8 @@ def read_return(book, ui: ExcelUi) -> OpenTemplate:
     try:
         return recognise(wb)
     except WrongTemplate as exc:
-        exc.hint = exc.hint or f'to see what the tools found in it and what not, run in Command Prompt: bcf inspect "{wb.path}"'
+        exc.hint = exc.hint or ("to see what the tools found in it and what not, press Inspect template; "
+                                "for a new year's template, Learn template")
         raise
 
 
@@ -125,6 +126,19 @@ def read_and_choose(book, ui: ExcelUi, choose: Callable[[], object]) -> tuple[Op
 
 def reports_folder() -> Path:
     return Path(tempfile.gettempdir()) / "bcf-addin"
+
+
+def report_path(workbook: str | Path, what: str) -> Path:
+    """A new file in the reports folder named after `workbook`: 'RETURN - check 101502.xlsx'."""
+    folder = reports_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = Path(str(workbook).replace("\\", "/")).stem or "return"
+    # Excel cannot open two workbooks of the same name at once, so each report gets its own.
+    base = f"{stem} - {what} {datetime.now():%H%M%S}"
+    path, n = folder / f"{base}.xlsx", 2
+    while path.exists():
+        path, n = folder / f"{base} ({n}).xlsx", n + 1
+    return path
 
 
 def the_return(book):
