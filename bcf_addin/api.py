@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .errors import BcfError
+from .descriptions.loader import load
+from .errors import BcfError, RegisterError
 from .files import claimed, output_path, xlsx_target
 from .recognise import open_template, recognise  # noqa: F401  (callers open workbooks here)
 
@@ -14,10 +15,10 @@ from .recognise import open_template, recognise  # noqa: F401  (callers open wor
 if TYPE_CHECKING:
     from .descriptions.schema import TemplateDescription
     from .hwb import HwbFigures
+    from .located import OpenTemplate
     from .notes import Note
     from .populate import TablePlan
     from .register import Register
-    from .template import OpenTemplate
 
 Progress = Callable[[str], None]
 
@@ -37,7 +38,7 @@ def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Prog
     the one saved beside it is used), its sheet, and the cost-centre file of a ledger extract.
     """
     from .mapping.source import Source, read_source
-    from .populate import plan, stack, with_writes
+    from .populate import plan, stack, with_writes      # spares `bcf check` the planner
 
     sources = [(f"Reading the scheme lines of {Path(ret).name}", lambda p: Source(register_from_return(p)), ret)
                for ret in previous_returns]
@@ -66,8 +67,7 @@ def register_from_return(path: str | Path) -> Register:
 
     The headings then match this return's columns as any register's would, across template years.
     """
-    from .errors import RegisterError
-    from .register import Register
+    from .register import Register          # spares `bcf check` the register reader
 
     tpl = open_template(path)
     fin = tpl.description.finance
@@ -80,13 +80,12 @@ def register_from_return(path: str | Path) -> Register:
         rows.append({c.header: line.values.get(c.id) for c in table.columns})
         lines.append(line.row)
     sheet = tpl.layout.workbook_sheet(tpl.layout.tables[fin.schemes].sheet)
-    return Register(f"{path} ('{sheet}')", headers, rows, lines, partial=True)
+    return Register(str(path), headers, rows, lines, partial=True, sheet=sheet)
 
 
 def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocations: str | Path | None = None,
                 spread: int = 0, shift: int = 0) -> Path:
     """Write a replica of NHS England's `kind` template, pre-populated for `hwb` when given."""
-    from .descriptions.loader import load
     from .replica.builder import build
 
     desc = load(kind)
@@ -100,7 +99,7 @@ def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocatio
 
 
 def hwb_figures(desc: TemplateDescription, hwb: str | None, allocations: str | Path | None) -> HwbFigures | None:
-    from .hwb import load_allocations, load_bundled
+    from .hwb import load_allocations, load_bundled      # spares `bcf check` the published figures
 
     if allocations:
         if not hwb:

@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from bcf_addin.addin import build, install, package, vba, vbaproject
-from bcf_addin.addin.cli import addin as addin_cli
+from bcf_addin.xlam import build, install, parts as xlam_parts, vba, vbaproject
+from bcf_addin.xlam.cli import addin as addin_cli
 from bcf_addin.ribbon import customui_path
 
-NS_CT = package.NS_CT
-NS_REL = package.NS_PKG_REL
+NS_CT = xlam_parts.NS_CT
+NS_REL = xlam_parts.NS_PKG_REL
 XLWINGS_DIR = Path(xlwings.__file__).parent
 
 
@@ -59,7 +59,7 @@ def relationships(parts):
         source = str(folder / PurePosixPath(name).name[:-len(".rels")]).lstrip("./") if str(folder) != "." else ""
         for rel in etree.fromstring(data).iter(f"{{{NS_REL}}}Relationship"):
             assert rel.get("TargetMode") != "External", rel.get("Target")
-            found.append((source, rel.get("Type"), package.resolve_target(source, rel.get("Target"))))
+            found.append((source, rel.get("Type"), xlam_parts.resolve_target(source, rel.get("Target"))))
     return found
 
 
@@ -84,7 +84,7 @@ def test_every_relationship_resolves_to_a_part(parts):
 
 def test_ribbon_is_related_from_the_package_root(parts):
     root = [(t, target) for s, t, target in relationships(parts) if s == ""]
-    assert (package.RIBBON_REL_TYPE, "customUI/customUI14.xml") in root
+    assert (xlam_parts.RIBBON_REL_TYPE, "customUI/customUI14.xml") in root
     assert ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
             "xl/workbook.xml") in root
     assert parts["customUI/customUI14.xml"] == customui_path().read_bytes()
@@ -99,16 +99,16 @@ def test_vba_project_is_related_from_the_workbook_with_its_content_type(parts):
 
 
 def test_a_package_that_is_not_an_addin_is_refused(built, tmp_path):
-    broken = package.Package(built)
+    broken = xlam_parts.Package(built)
     broken.parts["[Content_Types].xml"] = broken.parts["[Content_Types].xml"].replace(
         b"ms-excel.addin.macroEnabled", b"ms-excel.sheet.macroEnabled")
     with pytest.raises(ValueError, match="not an add-in"):
-        package.check_addin(broken)
-    unrelated = package.Package(built)
+        xlam_parts.check_addin(broken)
+    unrelated = xlam_parts.Package(built)
     del unrelated.parts["xl/vbaProject.bin"]
     with pytest.raises(ValueError, match="no VBA project"):
-        package.check_addin(unrelated)
-    package.check_addin(package.Package(built))
+        xlam_parts.check_addin(unrelated)
+    xlam_parts.check_addin(xlam_parts.Package(built))
 
 
 def test_xlwings_conf_sheet_holds_the_settings(built):
@@ -125,7 +125,7 @@ def test_xlwings_conf_sheet_holds_the_settings(built):
 
 def test_config_sheet_keeps_the_code_name_the_vba_project_knows(parts):
     sheet = etree.fromstring(parts["xl/worksheets/sheet1.xml"])
-    assert sheet.find(f"{{{package.NS_MAIN}}}sheetPr").get("codeName") == "Sheet1"
+    assert sheet.find(f"{{{xlam_parts.NS_MAIN}}}sheetPr").get("codeName") == "Sheet1"
     assert b"<vt:lpstr>xlwings.conf</vt:lpstr>" in parts["docProps/app.xml"]
 
 
@@ -215,8 +215,21 @@ def test_olevba_reads_back_xlwings_dictionary_class(extracted):
     assert normalised(extracted["Dictionary"]) == normalised(shipped)
 
 
+def vba_project_bytes(addin: Path) -> bytes:
+    with zipfile.ZipFile(addin) as archive:
+        return archive.read(vbaproject.VBA_PROJECT_PART)
+
+
+def module_offsets(addin: Path) -> dict[str, int]:
+    """Where the source starts in each module stream: 0 means no p-code precedes it."""
+    from pyopenvba import ExcelFile
+
+    with ExcelFile(addin) as book:
+        return {module.name: module.text_offset for module in book.vba_project().modules}
+
+
 def test_project_declares_standard_and_class_modules(built):
-    project = olefile.OleFileIO(io.BytesIO(vbaproject.vba_project_bytes(built)))
+    project = olefile.OleFileIO(io.BytesIO(vba_project_bytes(built)))
     text = project.openstream("PROJECT").read().decode("cp1252")
     declared = re.findall(r"^(Module|Class|Document)=(\w+)", text, re.MULTILINE)
     assert sorted(declared) == sorted([("Document", "ThisWorkbook"), ("Document", "Sheet1"),
@@ -224,11 +237,11 @@ def test_project_declares_standard_and_class_modules(built):
 
 
 def test_project_carries_no_compiled_code_so_excel_compiles_the_source(built):
-    project = olefile.OleFileIO(io.BytesIO(vbaproject.vba_project_bytes(built)))
+    project = olefile.OleFileIO(io.BytesIO(vba_project_bytes(built)))
     streams = ["/".join(entry) for entry in project.listdir()]
     assert project.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("cc61ffff000000")
     assert [s for s in streams if s.startswith("VBA/__SRP_")] == []
-    assert vbaproject.module_offsets(built) == dict.fromkeys(
+    assert module_offsets(built) == dict.fromkeys(
         ["ThisWorkbook", "Sheet1", "BcfRibbon", "xlwings", "Dictionary"], 0)
 
 
@@ -360,7 +373,7 @@ def test_every_command_has_help_with_an_example(command):
 
 
 def test_excel_build_writes_import_files_the_vbe_accepts(tmp_path):
-    from bcf_addin.addin import via_excel
+    from bcf_addin.xlam import via_excel
 
     files = via_excel._module_files(tmp_path)
     assert sorted(p.name for p in files) == ["BcfRibbon.bas", "Dictionary.cls", "xlwings.bas"]

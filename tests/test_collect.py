@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from bcf_addin.cli import main
 from bcf_addin.jsonout import loads
-from generate_returns import email_with, generate
-from support import needs_libreoffice
+from generate_returns import all_hwbs, email_with, generate
+from support import SAMPLE_LINES, needs_libreoffice
 
 TABLES = ["returns", "scheme_lines", "income", "balances", "minimum_spend", "metrics", "capacity_demand",
           "findings", "missing", "history"]
@@ -45,7 +45,7 @@ def read(out: Path, name: str) -> pd.DataFrame:
 def test_every_file_and_attachment_is_a_row_and_the_damaged_one_says_why(made, collected):
     out, output = collected
     returns = read(out, "returns")
-    assert len(returns) == made.rows == 14
+    assert len(returns) == made.rows == 12 + 1 + 1      # 12 boards' returns, a resubmission, a damaged file
     bad = returns[returns["reason"] != ""]
     assert list(bad["file"]) == [str(p) for p in made.damaged]
     assert "damaged" in bad["reason"].iloc[0]
@@ -131,7 +131,7 @@ def test_minimum_spend_and_scheme_lines_match_the_returns(made, collected, tmp_p
         assert Decimal(minimum.loc[file, "spend"]) == asc["spend"]
         assert minimum.loc[file, "met"] == str(asc["met"])
     lines = read(out, "scheme_lines")
-    assert len(lines) == 74 * len(own)
+    assert len(lines) == SAMPLE_LINES * len(own)
     for file, figures in own.items():
         spent = sum(Decimal(v) for v in lines.loc[lines["file"] == file, "expenditure"])
         assert spent == sum(b["expenditure"] for b in figures["running_balances"])
@@ -153,7 +153,7 @@ def test_hwb_codes_and_the_boards_that_sent_nothing(made, collected):
     assert returns.loc["Barnsley", "hwb_code"] == "E08000016"
     assert returns.loc["Barnsley", "region"] == "North East and Yorkshire"
     missing = read(out, "missing")
-    assert len(missing) == 153 - len(made.hwbs)
+    assert len(missing) == len(all_hwbs()) - len(made.hwbs)
     assert not set(missing["hwb"]) & set(made.hwbs)
     assert "Leicestershire" in set(missing["hwb"]) and set(missing["kind"]) == {"planning-2025-26"}
 
@@ -391,13 +391,14 @@ def test_boards_that_sent_nothing_are_counted_per_kind_of_return(populated_plan,
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    others = len(all_hwbs()) - 1            # every board of hwbs.csv but Leicestershire: 153 - 1
     for kind in ("cd-2025-26", "planning-2025-26"):
-        assert f"152 Health and Wellbeing Boards sent no {kind} return" in result.output
-    assert "304" not in result.output
+        assert f"{others} Health and Wellbeing Boards sent no {kind} return" in result.output
+    assert str(2 * others) not in result.output     # the two kinds' boards counted apart, not added up
     overview = {row[0]: row[1] for row in load_workbook(out / "summary.xlsx", read_only=True)["Summary"].values
                 if len(row or ()) > 1}
-    assert overview["Health and Wellbeing Boards that sent no planning-2025-26 return"] == 152
-    assert overview["Health and Wellbeing Boards that sent no cd-2025-26 return"] == 152
+    assert overview["Health and Wellbeing Boards that sent no planning-2025-26 return"] == others
+    assert overview["Health and Wellbeing Boards that sent no cd-2025-26 return"] == others
 
 
 def test_no_unfinished_progress_line_when_stderr_is_not_a_terminal(populated_plan, tmp_path):
@@ -426,3 +427,74 @@ def test_unallocated_funds_chart_shows_overspends_apart_not_netted(made, collect
             break
         shown[r[0]] = (Decimal(str(r[1])), Decimal(str(r[2])))
     assert shown == {h: v for h, v in expected.items() if any(v)}
+
+
+CONTACTS = {"submitted_by": "Jo Contactname", "email": "jo.contactname@leics.gov.uk", "phone": "0116 999 1234"}
+
+
+def _with_contacts(plan: Path, dest: Path, spend_change: int = 0) -> Path:
+    """The plan with a person's name, e-mail and phone number on its cover (and, for a second
+    version, another amount on its first scheme line)."""
+    from bcf_addin.api import open_template
+    from bcf_addin.workbook import CellWrite
+    from bcf_addin.xlsx.writer import write_cells
+
+    tpl = open_template(plan)
+    writes = [CellWrite(ref.sheet, ref.row, ref.col, value)
+              for field_id, value in CONTACTS.items() for ref in [tpl.ref(field_id)]]
+    if spend_change:
+        at = tpl.layout.tables["schemes"]
+        row, col = at.rows[0], at.columns["expenditure"]
+        sheet = tpl.layout.workbook_sheet(at.sheet)
+        writes.append(CellWrite(sheet, row, col, tpl.workbook.sheets[sheet].value(row, col) + spend_change))
+    write_cells(plan, writes, dest)
+    return dest
+
+
+def _texts_of(path: Path) -> list[bytes]:
+    """What a file holds, as bytes: every part of a zip package (a workbook) unpacked."""
+    data = path.read_bytes()
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            return [zf.read(name) for name in zf.namelist()]
+    return [data]
+
+
+def _personal_data_in(out: Path) -> list[str]:
+    found = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        for text in _texts_of(path):
+            found += [f"{path.relative_to(out)}: {value}" for value in CONTACTS.values()
+                      if value.encode("utf-8") in text or value.encode("utf-16-le") in text]
+    return found
+
+
+def test_nothing_a_collect_writes_holds_the_covers_contacts_unless_asked(complete_plan, tmp_path):
+    """A return resubmitted by e-mail is history, whose versions collect used to save as they came,
+    the cover's names, e-mails and phone numbers with them."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n, change in enumerate((0, 1000)):
+        version = _with_contacts(complete_plan, tmp_path / f"v{n}.xlsx", change)
+        (inbox / f"plan {n}.eml").write_bytes(email_with("Leicestershire HWB.xlsx", version.read_bytes(),
+                                                         "bcf.lead@leics.gov.uk", made_date().replace(day=1 + n)))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(read(out, "history")) == 2
+    assert _personal_data_in(out) == []
+    assert "--include-contacts" in result.output and "attachments" in result.output
+
+    # Asked for, they are collected, and the versions are saved for bcf diff...
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out), "--include-contacts"])
+    assert result.exit_code == 0, result.output
+    assert len(list((out / "attachments").iterdir())) == 2
+    assert {p.split(": ")[1] for p in _personal_data_in(out)} == set(CONTACTS.values())
+    diff = read(out, "history")["diff"].iloc[1]
+    assert diff.startswith("bcf diff ") and str(out / "attachments") in diff
+
+    # ...and a run without them removes what that run saved.
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _personal_data_in(out) == [] and not (out / "attachments").exists()
+    assert "attachments" in result.output and "personal data" in result.output

@@ -18,7 +18,7 @@ from . import tables as T
 from .examine import Examined, examine
 from .history import Received, history_rows, latest_and_versions
 from .inputs import Source, Unusable, find
-from .leftovers import personal_leftovers, remove
+from .leftovers import ATTACHMENTS, personal_leftovers, remove
 
 Progress = Callable[[int, int], None]
 # Below this many returns starting worker processes costs more than it saves.
@@ -33,6 +33,7 @@ class Collected:
     pictures: list[Path] = field(default_factory=list)
     pictures_note: str | None = None
     removed: list[Path] = field(default_factory=list)   # personal data an earlier run left
+    unsaved: int = 0             # versions in the history that came in e-mails, not saved without contacts
 
 
 def collect(inputs: list[str | Path], outdir: str | Path | None = None, *, fmt: str = "csv",
@@ -46,7 +47,8 @@ def collect(inputs: list[str | Path], outdir: str | Path | None = None, *, fmt: 
     if outdir is not None:
         _make_folder(Path(outdir))
     examined = examine_all(sources, contacts=contacts, workers=workers, progress=progress)
-    result = Collected(build_tables(sources, unusable, examined, outdir))
+    result = Collected(build_tables(sources, unusable, examined, outdir, contacts=contacts))
+    result.unsaved = _unsaved_versions(result.tables["history"], sources) if not contacts else 0
     if outdir is not None:
         out = Path(outdir)
         if not contacts:
@@ -61,6 +63,12 @@ def collect(inputs: list[str | Path], outdir: str | Path | None = None, *, fmt: 
 
             result.pictures, result.pictures_note = write_pictures(result.tables, out / "charts")
     return result
+
+
+def _unsaved_versions(history: pd.DataFrame, sources: list[Source]) -> int:
+    """How many versions in the history came only in an e-mail, and so have no file for bcf diff."""
+    in_mail = {s.file for s in sources if s.attachment}
+    return sum(1 for f in history["file"] if f in in_mail) if len(history) else 0
 
 
 def _make_folder(out: Path) -> None:
@@ -99,7 +107,7 @@ def examine_all(sources: list[Source], *, contacts: bool = False, workers: int |
 
 
 def build_tables(sources: list[Source], unusable: list[Unusable], examined: list[Examined],
-                 outdir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+                 outdir: str | Path | None = None, *, contacts: bool = False) -> dict[str, pd.DataFrame]:
     by_file = {s.file: s for s in sources}
     received = [Received(e.file, e.kind, e.hwb, by_file[e.file].received, e.balances)
                 for e in examined if e.usable]
@@ -124,18 +132,23 @@ def build_tables(sources: list[Source], unusable: list[Unusable], examined: list
             records.extend({**keys, **r} for r in e.tables.get(name, ()))
         tables[name] = T.per_return(name, records)
     tables["missing"] = T.missing_table(tables["returns"], hwbs)
-    saved = _attachment_saver(by_file, Path(outdir) / "attachments" if outdir is not None else None)
+    # A return's cover names people (who submitted it, the sign-off, their e-mails and phone numbers),
+    # so a copy of an attachment is saved only when contacts are asked for.
+    saved = _attachment_saver(by_file, Path(outdir) / ATTACHMENTS if outdir is not None and contacts else None)
     tables["history"] = T.per_return("history", history_rows(received, saved))
     return tables
 
 
 def _attachment_saver(by_file: dict[str, Source], folder: Path | None):
     """A file on disk for each return in a history, so `bcf diff` can be run on it: an attachment
-    is saved under OUTDIR/attachments/ (only those that have another version)."""
-    def path_for(file: str) -> str:
+    is saved under OUTDIR/attachments/ (only those that have another version), given a folder;
+    without one an attachment has no file (None)."""
+    def path_for(file: str) -> str | None:
         source = by_file[file]
-        if source.data is None or folder is None:
-            return source.path if source.data is None else file
+        if source.data is None:
+            return source.path
+        if folder is None:
+            return None
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{Path(source.path).stem} - {Path(file.rsplit(' > ', 1)[-1]).name}"
         dest = folder / name

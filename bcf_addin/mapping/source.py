@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..descriptions.schema import Table, TemplateDescription
+from ..errors import BcfError, RegisterError
+from ..ledger import by_scheme, read_cost_centres
 from ..notes import Note
 from ..register import Register, read_register
 from .apply import apply_mapping
@@ -48,7 +50,7 @@ def read_source(path: str | Path, desc: TemplateDescription, *, columns: str | P
         if mapping is not None and not _for(mapping, desc, mapping_path, explicit=False):
             other_kind.append((mapping_path, mapping.kind))
             mapping = None
-    notes = [Note("info", register.path, line, None, why) for line, why in register.skipped]
+    notes = register.skipped_notes()
     notes += [Note("warning", register.path, None, None,
                    f"the column mapping {p} was made for {kind}, not for this {desc.kind} return, so it was not used",
                    f"run bcf map {Path(path).name} --kind {desc.kind} to make one for this template")
@@ -59,16 +61,12 @@ def read_source(path: str | Path, desc: TemplateDescription, *, columns: str | P
                              f"read through the column mapping {mapping_path}"))
     source = Source(register, notes)
     if cost_centres:
-        from ..ledger import by_scheme, read_cost_centres
-
         table = schemes_table(desc)
         source.register, source.reconciliation = by_scheme(register, read_cost_centres(cost_centres, table), table)
     return source
 
 
 def schemes_table(desc: TemplateDescription) -> Table:
-    from ..errors import BcfError
-
     if desc.finance is None:
         raise BcfError(f"the {desc.name} has no scheme lines for a ledger extract to update")
     return next(t for t in tables(desc) if t.id == desc.finance.schemes)
@@ -76,8 +74,6 @@ def schemes_table(desc: TemplateDescription) -> Table:
 
 def _for(mapping: ColumnMapping, desc: TemplateDescription, mapping_path: Path, *, explicit: bool) -> bool:
     """Whether a mapping belongs to this template; one named with --columns for another is refused."""
-    from ..errors import RegisterError
-
     if not mapping.kind or mapping.kind == desc.kind:
         return True
     if explicit:

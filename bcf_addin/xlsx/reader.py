@@ -1,4 +1,4 @@
-"""Read an .xlsx into bcf_addin.model.Workbook without Excel.
+"""Read an .xlsx into bcf_addin.workbook.Workbook without Excel.
 
 One streaming pass of expat over each sheet's XML gives everything at once: values, formulas,
 styles (hence lockedness and fill), merges, protection and list validations. Shared strings and
@@ -12,7 +12,7 @@ import re
 from operator import itemgetter
 
 from ..errors import BcfError, NotAWorkbook
-from ..model import Cell, Sheet, Workbook, cell_ref, column_index, column_letter
+from ..workbook import Cell, Sheet, Workbook, cell_ref, column_index, column_letter
 from . import plainsheet
 from .cellvalues import iso_datetime, number, serial_datetime, unescape
 from .package import WONT_OPEN, CellFormat, open_package

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
 from pyopenvba import ExcelFile, VBAModuleKind
 from pyopenvba.cfb import CFB
 
-from bcf_addin.addin.vba import VbaModule
+from bcf_addin.xlam.vba import VbaModule
 
 VBA_PROJECT_PART = "xl/vbaProject.bin"
 # [MS-OVBA] 2.3.4.1: Reserved1 0x61CC, Version 0xFFFF "on write", Reserved2 0x00, Reserved3.
@@ -63,14 +62,3 @@ def source_only(vba_project: bytes) -> bytes:
     storage = CFB.from_bytes(vba_project)
     storage.write_stream_in_storage("VBA", "_VBA_PROJECT", SOURCE_ONLY_VBA_PROJECT)
     return storage.to_bytes()
-
-
-def module_offsets(addin: Path) -> dict[str, int]:
-    """Where the source starts in each module stream: 0 means no p-code precedes it."""
-    with ExcelFile(addin) as book:
-        return {module.name: module.text_offset for module in book.vba_project().modules}
-
-
-def vba_project_bytes(addin: Path) -> bytes:
-    with zipfile.ZipFile(addin) as archive:
-        return archive.read(VBA_PROJECT_PART)
