@@ -557,7 +557,9 @@ def rollforward_cmd(last, template, out, in_place, dry_run, description):
               help="How to write the tables (parquet needs pyarrow).")
 @click.option("--include-contacts", "contacts", is_flag=True,
               help="Also collect the cover's names, e-mails and phone numbers (left out by default).")
-def collect_cmd(inputs, outdir, fmt, contacts):
+@click.option("--workers", type=click.IntRange(min=1), envvar="BCF_WORKERS", show_envvar=True,
+              help="Processes to check the returns in (default: one per core; 1 keeps it all in this process).")
+def collect_cmd(inputs, outdir, fmt, contacts, workers):
     """Check and aggregate many returns: files, folders, and the e-mails (.eml, .msg) they came in.
 
     Each return is recognised (kind, HWB, year), checked and balanced; a file that cannot be used
@@ -584,7 +586,7 @@ def collect_cmd(inputs, outdir, fmt, contacts):
             bar.__exit__(None, None, None)
 
     # Not a terminal (a log, a pipe): no bar, whose label would be left without its line's end.
-    result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts,
+    result = collect(list(inputs), outdir, fmt=fmt, contacts=contacts, workers=workers,
                      progress=progress if sys.stderr.isatty() else None)
     from .collect.report import lines
 
