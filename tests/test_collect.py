@@ -506,25 +506,38 @@ def test_bcf_workers_sets_how_many_processes(made, collected, tmp_path, monkeypa
 
 
 def test_the_summary_sheets_hold_the_tables_cell_for_cell(collected):
-    from datetime import datetime
-
     from openpyxl import load_workbook
 
     out, _ = collected
     wb = load_workbook(out / "summary.xlsx", read_only=True)
     for name in TABLES:
-        table = read(out, name)
-        rows = list(wb[name].values)
-        assert list(rows[0]) == list(table.columns) and len(rows) == 1 + len(table), name
-        for got_row, want_row in zip(rows[1:], table.itertuples(index=False)):
-            for column, got, want in zip(table.columns, got_row, want_row):
-                if want == "":
-                    assert got is None, (name, column, got)
-                elif isinstance(got, bool):
-                    assert str(got) == want, (name, column)
-                elif isinstance(got, (int, float)):
-                    assert got == float(Decimal(want)), (name, column, got, want)
-                elif isinstance(got, datetime):
-                    assert got == pd.Timestamp(want).tz_convert(None).to_pydatetime(), (name, column)
-                else:
-                    assert got == want, (name, column)
+        _holds(list(wb[name].values), read(out, name), name)
+
+
+def test_xlsx_tables_hold_what_the_csv_tables_do(made, collected, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "xlsx"
+    result = CliRunner().invoke(main, ["collect", str(made.folder), "-o", str(out), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    for name in TABLES:
+        _holds(list(load_workbook(out / f"{name}.xlsx", read_only=True)[name].values), read(collected[0], name), name)
+
+
+def _holds(rows: list[tuple], table: pd.DataFrame, name: str) -> None:
+    """A sheet's rows hold the table (as read from its CSV): amounts as numbers, dates as dates."""
+    from datetime import datetime
+
+    assert list(rows[0]) == list(table.columns) and len(rows) == 1 + len(table), name
+    for got_row, want_row in zip(rows[1:], table.itertuples(index=False)):
+        for column, got, want in zip(table.columns, got_row, want_row):
+            if want == "":
+                assert got is None, (name, column, got)
+            elif isinstance(got, bool):
+                assert str(got) == want, (name, column)
+            elif isinstance(got, (int, float)):
+                assert got == float(Decimal(want)), (name, column, got, want)
+            elif isinstance(got, datetime):
+                assert got == pd.Timestamp(want).tz_convert(None).to_pydatetime(), (name, column)
+            else:
+                assert got == want, (name, column)

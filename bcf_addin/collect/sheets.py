@@ -31,11 +31,23 @@ MAX_TEXT = 32767                             # the most characters an Excel cell
 ROWS_AT_ONCE = 2000
 
 
+def write_workbook(tables: dict[str, pd.DataFrame], out: BinaryIO) -> None:
+    """A workbook of a sheet per table, its header row frozen."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for name in tables:
+        wb.create_sheet(name[:31]).freeze_panes = "A2"
+    package = BytesIO()
+    wb.save(package)
+    fill_tables(package.getvalue(), {name[:31]: df for name, df in tables.items()}, out)
+
+
 def fill_tables(package: bytes, tables: dict[str, pd.DataFrame], out: BinaryIO) -> None:
     """Copy the workbook `package` to `out`, each sheet named in `tables` given that table's
     header and rows in place of what it had."""
     with zipfile.ZipFile(BytesIO(package)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         parts = _sheet_parts(src)
         styles, date_style = _with_date_style(src.read("xl/styles.xml"))
         filled = {parts[name]: df for name, df in tables.items()}
@@ -81,7 +93,7 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bytes, df: pd
     found = _SHEET_DATA.search(xml)
     if found is None:
         raise ValueError(f"{info.filename} has no sheetData")
-    with dst.open(zipfile.ZipInfo(info.filename, info.date_time), "w") as fh:
+    with dst.open(info.filename, "w") as fh:
         fh.write(xml[:found.start()])
         for chunk in _sheet_data(df, date_style):
             fh.write(chunk.encode("utf-8"))
@@ -92,15 +104,14 @@ def _sheet_data(df: pd.DataFrame, date_style: int) -> Iterator[str]:
     letters = [get_column_letter(i) for i in range(1, len(df.columns) + 1)]
     header = "".join(f'<c r="{col}1"{_text(str(name))}' for col, name in zip(letters, df.columns))
     yield f'<sheetData><row r="1">{header}</row>'
-    cells = [_cells(df[name], date_style) for name in df.columns]
-    rows = []
-    for r, row in enumerate(zip(*cells), 2):
-        rows.append(f'<row r="{r}">' + "".join(f'<c r="{col}{r}"{cell}' for col, cell in zip(letters, row)
-                                                if cell is not None) + "</row>")
-        if len(rows) == ROWS_AT_ONCE:
-            yield "".join(rows)
-            rows = []
-    yield "".join(rows) + "</sheetData>"
+    # A block of rows at a time, so that a national table never stands in memory twice over as text.
+    for start in range(0, len(df), ROWS_AT_ONCE):
+        block = df.iloc[start:start + ROWS_AT_ONCE]
+        cells = [_cells(block[name], date_style) for name in df.columns]
+        yield "".join(f'<row r="{r}">' + "".join(f'<c r="{col}{r}"{cell}' for col, cell in zip(letters, row)
+                                                   if cell is not None) + "</row>"
+                      for r, row in enumerate(zip(*cells), start + 2))
+    yield "</sheetData>"
 
 
 def _cells(column: pd.Series, date_style: int) -> list[str | None]:
@@ -109,9 +120,15 @@ def _cells(column: pd.Series, date_style: int) -> list[str | None]:
     if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(column.dtype):
         naive = column.dt.tz_localize(None) if isinstance(column.dtype, pd.DatetimeTZDtype) else column
         days = ((naive - EPOCH) / pd.Timedelta(days=1)).astype(object).where(naive.notna(), None)
-        return [None if d is None else f' s="{date_style}"><v>{d!r}</v></c>' for d in days]
+        return [None if d is None else f' s="{date_style}"><v>{float(d)!r}</v></c>' for d in days]
     missing = column.isna().tolist()
-    return [None if gone else _cell(v, date_style) for v, gone in zip(column.astype(object).tolist(), missing)]
+    values = column.astype(object).tolist()
+    if isinstance(column.dtype, pd.StringDtype):
+        # A file's name, a source, a rule's message: most texts repeat down a column.
+        seen: dict[str, str] = {}
+        return [None if gone or not v else seen.get(v) or seen.setdefault(v, _text(v))
+                for v, gone in zip(values, missing)]
+    return [None if gone else _cell(v, date_style) for v, gone in zip(values, missing)]
 
 
 def _cell(v, date_style: int) -> str | None:

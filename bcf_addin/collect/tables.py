@@ -18,6 +18,7 @@ from ..errors import BcfError
 from ..files import Replacement
 from ..folding import fold
 from .formats import FORMATS
+from .sheets import write_workbook
 
 KEYS = ["file", "hwb", "kind"]
 PER_RETURN = ["scheme_lines", "income", "balances", "minimum_spend", "metrics", "capacity_demand", "findings"]
@@ -138,7 +139,7 @@ def write_tables(tables: dict[str, pd.DataFrame], outdir: Path, fmt: str) -> lis
             elif fmt == "parquet":
                 df.to_parquet(staged.file, index=False)
             else:
-                excel_ready(df).to_excel(staged.file, index=False, sheet_name=name[:31])
+                write_workbook({name: df}, staged.file)
         written.append(path)
     return written
 
