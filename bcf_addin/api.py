@@ -14,7 +14,7 @@ from .notes import Note
 from .populate import TablePlan, plan, stack, with_writes
 from .recognise import open_template, recognise  # noqa: F401  (callers open workbooks here)
 from .register import Register
-from .template import OpenTemplate
+from .located import OpenTemplate
 
 Progress = Callable[[str], None]
 

@@ -16,7 +16,7 @@ from .descriptions.schema import Finance, LineFilter, Row, Table
 from .folding import fold
 from .metric_rates import MetricResult, compute_metrics
 from .money import percent
-from .template import Line, OpenTemplate, TemplateName, amount
+from .located import Line, OpenTemplate, TemplateName, amount
 
 
 @dataclass

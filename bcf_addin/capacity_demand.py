@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .descriptions.schema import CapacityDemand, CdMonth, CdService
-from .template import Located, OpenTemplate, amount
+from .located import Located, OpenTemplate, amount
 
 
 @dataclass

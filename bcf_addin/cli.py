@@ -36,7 +36,7 @@ class _Group(click.Group):
     """
 
     command_class = _Command
-    lazy = {"addin": ("bcf_addin.addin.cli", "addin")}
+    lazy = {"addin": ("bcf_addin.xlam.cli", "addin")}
 
     def list_commands(self, ctx):
         return sorted([*super().list_commands(ctx), *self.lazy])

@@ -5,7 +5,7 @@ from .descriptions.loader import all_descriptions, load
 from .descriptions.schema import TemplateDescription
 from .errors import NotRecognised, WrongTemplate
 from .folding import fold
-from .model import Workbook
+from .workbook import Workbook
 
 TOP_ROWS = 30          # title and version stand at the top of the cover
 

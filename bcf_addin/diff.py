@@ -14,9 +14,9 @@ from .balances import Balances, compute
 from .descriptions.schema import Field, Table
 from .errors import WrongTemplate
 from .folding import fold
-from .model import Value, cell_ref
+from .workbook import Value, cell_ref
 from .register import as_text
-from .template import Line, OpenTemplate, TemplateName
+from .located import Line, OpenTemplate, TemplateName
 
 
 @dataclass(frozen=True)

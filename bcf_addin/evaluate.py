@@ -15,7 +15,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 
 from .descriptions.schema import Field, Table
 from .folding import fold
-from .template import OpenTemplate
+from .located import OpenTemplate
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 

@@ -18,7 +18,7 @@ from .errors import BcfError
 from .folding import fold
 from .layout import Layout, TableAt
 from .locate import Index, NotFound, headings_found, locate, sheet_name
-from .model import Sheet, Workbook, cell_ref, column_letter, parse_ref
+from .workbook import Sheet, Workbook, cell_ref, column_letter, parse_ref
 
 CLOSE_ENOUGH = 0.5     # a description matched this well, though not by its title, is inspected item by item
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import cell_ref, column_letter
+from .workbook import cell_ref, column_letter
 
 
 @dataclass

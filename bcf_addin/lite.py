@@ -2,7 +2,7 @@
 
 xlwings Lite runs Python in Excel's own browser (Pyodide), so nothing here opens a file, starts
 a program or opens a second workbook. Each command reads the open workbook once through
-bcf_addin.excel.read_book, calls the same library functions and says the same sentences as the
+bcf_addin.excelbook.read_book, calls the same library functions and says the same sentences as the
 ribbon's commands, and writes what it found to a sheet of its own, FINDINGS_SHEET, with a link
 to each cell. The NHS England sheets are written only by Populate, and only their input cells.
 
@@ -16,13 +16,13 @@ from .api import recognise
 from .balances import Balances, compute
 from .diff import ReturnDiff, diff_templates
 from .errors import BcfError
-from .excel import commands as ribbon
-from .excel.book import ExcelWorkbook, read_book, with_writes, write_cells
-from .excel.ui import ExcelUi
+from .excelbook import ExcelWorkbook, read_book, with_writes, write_cells
+from .ribbon.dialogs import ExcelUi
 from .money import pounds
 from .populate import plan, stack
 from .present import balances_summary, changes_summary, check_summary
 from .register import register_from_sheet
+from .ribbon import commands as ribbon
 from .report_rows import CHANGE_HEADERS, FINDING_HEADERS, cell_value, change_rows, finding_values, summary_rows
 
 FINDINGS_SHEET = "BCF findings"

@@ -16,7 +16,7 @@ from .descriptions.schema import Field, Heading, SheetDescription, Table, Templa
 from .errors import NotRecognised, WrongTemplate
 from .folding import fold
 from .layout import FieldAt, Layout, SheetAt, TableAt
-from .model import Sheet, Workbook
+from .workbook import Sheet, Workbook
 
 SCAN_RIGHT = 8          # how far right of a label its answer may sit
 ROW_SLACK = 40          # how far below a header a fixed row may sit beyond its expected place

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .descriptions.schema import MetricRate
-from .template import OpenTemplate
+from .located import OpenTemplate
 
 
 @dataclass

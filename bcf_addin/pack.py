@@ -19,7 +19,7 @@ from .checks.report import CheckReport
 from .errors import BcfError
 from .files import Replacement
 from .submission import CopyExists, same_file
-from .template import TemplateName
+from .located import TemplateName
 
 MANIFEST = "manifest.json"
 RETURN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

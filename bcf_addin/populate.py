@@ -18,7 +18,7 @@ from .descriptions.schema import Column, Table, TemplateDescription
 from .errors import RegisterError, UnmatchedHeadings
 from .folding import fold
 from .layout import Layout, TableAt
-from .model import CellWrite, Workbook
+from .workbook import CellWrite, Workbook
 from .convert import Converter
 from .notes import Note
 from .money import pounds

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from .detect import detect
 from .locate import locate
-from .model import Workbook
-from .template import OpenTemplate
+from .workbook import Workbook
+from .located import OpenTemplate
 
 
 def open_template(path: str | Path, kind: str | None = None) -> OpenTemplate:

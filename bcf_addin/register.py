@@ -16,7 +16,7 @@ from typing import Iterable
 
 from .errors import RegisterError
 from .folding import fold
-from .model import cell_ref, column_letter
+from .workbook import cell_ref, column_letter
 from .textfile import decode_text
 
 MAX_REGISTER_BYTES = 200 * 1024 * 1024

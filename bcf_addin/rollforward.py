@@ -16,11 +16,11 @@ from .descriptions.loader import list_values, previous_values
 from .descriptions.schema import Carry, Column, Field, Table
 from .errors import WrongTemplate
 from .folding import best_choice, fold
-from .model import CellWrite, Value
+from .workbook import CellWrite, Value
 from .notes import Note
 from .populate import TablePlan, plan
 from .register import Register, as_text
-from .template import OpenTemplate
+from .located import OpenTemplate
 
 # Earlier names in the guidance's table are spelt a little differently from the lists officers
 # chose from ('Care Act Implementation Related Duties' / '... implementation and related duties');

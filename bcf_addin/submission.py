@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .errors import BcfError
-from .template import OpenTemplate
+from .located import OpenTemplate
 
 # Characters Windows does not allow in a file name; HWB names do not use them, but a typed one might.
 _NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')

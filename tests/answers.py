@@ -10,7 +10,7 @@ from bcf_addin.balances import compute
 from bcf_addin.checks.context import CheckContext
 from bcf_addin.descriptions.loader import lists_of
 from bcf_addin.descriptions.schema import Table
-from bcf_addin.model import CellWrite
+from bcf_addin.workbook import CellWrite
 from bcf_addin.xlsx.writer import write_cells
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from lxml import etree
 
 from bcf_addin.errors import BcfError, NotAWorkbook
-from bcf_addin.model import Cell, Sheet, Value, Workbook, cell_ref
+from bcf_addin.workbook import Cell, Sheet, Value, Workbook, cell_ref
 from bcf_addin.xlsx.package import WONT_OPEN, CellFormat, open_package
 from bcf_addin.xlsx.reader import MAX_CELLS, MAX_GRID, OutsideSheet, TooManyCells, _far_out, _in_array, _split_ref
 from bcf_addin.xlsx.reader import _formula as _text_formula

@@ -129,3 +129,36 @@ def xw(monkeypatch):
 
     monkeypatch.setenv(LICENSE_ENV, "noncommercial")
     return remote_engine()
+
+
+@pytest.fixture
+def remote(xw):
+    """Open a file as a remote Book, as a client would send it; closed after the test."""
+    opened = []
+
+    def open_(path, **kwargs):
+        from excel_support import book_json
+
+        book = xw.Book(json=book_json(path, **kwargs))
+        opened.append(book)
+        return book
+
+    yield open_
+    for book in opened:
+        try:
+            book.close()
+        except Exception:
+            pass
+
+
+@pytest.fixture
+def ribbon_folders(tmp_path, monkeypatch):
+    """The ribbon's log, its reports and the help page go to the test's temporary folder."""
+    import tempfile
+
+    from bcf_addin.ribbon import commands
+
+    monkeypatch.setenv(commands.LOG_ENV, str(tmp_path / "bcf-addin.log"))
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))

@@ -28,6 +28,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from bcf_addin.ribbon.dialogs import ExcelUi
 from bcf_addin.xlsx.reader import read_workbook
 
 LICENSE_ENV = "XLWINGS_LICENSE_KEY"
@@ -109,3 +110,35 @@ def written_cells(book) -> dict[tuple[str, int, int], object]:
             for j, v in enumerate(row):
                 out[(sheet, a["start_row"] + 1 + i, a["start_column"] + 1 + j)] = v
     return out
+
+
+class Answers(ExcelUi):
+    """Excel's own UI, except what the remote engine cannot do: OK/Cancel answers come from a
+    list, and opening a workbook, opening a page and saving a copy are recorded."""
+
+    def __init__(self, book, answers=(), **kwargs):
+        self.opened: list[Path] = []
+        self.urls: list[str] = []
+        self.saved_copies: list[Path] = []
+        self.questions: list[str] = []
+        self.messages: list[str] = []
+        self.statuses: list[str | None] = []
+        self._answers = list(answers)
+        super().__init__(book, open_workbook=self.opened.append, open_url=self.urls.append,
+                         save_copy_as=kwargs.pop("save_copy_as", self.saved_copies.append), **kwargs)
+
+    def message(self, text, *, warning=False):
+        self.messages.append(text)
+        super().message(text, warning=warning)
+
+    def confirm(self, text):
+        self.questions.append(text)
+        return self._answers.pop(0)
+
+    def ask(self, text):
+        self.questions.append(text)
+        return self._answers.pop(0)
+
+    def status(self, text):
+        self.statuses.append(text)
+        super().status(text)

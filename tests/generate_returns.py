@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bcf_addin import paths
 from bcf_addin.api import new_replica, open_template, populate
-from bcf_addin.model import CellWrite
+from bcf_addin.workbook import CellWrite
 from bcf_addin.xlsx.writer import write_cells
 
 SAMPLE_PLAN = paths.samples() / "leicestershire-2025-26-plan-schemes.csv"

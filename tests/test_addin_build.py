@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from bcf_addin.addin import build, install, package, vba, vbaproject
-from bcf_addin.addin.cli import addin as addin_cli
+from bcf_addin.xlam import build, install, parts as xlam_parts, vba, vbaproject
+from bcf_addin.xlam.cli import addin as addin_cli
 from bcf_addin.ribbon import customui_path
 
-NS_CT = package.NS_CT
-NS_REL = package.NS_PKG_REL
+NS_CT = xlam_parts.NS_CT
+NS_REL = xlam_parts.NS_PKG_REL
 XLWINGS_DIR = Path(xlwings.__file__).parent
 
 
@@ -59,7 +59,7 @@ def relationships(parts):
         source = str(folder / PurePosixPath(name).name[:-len(".rels")]).lstrip("./") if str(folder) != "." else ""
         for rel in etree.fromstring(data).iter(f"{{{NS_REL}}}Relationship"):
             assert rel.get("TargetMode") != "External", rel.get("Target")
-            found.append((source, rel.get("Type"), package.resolve_target(source, rel.get("Target"))))
+            found.append((source, rel.get("Type"), xlam_parts.resolve_target(source, rel.get("Target"))))
     return found
 
 
@@ -84,7 +84,7 @@ def test_every_relationship_resolves_to_a_part(parts):
 
 def test_ribbon_is_related_from_the_package_root(parts):
     root = [(t, target) for s, t, target in relationships(parts) if s == ""]
-    assert (package.RIBBON_REL_TYPE, "customUI/customUI14.xml") in root
+    assert (xlam_parts.RIBBON_REL_TYPE, "customUI/customUI14.xml") in root
     assert ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
             "xl/workbook.xml") in root
     assert parts["customUI/customUI14.xml"] == customui_path().read_bytes()
@@ -99,16 +99,16 @@ def test_vba_project_is_related_from_the_workbook_with_its_content_type(parts):
 
 
 def test_a_package_that_is_not_an_addin_is_refused(built, tmp_path):
-    broken = package.Package(built)
+    broken = xlam_parts.Package(built)
     broken.parts["[Content_Types].xml"] = broken.parts["[Content_Types].xml"].replace(
         b"ms-excel.addin.macroEnabled", b"ms-excel.sheet.macroEnabled")
     with pytest.raises(ValueError, match="not an add-in"):
-        package.check_addin(broken)
-    unrelated = package.Package(built)
+        xlam_parts.check_addin(broken)
+    unrelated = xlam_parts.Package(built)
     del unrelated.parts["xl/vbaProject.bin"]
     with pytest.raises(ValueError, match="no VBA project"):
-        package.check_addin(unrelated)
-    package.check_addin(package.Package(built))
+        xlam_parts.check_addin(unrelated)
+    xlam_parts.check_addin(xlam_parts.Package(built))
 
 
 def test_xlwings_conf_sheet_holds_the_settings(built):
@@ -125,7 +125,7 @@ def test_xlwings_conf_sheet_holds_the_settings(built):
 
 def test_config_sheet_keeps_the_code_name_the_vba_project_knows(parts):
     sheet = etree.fromstring(parts["xl/worksheets/sheet1.xml"])
-    assert sheet.find(f"{{{package.NS_MAIN}}}sheetPr").get("codeName") == "Sheet1"
+    assert sheet.find(f"{{{xlam_parts.NS_MAIN}}}sheetPr").get("codeName") == "Sheet1"
     assert b"<vt:lpstr>xlwings.conf</vt:lpstr>" in parts["docProps/app.xml"]
 
 
@@ -360,7 +360,7 @@ def test_every_command_has_help_with_an_example(command):
 
 
 def test_excel_build_writes_import_files_the_vbe_accepts(tmp_path):
-    from bcf_addin.addin import via_excel
+    from bcf_addin.xlam import via_excel
 
     files = via_excel._module_files(tmp_path)
     assert sorted(p.name for p in files) == ["BcfRibbon.bas", "Dictionary.cls", "xlwings.bas"]

@@ -16,14 +16,14 @@ PACKAGE = Path(bcf_addin.__file__).parent
 # Lowest first. A module belongs to the first layer one of whose names is the module itself or a
 # package holding it; anything not named is the engine. docs/architecture.md says what each holds.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("primitives", ("bcf_addin", "errors", "model", "money", "folding", "files", "paths", "notes", "progress",
+    ("primitives", ("bcf_addin", "errors", "workbook", "money", "folding", "files", "paths", "notes", "progress",
                     "jsonout", "recalc", "textfile", "userdirs", "userconfig")),
-    ("xlsx", ("xlsx",)),
+    ("back ends", ("xlsx", "excelbook")),
     ("descriptions", ("descriptions",)),
     ("engine", ()),
-    ("present", ("present", "mail", "report_rows", "report_workbook", "diff_workbook")),
+    ("present", ("present", "mail", "report_rows", "report_workbook", "diff_workbook", "inspection_workbook")),
     ("api", ("api",)),
-    ("fronts", ("cli", "demo", "lite", "excel", "addin", "ribbon", "collect", "outlook", "learn.cli",
+    ("fronts", ("cli", "demo", "lite", "ribbon", "xlam", "collect", "outlook", "learn.cli",
                 "mapping.commands")),
 ]
 ENGINE = [name for name, _ in LAYERS].index("engine")

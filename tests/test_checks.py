@@ -10,7 +10,7 @@ from bcf_addin.api import balances, check, new_replica
 from bcf_addin.checks.registry import RULES
 from bcf_addin.cli import main
 from bcf_addin.jsonout import loads
-from bcf_addin.model import CellWrite, cell_ref
+from bcf_addin.workbook import CellWrite, cell_ref
 from bcf_addin.xlsx.writer import write_cells
 
 from answers import change

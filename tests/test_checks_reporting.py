@@ -215,7 +215,7 @@ def test_X602_quiet_where_the_template_itself_leaves_sheets_unprotected(complete
 
 
 def test_an_unfilled_capacity_and_demand_return_is_incomplete(tmp_path):
-    from bcf_addin.model import cell_ref
+    from bcf_addin.workbook import cell_ref
 
     empty = new_replica("cd-2025-26", tmp_path / "cd.xlsx", hwb="Leicestershire")
     report = check(empty)

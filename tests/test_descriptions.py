@@ -16,7 +16,7 @@ from bcf_addin.descriptions.schema import Condition, Heading, Table, TemplateDes
 from bcf_addin.errors import RegisterError
 from bcf_addin.hwb import load_bundled
 from bcf_addin.locate import locate
-from bcf_addin.model import column_letter
+from bcf_addin.workbook import column_letter
 from bcf_addin.replica import checkers
 from bcf_addin.replica.builder import build
 from bcf_addin.xlsx.reader import read_workbook

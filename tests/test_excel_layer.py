@@ -1,4 +1,4 @@
-"""The Excel layer (bcf_addin.excel) on real xlwings objects, without Excel.
+"""The Excel layer (bcf_addin.excelbook) on real xlwings objects, without Excel.
 
 The books are xlwings' remote engine (see excel_support.py): the real xlwings API over the JSON an
 Excel client sends, recording every change as an action. Those actions are what these tests
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import shutil
 import types
-import tempfile
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
@@ -29,18 +28,21 @@ from hypothesis import strategies as st
 from bcf_addin import api
 from bcf_addin.balances import compute
 from bcf_addin.errors import BcfError
-from bcf_addin.excel import blocks, read_book, rectangles, write_cells
-from bcf_addin.excel import commands
-from bcf_addin.excel.book import (ExcelWorkbook, WriteRefused, engine_value, excel_paused, excel_text,
-                                  excel_value, with_writes)
-from bcf_addin.excel.ui import ExcelUi
-from bcf_addin.model import Cell, CellWrite
+from bcf_addin.excelbook import blocks, read_book, rectangles, write_cells
+from bcf_addin.excelbook import ExcelWorkbook, WriteRefused, with_writes
+from bcf_addin.excelbook.read import engine_value
+from bcf_addin.excelbook.write import excel_paused, excel_text, excel_value
+from bcf_addin.ribbon import commands
+from bcf_addin.ribbon.dialogs import ExcelUi
+from bcf_addin.workbook import Cell, CellWrite
 from bcf_addin.present.reports import verdict
 from bcf_addin.submission import submission_name
 from bcf_addin.xlsx.reader import read_workbook
 
-from excel_support import actions, book_json, funcs, written_cells
+from excel_support import Answers, actions, funcs, written_cells
 from support import SAMPLE_PLAN, needs_libreoffice
+
+pytestmark = pytest.mark.usefixtures("ribbon_folders")
 
 SAMPLES = SAMPLE_PLAN.parent
 # The one rule whose findings rest on reading formulas, which the remote engine cannot do.
@@ -54,65 +56,6 @@ ERRORS = f"{POPULATED_ERRORS.total()} errors"
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def remote(xw):
-    """Open a file as a remote Book, as a client would send it; closed after the test."""
-    opened = []
-
-    def open_(path, **kwargs):
-        book = xw.Book(json=book_json(path, **kwargs))
-        opened.append(book)
-        return book
-
-    yield open_
-    for book in opened:
-        try:
-            book.close()
-        except Exception:
-            pass
-
-
-@pytest.fixture(autouse=True)
-def _log_and_temp(tmp_path, monkeypatch):
-    monkeypatch.setenv(commands.LOG_ENV, str(tmp_path / "bcf-addin.log"))
-    # Reports and the help page go to the temporary folder; keep them with the test's.
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-
-
-class Answers(ExcelUi):
-    """Excel's own UI, except what the remote engine cannot do: OK/Cancel answers come from a
-    list, and opening a workbook, opening a page and saving a copy are recorded."""
-
-    def __init__(self, book, answers=(), **kwargs):
-        self.opened: list[Path] = []
-        self.urls: list[str] = []
-        self.saved_copies: list[Path] = []
-        self.questions: list[str] = []
-        self.messages: list[str] = []
-        self.statuses: list[str | None] = []
-        self._answers = list(answers)
-        super().__init__(book, open_workbook=self.opened.append, open_url=self.urls.append,
-                         save_copy_as=kwargs.pop("save_copy_as", self.saved_copies.append), **kwargs)
-
-    def message(self, text, *, warning=False):
-        self.messages.append(text)
-        super().message(text, warning=warning)
-
-    def confirm(self, text):
-        self.questions.append(text)
-        return self._answers.pop(0)
-
-    def ask(self, text):
-        self.questions.append(text)
-        return self._answers.pop(0)
-
-    def status(self, text):
-        self.statuses.append(text)
-        super().status(text)
-
 
 def findings(report, drop=frozenset()):
     return [(f.code, f.severity.value, f.sheet, f.cell, f.message) for f in report.findings if f.code not in drop]
@@ -638,7 +581,7 @@ def test_with_writes_is_the_workbook_as_read_after_the_write(plan_template, remo
 
 
 def test_a_used_range_away_from_a1_keeps_its_cells_in_place():
-    from bcf_addin.excel.book import _sheet
+    from bcf_addin.excelbook.read import _sheet
 
     sheet = _sheet("S", 3, 2, [[1.0, None], [None, "x"]], (("1", ""), ("", "x")))
     assert {k: c.value for k, c in sheet.cells.items()} == {(3, 2): Decimal(1), (4, 3): "x"}
@@ -655,7 +598,7 @@ def test_an_error_the_officer_can_act_on_reads_as_a_sentence():
     assert plain(BcfError("say where to write the result")) == "Say where to write the result."
 
 
-def test_a_workbook_not_recognised_says_to_run_bcf_inspect_on_it(remote, tmp_path):
+def test_a_workbook_not_recognised_points_at_the_template_buttons(remote, tmp_path):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -666,7 +609,7 @@ def test_a_workbook_not_recognised_says_to_run_bcf_inspect_on_it(remote, tmp_pat
     ui = Answers(book)
     commands.check(book, ui=ui)
     assert "is not a template this tool knows" in ui.messages[-1]
-    assert ui.messages[-1].endswith(f'run in Command Prompt: bcf inspect "{book.fullname}".')
+    assert ui.messages[-1].endswith("press Inspect template; for a new year's template, Learn template.")
 
 
 def test_numbers_read_exactly():
@@ -877,7 +820,7 @@ class DesktopBook:
     TEXT_AT = ("1. Guidance", 1, 1)     # a cell typed as '=see below, where nothing reads it
 
     def __init__(self, path):
-        from bcf_addin.model import Cell
+        from bcf_addin.workbook import Cell
 
         self.calls = Counter()
         self.fullname = str(path)

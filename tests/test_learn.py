@@ -18,7 +18,7 @@ from bcf_addin.descriptions.loader import load, load_file
 from bcf_addin.locate import locate
 from bcf_addin.populate import plan, with_writes
 from bcf_addin.register import read_register
-from bcf_addin.template import OpenTemplate
+from bcf_addin.located import OpenTemplate
 from bcf_addin.xlsx.reader import read_workbook
 from nhs_style.planning_2025_26 import ACTIVITIES, SOURCES, build
 from support import SAMPLE_PLAN

@@ -305,7 +305,7 @@ class Recorded:
         self.messages: list[str] = []
 
     def ui(self, book):
-        from bcf_addin.excel.ui import ExcelUi
+        from bcf_addin.ribbon.dialogs import ExcelUi
 
         recorded = self
 
@@ -319,7 +319,7 @@ class Recorded:
 def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(plan_template, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    from bcf_addin.excel import commands
+    from bcf_addin.ribbon import commands
     from bcf_addin.mapping.store import beside_sheet
     from excel_support import LICENSE_ENV, book_json, funcs, remote_engine, written_cells
 
@@ -356,7 +356,7 @@ def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(
 
 def _as_read(value):
     """A written value as the engine reads the cell back: the text mark dropped."""
-    from bcf_addin.excel.book import engine_value
+    from bcf_addin.excelbook.read import engine_value
 
     if isinstance(value, str):
         value = value[1:] if value.startswith("'") else value

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from bcf_addin.api import check, open_template
 from bcf_addin.cli import main
-from bcf_addin.model import column_letter
+from bcf_addin.workbook import column_letter
 from nhs_style.planning_2025_26 import DISTRICTS, DFG, Built, build
 from support import SAMPLE_PLAN, metric_history_shown, needs_libreoffice, published_metric_history
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bcf_addin.api import open_template, populate
 from bcf_addin.cli import main
-from bcf_addin.model import CellWrite
+from bcf_addin.workbook import CellWrite
 from bcf_addin.xlsx.writer import write_cells
 
 from support import SAMPLE_PLAN

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from packaging.requirements import Requirement
 
 from bcf_addin import paths
-from bcf_addin.addin.bundle import WHEEL
-from bcf_addin.addin.cli import addin
+from bcf_addin.xlam.bundle import WHEEL
+from bcf_addin.xlam.cli import addin
 
 
 def test_the_release_folder_holds_the_wheel_the_addin_the_lite_files_and_the_install_sheet(tmp_path):

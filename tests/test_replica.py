@@ -9,7 +9,7 @@ import pytest
 
 from bcf_addin.api import new_replica, open_template
 from bcf_addin.descriptions.loader import available_kinds
-from bcf_addin.model import cell_ref
+from bcf_addin.workbook import cell_ref
 from bcf_addin.xlsx.reader import read_workbook
 
 YELLOW, BLUE = "FFFF99", "BDD7EE"
@@ -39,7 +39,7 @@ def test_replica_inputs_prepopulated_cells_formulas_and_protection(kind, tmp_pat
 
 
 def _in_ranges(ref: str, sqref: str) -> bool:
-    from bcf_addin.model import parse_ref
+    from bcf_addin.workbook import parse_ref
     from bcf_addin.xlsx.refs import cell_range
 
     r, c = parse_ref(ref)

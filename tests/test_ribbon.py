@@ -35,8 +35,8 @@ KNOWN_ATTRIBUTES = {
                "showLabel", "getShowLabel", "showImage", "getShowImage", "insertAfterMso", "insertBeforeMso",
                "insertAfterQ", "insertBeforeQ"},
 }
-BUTTON_IDS = ["bcfPopulate", "bcfCheck", "bcfBalances", "bcfWhatChanged", "bcfCheckNarrative", "bcfSaveForSubmission",
-              "bcfCollectReturns", "bcfHelp"]
+BUTTON_IDS = ["bcfPopulate", "bcfRollForward", "bcfCheck", "bcfBalances", "bcfWhatChanged", "bcfCheckNarrative",
+              "bcfSaveForSubmission", "bcfCollectReturns", "bcfInspect", "bcfLearn", "bcfHelp"]
 
 
 @pytest.fixture(scope="module")
@@ -116,17 +116,7 @@ def test_buttons_and_commands_match_one_to_one():
 
 
 def test_commands_point_at_the_engine_functions():
-    targets = {c.control_id: c.target for c in ribbon.COMMANDS.values()}
-    assert targets == {
-        "bcfPopulate": "bcf_addin.excel.commands:populate",
-        "bcfCheck": "bcf_addin.excel.commands:check",
-        "bcfBalances": "bcf_addin.excel.commands:balances",
-        "bcfWhatChanged": "bcf_addin.excel.commands:what_changed",
-        "bcfCheckNarrative": "bcf_addin.excel.commands:check_narrative",
-        "bcfSaveForSubmission": "bcf_addin.excel.commands:save_for_submission",
-        "bcfCollectReturns": "bcf_addin.excel.commands:collect_returns",
-        "bcfHelp": "bcf_addin.excel.commands:help",
-    }
+    assert {c.control_id: c.target for c in ribbon.COMMANDS.values()} == dict(BUTTONS)
     assert all(c.description and "\n" not in c.description for c in ribbon.COMMANDS.values())
 
 
@@ -139,42 +129,49 @@ def test_commands_cannot_be_changed_at_run_time():
 
 # --- dispatch -------------------------------------------------------------------------------
 
-@pytest.fixture
-def engine(monkeypatch):
-    """A stand-in for bcf_addin.excel.commands that records which function got which book."""
-    calls = []
-    commands = types.ModuleType("bcf_addin.excel.commands")
-    for name in ("populate", "check", "balances", "what_changed", "check_narrative", "save_for_submission",
-                 "collect_returns", "help"):
-        setattr(commands, name, lambda book, name=name: calls.append((name, book)) or name)
-    package = types.ModuleType("bcf_addin.excel")
-    package.__path__ = []
-    package.commands = commands
-    monkeypatch.setitem(sys.modules, "bcf_addin.excel", package)
-    monkeypatch.setitem(sys.modules, "bcf_addin.excel.commands", commands)
-    book = object()
-    monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
-    return calls, book, commands
-
-
-# Each button of the ribbon and the function of bcf_addin.excel.commands it runs, by name.
+# Each button of the ribbon and the function it runs: "module:function".
 BUTTONS = [
-    ("bcfPopulate", "populate"), ("bcfCheck", "check"), ("bcfBalances", "balances"),
-    ("bcfWhatChanged", "what_changed"), ("bcfCheckNarrative", "check_narrative"),
-    ("bcfSaveForSubmission", "save_for_submission"), ("bcfCollectReturns", "collect_returns"), ("bcfHelp", "help"),
+    ("bcfPopulate", "bcf_addin.ribbon.commands:populate"),
+    ("bcfRollForward", "bcf_addin.ribbon.roll_forward:roll_forward"),
+    ("bcfCheck", "bcf_addin.ribbon.commands:check"),
+    ("bcfBalances", "bcf_addin.ribbon.commands:balances"),
+    ("bcfWhatChanged", "bcf_addin.ribbon.commands:what_changed"),
+    ("bcfCheckNarrative", "bcf_addin.ribbon.commands:check_narrative"),
+    ("bcfSaveForSubmission", "bcf_addin.ribbon.commands:save_for_submission"),
+    ("bcfCollectReturns", "bcf_addin.ribbon.commands:collect_returns"),
+    ("bcfInspect", "bcf_addin.ribbon.templates:inspect_template"),
+    ("bcfLearn", "bcf_addin.ribbon.templates:learn_template"),
+    ("bcfHelp", "bcf_addin.ribbon.commands:help"),
 ]
 
 
-@pytest.mark.parametrize("control_id, function", BUTTONS)
-def test_each_button_resolves_to_its_function_in_the_real_commands_module(control_id, function):
-    from bcf_addin.excel import commands
+@pytest.fixture
+def engine(monkeypatch):
+    """Stand-ins for the modules the buttons run, recording which function got which book."""
+    calls, stand_ins = [], {}
+    for _, target in BUTTONS:
+        module_name, _, name = target.partition(":")
+        module = stand_ins.setdefault(module_name, types.ModuleType(module_name))
+        setattr(module, name, lambda book, name=name: calls.append((name, book)) or name)
+    for module_name, module in stand_ins.items():
+        monkeypatch.setitem(sys.modules, module_name, module)
+    book = object()
+    monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
+    return calls, book, stand_ins["bcf_addin.ribbon.commands"]
 
-    assert ribbon.COMMANDS[control_id].resolve() is getattr(commands, function)
+
+@pytest.mark.parametrize("control_id, target", BUTTONS)
+def test_each_button_resolves_to_its_function_in_the_real_module(control_id, target):
+    import importlib
+
+    module_name, _, function = target.partition(":")
+    assert ribbon.COMMANDS[control_id].resolve() is getattr(importlib.import_module(module_name), function)
 
 
-@pytest.mark.parametrize("control_id, function", BUTTONS)
-def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, function):
+@pytest.mark.parametrize("control_id, target", BUTTONS)
+def test_dispatch_runs_the_buttons_function_on_the_calling_book(engine, control_id, target):
     calls, book, _ = engine
+    function = target.partition(":")[2]
     assert ribbon.dispatch(control_id) == function
     assert calls == [(function, book)]
 
@@ -191,13 +188,14 @@ def test_unknown_button_is_a_clear_error_raised_before_excel_is_asked(engine, mo
 def test_missing_engine_function_names_the_target(engine, monkeypatch):
     _, _, commands = engine
     monkeypatch.delattr(commands, "balances")
-    with pytest.raises(LookupError, match="bcf_addin.excel.commands:balances"):
+    with pytest.raises(LookupError, match="bcf_addin.ribbon.commands:balances"):
         ribbon.dispatch("bcfBalances")
 
 
 def test_importing_the_table_does_not_import_the_engine_or_excel():
     probe = ("import sys, bcf_addin.ribbon; "
-             "print(sorted(m for m in ('bcf_addin.excel.commands', 'xlwings') if m in sys.modules))")
+             "print(sorted(m for m in ('bcf_addin.ribbon.commands', 'bcf_addin.ribbon.templates', "
+             "'bcf_addin.ribbon.roll_forward', 'xlwings') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -433,7 +431,7 @@ def test_bridge_leaves_conda_environments_to_xlwings():
 
 
 def test_bridge_is_in_vbe_export_form_and_goes_into_the_project_with_crlf():
-    from bcf_addin.addin.vba import read_module
+    from bcf_addin.xlam.vba import read_module
 
     raw = BRIDGE.read_bytes()
     assert re.match(rb'Attribute VB_Name = "BcfRibbon"\r?\n', raw)
@@ -444,7 +442,7 @@ def test_bridge_is_in_vbe_export_form_and_goes_into_the_project_with_crlf():
 
 
 def test_ribbon_picture_follows_the_xml():
-    from bcf_addin.addin.picture import ICONS, ribbon_html
+    from bcf_addin.xlam.picture import ICONS, ribbon_html
 
     page = ribbon_html(ribbon.load_customui())
     positions = [page.index(b.label) for b in ribbon.buttons()]

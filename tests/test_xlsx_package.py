@@ -205,7 +205,7 @@ EXTERNAL = '<!DOCTYPE worksheet [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
 
 @pytest.mark.parametrize("doctype, entity", [(LAUGHS, "&c;"), (EXTERNAL, "&secret;")], ids=["expansion", "external"])
 def test_entity_declarations_are_refused_by_reader_and_writer(doctype, entity, tmp_path):
-    from bcf_addin.model import CellWrite
+    from bcf_addin.workbook import CellWrite
     from bcf_addin.xlsx import read_workbook, write_cells
 
     src = build_raw(tmp_path / "raw.xlsx", {"S": f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{entity}'

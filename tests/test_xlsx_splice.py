@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bcf_addin import recalc
-from bcf_addin.model import CellWrite
+from bcf_addin.workbook import CellWrite
 from bcf_addin.xlsx import read_workbook, write_cells
 from support import needs_libreoffice
 from xlsx_fixtures import UNLOCKED, build_raw
@@ -110,7 +110,7 @@ def test_libreoffice_opens_the_written_file(written, tmp_path):
 
 
 def _rc(ref: str) -> tuple[int, int]:
-    from bcf_addin.model import parse_ref
+    from bcf_addin.workbook import parse_ref
 
     return parse_ref(ref)
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from bcf_addin import files as files_module
 from bcf_addin.errors import BcfError, ProtectedCell
-from bcf_addin.model import CellWrite
+from bcf_addin.workbook import CellWrite
 from bcf_addin.xlsx import read_workbook, write_cells
 from bcf_addin.xlsx import writer as writer_module
 from xlsx_fixtures import UNLOCKED, UNLOCKED_DATE, build_raw, build_template
@@ -40,7 +40,7 @@ def template(master, tmp_path):
 
 
 def W(sheet, ref, value):
-    from bcf_addin.model import parse_ref
+    from bcf_addin.workbook import parse_ref
 
     row, col = parse_ref(ref)
     return CellWrite(sheet, row, col, value)

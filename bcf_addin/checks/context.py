@@ -10,8 +10,8 @@ from ..balances import Balances, compute
 from ..descriptions.loader import lists_of
 from ..descriptions.schema import Column, Condition, Field, Requirement, Row, Table
 from ..folding import fold
-from ..model import Value, cell_ref
-from ..template import OpenTemplate
+from ..workbook import Value, cell_ref
+from ..located import OpenTemplate
 
 
 def _short(label: str, limit: int = 90) -> str:

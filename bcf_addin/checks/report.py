@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..template import TemplateName
+from ..located import TemplateName
 from .findings import Finding, Severity
 
 

@@ -1,8 +1,8 @@
 """Run every registered rule over a return and collect all findings (not just the first)."""
 from __future__ import annotations
 
-from ..model import parse_ref
-from ..template import OpenTemplate
+from ..workbook import parse_ref
+from ..located import OpenTemplate
 from .context import CheckContext
 from .findings import Severity
 from .registry import WORKBOOK_RULES

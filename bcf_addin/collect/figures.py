@@ -13,7 +13,7 @@ from ..balances import Balances
 from ..checks.report import CheckReport
 from ..descriptions.schema import Field, Table
 from ..folding import fold
-from ..template import OpenTemplate, amount
+from ..located import OpenTemplate, amount
 
 NUMERIC = ("money", "number", "percent", "integer")
 # Cover answers that identify a person; left out of every table unless contacts are asked for.

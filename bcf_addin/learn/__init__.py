@@ -87,7 +87,7 @@ def _rows_give(table: dict, column: dict) -> bool:
 
 
 def _shown(sheet, row: int, col: int) -> str:
-    from ..model import cell_ref
+    from ..workbook import cell_ref
 
     return (f"the template's formula at {cell_ref(row, col)} is ={sheet.get(row, col).formula or ''}; "
             "write it over item names (see 'Formulas') and set role: formula")

@@ -293,6 +293,6 @@ def _format_type(grid: Grid, r: int, c: int, formats: list[str]) -> str | None:
 
 
 def _letter(c: int) -> str:
-    from ..model import column_letter
+    from ..workbook import column_letter
 
     return column_letter(c)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..folding import fold
-from ..model import Sheet
+from ..workbook import Sheet
 from .facts import Facts, split_reference
 
 INPUT, PREPOP, FORMULA, CHECKER, TEXT = "input", "prepopulated", "formula", "checker", "text"

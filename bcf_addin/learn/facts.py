@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Workbook
+from ..workbook import Workbook
 from ..xlsx.package import namespace, open_package
 from ..xlsx.reader import read_workbook
 from ..xlsx.refs import cell_range, int_attr

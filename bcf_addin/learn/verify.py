@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from .. import locate as loc
 from ..descriptions.schema import Field, Table
 from ..errors import WrongTemplate
-from ..model import Sheet, cell_ref
+from ..workbook import Sheet, cell_ref
 
 
 def public(item: dict) -> dict:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..balances import compute
-from ..template import OpenTemplate, amount
+from ..located import OpenTemplate, amount
 from .figures import Kind
 
 

@@ -248,3 +248,18 @@ def changes_summary(d: ReturnDiff, earlier: str) -> str:
             lines.append(f"  {m.name}, {m.figure}: {pounds(m.old)} -> {pounds(m.new)}")
     lines += ["", "The list of changes, with a link to each cell, is open in a new workbook."]
     return "\n".join(lines)
+
+
+# -- roll forward --------------------------------------------------------------------------------
+
+def rollforward_lines(rolled, last_name: str) -> list[str]:
+    """What rolling a return forward carried, and each thing it could not (a rollforward.RollForward)."""
+    lines = []
+    if rolled.lines is not None:
+        lines.append(f"{rolled.lines.sheet}: {count(rolled.lines.lines, 'scheme line')} carried from {last_name}")
+    lines.append(f"{count(len(rolled.answers), 'answer')} carried (contact details)")
+    notes = rolled.all_notes
+    if notes:
+        lines += ["", f"Not carried, or carried under another name ({len(notes)}):"]
+        lines += [f"  {note.severity}: {note}" for note in notes]
+    return lines

@@ -24,7 +24,7 @@ from ..files import save_atomically
 from ..descriptions.schema import Field, GuidanceTable, Heading, Table, TemplateDescription
 from ..hwb import HwbFigures
 from ..layout import Layout, TableAt
-from ..model import cell_ref, column_letter
+from ..workbook import cell_ref, column_letter
 from . import checkers
 from .formulas import quote_sheet, resolve
 from .placement import LABEL_COL, place

@@ -6,7 +6,7 @@ replica's checker and ours are two readings of one source.
 from __future__ import annotations
 
 from ..descriptions.schema import Condition, Requirement, Table
-from ..model import cell_ref
+from ..workbook import cell_ref
 
 
 def blank(ref: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..layout import Layout, TableAt
-from ..model import cell_ref, column_letter
+from ..workbook import cell_ref, column_letter
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 

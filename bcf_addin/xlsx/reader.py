@@ -1,4 +1,4 @@
-"""Read an .xlsx into bcf_addin.model.Workbook without Excel.
+"""Read an .xlsx into bcf_addin.workbook.Workbook without Excel.
 
 One streaming pass of expat over each sheet's XML gives everything at once: values, formulas,
 styles (hence lockedness and fill), merges, protection and list validations. Shared strings and
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..errors import BcfError, NotAWorkbook
-from ..model import Cell, Sheet, Workbook, cell_ref, column_index, column_letter
+from ..workbook import Cell, Sheet, Workbook, cell_ref, column_index, column_letter
 from .cellvalues import iso_datetime, number, serial_datetime, unescape
 from .package import WONT_OPEN, CellFormat, open_package
 from .refs import MAX_COL, MAX_ROW, cell_range

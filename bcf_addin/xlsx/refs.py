@@ -1,7 +1,7 @@
 """Reading the references and numbers that SpreadsheetML keeps in attributes."""
 from __future__ import annotations
 
-from ..model import parse_ref
+from ..workbook import parse_ref
 
 MAX_ROW = 1_048_576                    # Excel's last row and column (XFD)
 MAX_COL = 16_384

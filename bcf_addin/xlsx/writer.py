@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from ..errors import BcfError, NotAWorkbook, ProtectedCell
 from ..files import Replacement
-from ..model import CellWrite, Value, cell_ref
+from ..workbook import CellWrite, Value, cell_ref
 from . import safexml, splice
 from .cellvalues import SharedStrings
 from .package import DAMAGED, CellFormat, XlsxPackage, open_package

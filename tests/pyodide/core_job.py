@@ -2,7 +2,7 @@
 
 xlwings Lite hands a script the open workbook as an xlwings Book built from that JSON. Pyodide
 from the npm registry has no xlwings (Lite brings its own), so `ClientBook` answers the few
-calls bcf_addin.excel.read_book makes, converting each value as xlwings' remote engine does
+calls bcf_addin.excelbook.read_book makes, converting each value as xlwings' remote engine does
 (xlwings/pro/_xlremote.py: "" is empty, an ISO text ending in Z is a date). Everything after
 the read is the library itself: recognise, locate, check, balances and populate planning.
 
@@ -58,7 +58,7 @@ def core(payload: dict, register_sheets: list[str]) -> dict:
 
     from bcf_addin.api import check_open, recognise
     from bcf_addin.balances import compute
-    from bcf_addin.excel import read_book
+    from bcf_addin.excelbook import read_book
     from bcf_addin.populate import plan, with_writes
     from bcf_addin.register import register_from_sheet
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...capacity_demand import figures_for, shown_surpluses
-from ...model import cell_ref
+from ...workbook import cell_ref
 from ...money import pounds
-from ...template import amount
+from ...located import amount
 from ..findings import Severity
 from ..rule import Rule
 

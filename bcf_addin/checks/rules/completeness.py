@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...descriptions.schema import Requirement, Table
-from ...model import cell_ref
+from ...workbook import cell_ref
 from ..findings import Severity
 from ..rule import Rule
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from ...capacity_demand import shown_surpluses
 from ...evaluate import Unsupported, evaluate, formula_cells
-from ...model import cell_ref
+from ...workbook import cell_ref
 from ...money import pounds
-from ...template import amount
+from ...located import amount
 from ..findings import Severity
 from ..rule import Rule
 

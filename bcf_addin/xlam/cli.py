@@ -1,6 +1,6 @@
 """``bcf addin ...``: build, install and uninstall the Excel add-in.
 
-The main CLI registers the group with ``from bcf_addin.addin.cli import addin``.
+The main CLI registers the group with ``from bcf_addin.xlam.cli import addin``.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bcf_addin.addin.build import ADDIN_FILENAME
+from bcf_addin.xlam.build import ADDIN_FILENAME
 
 
 @click.group()
@@ -41,14 +41,14 @@ def build(output: Path, interpreter_win: str, interpreter_mac: str, via_excel: b
       bcf addin build -o dist/bcf_addin.xlam
     """
     if via_excel:
-        from bcf_addin.addin.via_excel import ExcelBuildError, build_addin_via_excel
+        from bcf_addin.xlam.via_excel import ExcelBuildError, build_addin_via_excel
 
         try:
             path = build_addin_via_excel(output, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac)
         except ExcelBuildError as error:
             raise click.ClickException(str(error)) from error
     else:
-        from bcf_addin.addin.build import build_addin
+        from bcf_addin.xlam.build import build_addin
 
         path = build_addin(output, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac)
     click.echo(f"Built {path}")
@@ -66,7 +66,7 @@ def bundle_cmd(output: Path, interpreter_win: str) -> None:
     Example, from a checkout of bcf-addin:
       bcf addin bundle -o release
     """
-    from bcf_addin.addin.bundle import bundle
+    from bcf_addin.xlam.bundle import bundle
     from bcf_addin.errors import BcfError
 
     try:
@@ -89,7 +89,7 @@ def install(path: Path | None) -> None:
     Example:
       bcf addin install
     """
-    from bcf_addin.addin.install import UnsupportedSystem, install_addin
+    from bcf_addin.xlam.install import UnsupportedSystem, install_addin
 
     try:
         outcome = install_addin(path)
@@ -107,7 +107,7 @@ def uninstall() -> None:
     Example:
       bcf addin uninstall
     """
-    from bcf_addin.addin.install import UnsupportedSystem, uninstall_addin
+    from bcf_addin.xlam.install import UnsupportedSystem, uninstall_addin
 
     try:
         outcome = uninstall_addin()

@@ -12,9 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bcf_addin.addin import package
-from bcf_addin.addin.build import xlwings_settings
-from bcf_addin.addin.vba import addin_modules
+from bcf_addin.xlam import parts
+from bcf_addin.xlam.build import xlwings_settings
+from bcf_addin.xlam.vba import addin_modules
 from bcf_addin.ribbon import customui_path
 
 XL_OPENXML_ADDIN = 55  # XlFileFormat.xlOpenXMLAddIn
@@ -45,9 +45,9 @@ def build_addin_via_excel(out: Path, *, interpreter_win: str = "", interpreter_m
         finally:
             app.quit()
     # Excel's object model cannot add ribbon XML, so that one part is added to the saved file.
-    addin = package.Package(out)
-    package.add_ribbon(addin, customui_path().read_bytes())
-    package.check_addin(addin)
+    addin = parts.Package(out)
+    parts.add_ribbon(addin, customui_path().read_bytes())
+    parts.check_addin(addin)
     return addin.save(out)
 
 
@@ -78,6 +78,6 @@ def _write_settings(book, rows) -> None:
     while len(book.sheets) > 1:
         book.sheets[-1].delete()
     sheet = book.sheets[0]
-    sheet.name = package.CONFIG_SHEET
+    sheet.name = parts.CONFIG_SHEET
     sheet["A1"].value = [[key, value if value != "" else None] for key, value in rows]
     sheet["A:B"].autofit()

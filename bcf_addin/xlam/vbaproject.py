@@ -31,7 +31,7 @@ from pathlib import Path
 from pyopenvba import ExcelFile, VBAModuleKind
 from pyopenvba.cfb import CFB
 
-from bcf_addin.addin.vba import VbaModule
+from bcf_addin.xlam.vba import VbaModule
 
 VBA_PROJECT_PART = "xl/vbaProject.bin"
 # [MS-OVBA] 2.3.4.1: Reserved1 0x61CC, Version 0xFFFF "on write", Reserved2 0x00, Reserved3.

@@ -27,16 +27,16 @@ from ..populate import TablePlan
 from ..present import balances_summary, changes_summary, check_summary, verdict
 from ..present.reports import count, heading
 from ..submission import submission_name
-from ..template import OpenTemplate
-from .book import read_book, with_writes, write_cells
-from .ui import ExcelUi
+from ..located import OpenTemplate
+from ..excelbook import read_book, with_writes, write_cells
+from .dialogs import ExcelUi
 
 __all__ = ["populate", "check", "balances", "what_changed", "check_narrative", "save_for_submission",
            "collect_returns", "help", "log_file"]
 
 LOG_ENV = "BCF_ADDIN_LOG"
 INSPECT_ADVICE = ("To see what the tools found in it and what not (a renamed heading, another year's template), "
-                  "run bcf inspect with the return's file in Command Prompt.")
+                  "press Inspect template; for a new year's template, Learn template.")
 _LOG_LIMIT = 1_000_000
 
 
@@ -125,7 +125,8 @@ def _read(book, ui: ExcelUi) -> OpenTemplate:
     try:
         return recognise(wb)
     except WrongTemplate as exc:
-        exc.hint = exc.hint or f'to see what the tools found in it and what not, run in Command Prompt: bcf inspect "{wb.path}"'
+        exc.hint = exc.hint or ("to see what the tools found in it and what not, press Inspect template; "
+                                "for a new year's template, Learn template")
         raise
 
 
@@ -165,9 +166,14 @@ def the_return(book):
 
 
 def _report_file(tpl: OpenTemplate, what: str) -> Path:
+    return report_path(tpl.workbook.path, what)
+
+
+def report_path(workbook: str | Path, what: str) -> Path:
+    """A new file in the reports folder named after `workbook`: 'RETURN - check 101502.xlsx'."""
     folder = _reports_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    stem = Path(tpl.workbook.path.replace("\\", "/")).stem or "return"
+    stem = Path(str(workbook).replace("\\", "/")).stem or "return"
     # Excel cannot open two workbooks of the same name at once, so each report gets its own.
     base = f"{stem} - {what} {datetime.now():%H%M%S}"
     path, n = folder / f"{base}.xlsx", 2
@@ -449,7 +455,7 @@ def help(book, ui: ExcelUi) -> str:      # named after its button; shadows the b
     if url:
         ui.open_url(url)
         return url
-    from ..ribbon import COMMANDS
+    from . import COMMANDS
 
     ui.message("\n\n".join([*(f"{c.label}\n{c.description}" for c in COMMANDS.values()),
                              f"When the return is not recognised\n{INSPECT_ADVICE}"]))

@@ -3,7 +3,7 @@
 Office's built-in icons cannot be copied, so each imageMso gets a simple drawn stand-in; labels,
 groups, order, sizes and keytips come from the XML, so the picture follows the ribbon.
 
-    python -m bcf_addin.addin.picture docs/ribbon.png
+    python -m bcf_addin.xlam.picture docs/ribbon.png
 
 needs Chromium (Debian package ``chromium``) to turn the page into a PNG.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bcf_addin.ribbon import RibbonControl, load_customui
 
-WIDTH, HEIGHT = 760, 206
+WIDTH, HEIGHT = 1060, 206
 
 # Stand-ins for the built-in icons, 32x32, in the spirit of Office's.
 ICONS = {
@@ -45,6 +45,16 @@ ICONS = {
                   '<rect x="9" y="4" width="12" height="8" fill="#dde6f3"/>'
                   '<rect x="8" y="17" width="14" height="11" fill="#fff"/>'
                   '<path d="M20 25l9-9 3 3-9 9h-3z" fill="#e0a100" stroke="#7a5a00"/>',
+    "Copy": '<rect x="4" y="3" width="16" height="20" rx="1" fill="#fff" stroke="#555"/>'
+            '<rect x="12" y="9" width="16" height="20" rx="1" fill="#fff" stroke="#2b579a"/>'
+            '<path d="M15 15h10M15 19h10M15 23h10" stroke="#9db3d6"/>',
+    "FileDocumentInspect": '<rect x="4" y="3" width="18" height="24" rx="1" fill="#fff" stroke="#555"/>'
+                           '<path d="M8 9h10M8 13h10M8 17h6" stroke="#999"/>'
+                           '<circle cx="20" cy="20" r="6" fill="#dde6f3" stroke="#2b579a" stroke-width="2"/>'
+                           '<path d="M24 24l5 5" stroke="#2b579a" stroke-width="3"/>',
+    "FormatPainter": '<rect x="5" y="4" width="20" height="9" rx="2" fill="#e0a100" stroke="#7a5a00"/>'
+                     '<path d="M25 8h3v9H16v4" stroke="#555" stroke-width="2" fill="none"/>'
+                     '<rect x="13" y="20" width="6" height="9" rx="1" fill="#555"/>',
     "Help": '<circle cx="16" cy="16" r="13" fill="#2b6cb0"/>'
             '<text x="16" y="23" font-size="20" font-weight="bold" text-anchor="middle" fill="#fff">?</text>',
 }

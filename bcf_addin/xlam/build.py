@@ -3,20 +3,20 @@
 What goes in:
 
 * ``ribbon/customUI14.xml``, related from the package root as Office 2010+ ribbon XML;
-* a VBA project (see :mod:`bcf_addin.addin.vbaproject` for how it is written and why Excel will
+* a VBA project (see :mod:`bcf_addin.xlam.vbaproject` for how it is written and why Excel will
   compile it) holding ``macros_bridge/BcfRibbon.bas`` and xlwings' RunPython module and its
-  Dictionary class, both from the installed xlwings (see :mod:`bcf_addin.addin.vba`);
+  Dictionary class, both from the installed xlwings (see :mod:`bcf_addin.xlam.vba`);
 * an ``xlwings.conf`` sheet with xlwings' settings, which the xlwings module reads from the add-in.
 
-On Windows with Excel, :mod:`bcf_addin.addin.via_excel` builds the same add-in through Excel instead.
+On Windows with Excel, :mod:`bcf_addin.xlam.via_excel` builds the same add-in through Excel instead.
 """
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from bcf_addin.addin import package, vbaproject
-from bcf_addin.addin.vba import addin_modules
+from bcf_addin.xlam import parts, vbaproject
+from bcf_addin.xlam.vba import addin_modules
 from bcf_addin.ribbon import customui_path
 
 ADDIN_FILENAME = "bcf_addin.xlam"
@@ -56,10 +56,10 @@ def build_addin(out: Path, *, interpreter_win: str = "", interpreter_mac: str = 
     customui = customui_path().read_bytes()
     with tempfile.TemporaryDirectory() as scratch:
         staged = vbaproject.write_blank_addin_with(addin_modules(), Path(scratch) / ADDIN_FILENAME)
-        addin = package.Package(staged)
+        addin = parts.Package(staged)
     addin.parts[vbaproject.VBA_PROJECT_PART] = vbaproject.source_only(addin.parts[vbaproject.VBA_PROJECT_PART])
-    package.make_config_sheet(addin, xlwings_settings(interpreter_win, interpreter_mac))
-    package.add_ribbon(addin, customui)
-    package.describe(addin, TITLE, DESCRIPTION, "bcf-addin")
-    package.check_addin(addin)
+    parts.make_config_sheet(addin, xlwings_settings(interpreter_win, interpreter_mac))
+    parts.add_ribbon(addin, customui)
+    parts.describe(addin, TITLE, DESCRIPTION, "bcf-addin")
+    parts.check_addin(addin)
     return addin.save(out)

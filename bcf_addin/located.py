@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .descriptions.schema import Table, TemplateDescription
 from .layout import Layout, TableAt
-from .model import Value, Workbook, cell_ref
+from .workbook import Value, Workbook, cell_ref
 
 
 @dataclass(frozen=True)

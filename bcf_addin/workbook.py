@@ -1,7 +1,7 @@
 """What the engine knows of a workbook: cell values and the metadata that says what may be written.
 
 Both back ends produce these: the file reader (bcf_addin.xlsx) and the Excel reader
-(bcf_addin.excel, through xlwings). Rows and columns are 1-based, as in Excel.
+(bcf_addin.excelbook, through xlwings). Rows and columns are 1-based, as in Excel.
 """
 from __future__ import annotations
 

@@ -46,11 +46,13 @@ class Command:
             ) from None
 
 
-_ENGINE = "bcf_addin.excel.commands"
+_ENGINE = "bcf_addin.ribbon.commands"
 
 COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
     Command("bcfPopulate", "Populate from register...", f"{_ENGINE}:populate",
             "Fill the open return from a scheme register file."),
+    Command("bcfRollForward", "Roll forward...", "bcf_addin.ribbon.roll_forward:roll_forward",
+            "Start the open return from the last one sent: its scheme lines and contact details."),
     Command("bcfCheck", "Check return", f"{_ENGINE}:check",
             "List what must be fixed in the open return before it is submitted."),
     Command("bcfBalances", "Balances and minimum spend", f"{_ENGINE}:balances",
@@ -63,6 +65,10 @@ COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
             "Save the open return for NHS England with a manifest, and an e-mail ready to send."),
     Command("bcfCollectReturns", "Collect returns...", f"{_ENGINE}:collect_returns",
             "Check and add up every return in a folder (and in saved e-mails), then open the summary workbook."),
+    Command("bcfInspect", "Inspect template", "bcf_addin.ribbon.templates:inspect_template",
+            "List what the tools look for in the workbook and where they found it, or why not."),
+    Command("bcfLearn", "Learn template", "bcf_addin.ribbon.templates:learn_template",
+            "Teach the tools a template they do not know yet, such as next year's, from the workbook itself."),
     Command("bcfHelp", "Help", f"{_ENGINE}:help",
             "Show what each button does and what to do when something goes wrong."),
 )})

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from bcf_addin.addin.build import ADDIN_FILENAME, build_addin
-from bcf_addin.addin.vba import xlwings_folder
+from bcf_addin.xlam.build import ADDIN_FILENAME, build_addin
+from bcf_addin.xlam.vba import xlwings_folder
 
 # Excel 2016 and later for Mac: what Application.StartupPath returns there.
 MAC_STARTUP = Path("Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel")
