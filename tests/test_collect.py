@@ -541,3 +541,26 @@ def _holds(rows: list[tuple], table: pd.DataFrame, name: str) -> None:
                 assert got == pd.Timestamp(want).tz_convert(None).to_pydatetime(), (name, column)
             else:
                 assert got == want, (name, column)
+
+
+_MAIN_PROCESS = os.getpid()
+
+
+def _dies_in_a_worker(source, contacts=False):
+    """Examines as usual, except that a worker process dies (as one the system kills for want of
+    memory would) when given a workbook file; here, in the main process, it does not."""
+    from bcf_addin.collect.examine import examine
+
+    if os.getpid() != _MAIN_PROCESS and source.file.endswith(" HWB.xlsx"):
+        os._exit(70)
+    return examine(source, contacts)
+
+
+def test_a_worker_that_dies_loses_nothing(made, monkeypatch):
+    from bcf_addin.collect import run
+
+    alone = run.collect([made.folder], workers=1).tables
+    monkeypatch.setattr(run, "examine", _dies_in_a_worker)
+    shared = run.collect([made.folder], workers=2).tables
+    for name in alone:
+        pd.testing.assert_frame_equal(alone[name], shared[name], obj=name)
