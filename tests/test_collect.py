@@ -447,6 +447,8 @@ def test_a_return_in_an_outlook_message_is_collected_with_its_sender_and_date(po
     os.utime(undated, (sent.timestamp() - 3600, sent.timestamp() - 3600))
     # The same workbook again, as a file: it was met first (in the message), so the file is the copy.
     (inbox / "Leicestershire saved.xlsx").write_bytes(book)
+    # A message whose bytes are another file's name is not that file.
+    (inbox / "pointer.msg").write_bytes(str(inbox / "Leicestershire plan.msg").encode())
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -461,6 +463,8 @@ def test_a_return_in_an_outlook_message_is_collected_with_its_sender_and_date(po
     assert pd.Timestamp(undated_row["received"]) == pd.Timestamp(sent.timestamp() - 3600, unit="s", tz="UTC")
     assert returns.loc[str(inbox / "Leicestershire saved.xlsx"), "reason"] == \
         f"the same file as {inbox / 'Leicestershire plan.msg'} > Leicestershire HWB.xlsx"
+    assert returns.loc[str(inbox / "pointer.msg"), "reason"].startswith("is not an Outlook e-mail")
+    assert len(returns) == 4
     # Its figures are the workbook's own.
     own = loads(CliRunner().invoke(main, ["balances", str(populated_plan), "--json"]).output)
     balances = read(out, "balances")

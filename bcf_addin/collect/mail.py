@@ -7,6 +7,7 @@ from datetime import datetime
 from email import policy
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
+from io import BytesIO
 from pathlib import Path
 
 from ..errors import BcfError
@@ -57,7 +58,8 @@ def _read_msg(path: Path, data: bytes) -> Mail:
         raise BcfError("is an Outlook .msg e-mail, which needs extract-msg: pip install extract-msg",
                        file=str(path)) from None
     try:
-        msg = extract_msg.openMsg(data)
+        # As a stream: short bytes given as such would be taken for a file name to open.
+        msg = extract_msg.openMsg(BytesIO(data))
     except Exception as exc:  # extract-msg raises many kinds for a damaged container
         raise BcfError(f"is not an Outlook e-mail that can be read ({exc})", file=str(path)) from None
     try:
