@@ -73,7 +73,7 @@ def register_from_return(path: str | Path) -> Register:
         rows.append({c.header: line.values.get(c.id) for c in table.columns})
         lines.append(line.row)
     sheet = tpl.layout.workbook_sheet(tpl.layout.tables[fin.schemes].sheet)
-    return Register(f"{path} ('{sheet}')", headers, rows, lines, partial=True)
+    return Register(str(path), headers, rows, lines, partial=True, sheet=sheet)
 
 
 def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocations: str | Path | None = None,

@@ -526,6 +526,7 @@ def rollforward_cmd(last, template, out, in_place, dry_run, description):
     types become 2025-26 activities through the guidance's table; the discharge funds go to the
     funding elements they were rolled into). Sign-off answers and each period's own figures are
     not carried. Every line, value or answer that could not be carried is listed, with why.
+    Rolling goes forward only: TEMPLATE must be of a later period than LAST.
 
     \b
     Example:
@@ -556,7 +557,8 @@ def rollforward_cmd(last, template, out, in_place, dry_run, description):
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True,
               help="How to write the tables (parquet needs pyarrow).")
 @click.option("--include-contacts", "contacts", is_flag=True,
-              help="Also collect the cover's names, e-mails and phone numbers (left out by default).")
+              help="Also collect the cover's names, e-mails and phone numbers, and save resubmitted returns "
+                   "that came in e-mails under OUT/attachments/ for bcf diff (both left out by default).")
 @click.option("--workers", type=click.IntRange(min=1), envvar="BCF_WORKERS", show_envvar=True,
               help="Processes to check the returns in (default: one per core; 1 keeps it all in this process).")
 def collect_cmd(inputs, outdir, fmt, contacts, workers):
@@ -565,7 +567,9 @@ def collect_cmd(inputs, outdir, fmt, contacts, workers):
     Each return is recognised (kind, HWB, year), checked and balanced; a file that cannot be used
     is a row with its reason and never stops the run. Resubmissions are kept as history, the
     latest counting. Writes the tables (returns, scheme_lines, income, balances, minimum_spend,
-    metrics, capacity_demand, findings, missing, history) and summary.xlsx to OUT.
+    metrics, capacity_demand, findings, missing, history) and summary.xlsx to OUT. Nothing it
+    writes holds the names, e-mails and phone numbers on a return's cover unless
+    --include-contacts is given.
 
     \b
     Example:

@@ -39,7 +39,7 @@ class Converter:
             found = best_choice(text, values, self.aliases.get(column.list))
             if found is None:
                 near = closest(text, values)
-                notes.append(Note("warning", self.register.path, line, header,
+                notes.append(self.register.note("warning", line, header,
                                   f"'{text}' is not on the template's list, so it was not written",
                                   f"did you mean '{near}'?" if near else f"choose one of: {', '.join(values[:6])}"))
             return found
@@ -57,11 +57,11 @@ class Converter:
             raise self.register.refuse(line, header, f"{text} is larger than the template accepts")
         # Written as given, but said: returns are in whole pounds, and spend is rarely negative.
         if value != value.to_integral_value():
-            notes.append(Note("info", self.register.path, line, header,
+            notes.append(self.register.note("info", line, header,
                               f"{pounds(value)} has pence; BCF returns are in whole pounds",
                               "round it if the pence were not meant"))
         if value < 0:
-            notes.append(Note("warning", self.register.path, line, header,
+            notes.append(self.register.note("warning", line, header,
                               f"{pounds(value)} is negative, which is unusual in a return",
                               "check it is a refund or correction and not a sign slip"))
         return value

@@ -13,6 +13,7 @@ from .descriptions.schema import Field, Table, TemplateDescription
 from .errors import BcfError
 from .folding import fold
 from .money import NotMoney, parse_money
+from .textfile import decode_text
 
 
 @dataclass
@@ -109,20 +110,14 @@ def _prepopulated(desc: TemplateDescription) -> tuple[set[str], set[str]]:
 
 
 def _allocation_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each non-blank line as {item, label, value}, with its line number. Text saved by Excel on
-    Windows (cp1252, '£' as one byte) is read as well as UTF-8, as scheme registers are."""
+    """Each non-blank line as {item, label, value}, with its line number. The text is decoded as a
+    scheme register's is: UTF-8, UTF-16 with its byte-order mark, or Excel's Windows-1252 ('£' as
+    one byte); a file mixing them is refused by line rather than read as garbled names."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise BcfError(f"cannot read the allocations file: {exc.strerror}", file=str(path)) from None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise BcfError("the allocations file is not text in UTF-8 or Windows encoding", file=str(path))
+    text = decode_text(raw, str(path))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [fold(h) for h in next(reader, [])]

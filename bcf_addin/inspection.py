@@ -210,7 +210,7 @@ def _outcomes(wb: Workbook, desc: TemplateDescription) -> list[Outcome]:
         for item in items:
             problem = missing.get((sheet_desc.name, item.id))
             if problem is not None:
-                out.append(_not_found(item, name, problem))
+                out += _not_found(item, sheet, problem)
             elif isinstance(item, Field):
                 out += _field(desc, sheet, layout, item, record.twice_items.get(item.id, []))
             else:
@@ -230,13 +230,43 @@ def _sheet_missing(wb: Workbook, sheet_desc: SheetDescription) -> Outcome:
                    nearest=names[close[0]] if close else "")
 
 
-def _not_found(item: Field | Table, sheet: str, problem: NotFound) -> Outcome:
+def _not_found(item: Field | Table, sheet: Sheet, problem: NotFound) -> list[Outcome]:
     text = item.label if isinstance(item, Field) else (item.title or item.columns[0].header)
-    out = Outcome("field" if isinstance(item, Field) else "table", item.id, sheet, problem.label or text, MISSING,
+    out = Outcome("field" if isinstance(item, Field) else "table", item.id, sheet.name, problem.label or text, MISSING,
                   why=f"cannot find {problem.what}")
     near = problem.nearest()
     if near:
         out.nearest, out.nearest_at = near[0], cell_ref(near[1], near[2])
+    missing = _headings_missing(item, sheet, problem, near)
+    if len(missing) < 2:
+        return [out]
+    # The locator names the first heading it misses; each is said here, with the text nearest it.
+    out.text = text
+    out.nearest = out.nearest_at = ""
+    out.why = (f"cannot find {len(missing)} of its {len(item.columns)} headings, each listed below as a column "
+               "not found")
+    return [out, *missing]
+
+
+def _headings_missing(item: Field | Table, sheet: Sheet, problem: NotFound, near) -> list[Outcome]:
+    """A table found by some of its headings but not all: a column outcome for each heading missing."""
+    if not isinstance(item, Table) or problem.label not in {c.header for c in item.columns}:
+        return []
+    index = Index(sheet)
+    found, row = headings_found(index, item, max(near[1] - 1, 0) if near else 0)
+    if not found:
+        return []
+    out = []
+    for column in item.columns:
+        if column.id in found:
+            continue
+        optional = column.role == "input" and column.required is False
+        o = Outcome("column", f"{item.id}.{column.id}", sheet.name, column.header, NOTE if optional else MISSING,
+                    why="heading not found" + (" (an optional column: left out)" if optional else ""))
+        at = index.nearest(column.header, prefix=column.prefix, rows=range(row, row + 2))
+        if at:
+            o.nearest, o.nearest_at = str(sheet.value(*at)).strip(), cell_ref(*at)
+        out.append(o)
     return out
 
 

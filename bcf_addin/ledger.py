@@ -142,8 +142,8 @@ def read_cost_centres(path: str | Path, table: Table) -> CostCentres:
         target = {c.header: as_text(row.get(h)) for h, c in keys}
         cc = fold(name)
         if cc in lines and lines[cc] != target:
-            raise RegisterError(f"line {line}: cost centre {name} is given again (first on line {seen[cc]}) "
-                                f"for a different scheme line", file=reg.path,
+            raise RegisterError(f"{reg.at(line)}: cost centre {name} is given again (first on {reg.at(seen[cc])}) "
+                                f"for a different scheme line", file=reg.path, sheet=reg.sheet,
                                 hint="split the cost centre in the ledger, or give it once")
         if not target[first.header]:
             continue            # listed on purpose as spend outside the fund: reported as not mapped

@@ -122,7 +122,9 @@ def populate(book, ui: ExcelUi, register_sheets: str = REGISTER_SHEET):
     plans, current = [], tpl.workbook
     for name in names:
         ui.status(f"Better Care Fund: reading the register in '{name}'...")
-        table_plan = plan(register_from_sheet(apart[name]), tpl.description, tpl.layout, current)
+        register = register_from_sheet(apart[name])
+        table_plan = plan(register, tpl.description, tpl.layout, current)
+        table_plan.notes[:0] = register.skipped_notes()
         current = with_writes(current, table_plan.writes)
         stack(plans, table_plan, tpl.workbook)
         plans.append(table_plan)

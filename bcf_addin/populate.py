@@ -21,8 +21,8 @@ from .layout import Layout, TableAt
 from .workbook import CellWrite, Workbook
 from .convert import Converter
 from .notes import Note
-from .money import pounds
-from .register import Register, as_text
+from .money import NotMoney, parse_money, pounds
+from .register import Register, as_text, is_total_label
 
 
 @dataclass
@@ -129,11 +129,14 @@ def plan(register: Register, desc: TemplateDescription, layout: Layout, wb: Work
     table, sheet_name, mapping, label_h, key_h = choose_table(register, desc)
     at = layout.tables[table.id]
     sheet = layout.workbook_sheet(sheet_name)
-    result = TablePlan(table.id, sheet, len(register.rows))
+    totals: list[Note] = []
+    if table.rows is None:
+        register = without_totals(register, table, mapping, totals)
+    result = TablePlan(table.id, sheet, len(register.rows), notes=totals)
     notes = result.notes
     for h in register.headers:
         if h not in mapping and h not in (label_h, key_h):
-            notes.append(Note("info", register.path, None, h, "this column is not in the template, so it was ignored"))
+            notes.append(register.note("info", None, h, "this column is not in the template, so it was ignored"))
     _exact_repeats(register, notes)
     conv = Converter(desc, register)
     if table.rows is None:
@@ -141,6 +144,71 @@ def plan(register: Register, desc: TemplateDescription, layout: Layout, wb: Work
     else:
         _plan_fixed(table, at, sheet, register, mapping, label_h, key_h, conv, wb, result)
     return result
+
+
+def without_totals(register: Register, table: Table, mapping: dict[str, str], notes: list[Note]) -> Register:
+    """The register less its totals and subtotals, each said with why: written as a line, a total
+    would count its lines' money twice. A total has no line id of its own (its first column is
+    blank, or says 'Total') and either says it is one ('Total', 'Sub-total', 'Total BCF') or holds
+    exactly the sum of the lines above it, since the last total or in all."""
+    first = table.columns[0]
+    key = next((h for h, cid in mapping.items() if cid == first.id), None)
+    by_id = {c.id: c for c in table.columns}
+    money = [h for h, cid in mapping.items() if by_id[cid].type == "money"]
+    if key is None:
+        return register
+    rows, lines, since, every = [], [], [], []
+    ends = sorted(register.totals)
+    for row, line in zip(register.rows, register.lines):
+        if since and any(since[-1][0] < end < line for end in ends):
+            since = []                          # a subtotal the reader skipped ends the group
+        amounts = _amounts(row, money)
+        why = None
+        if not as_text(row.get(key)) or is_total_label(row.get(key)):
+            why = _total_reason(register, row, mapping, by_id, amounts, since, every, first.header)
+        if why is None:
+            rows.append(row)
+            lines.append(line)
+            since.append((line, amounts))
+            every.append((line, amounts))
+            continue
+        notes.append(register.note("warning", line, None, f"{why}, so it was not written as a line",
+                          f"if it is a line of its own, give it its {first.header}"))
+        since = []
+    if len(rows) == len(register.rows):
+        return register
+    return replace(register, rows=rows, lines=lines)
+
+
+def _amounts(row: dict[str, object], money: list[str]) -> dict[str, Decimal] | None:
+    """The row's amounts by heading; None when one is not money (populate refuses it, by cell)."""
+    out = {}
+    for h in money:
+        try:
+            value = parse_money(row.get(h) if isinstance(row.get(h), Decimal) else as_text(row.get(h)))
+        except NotMoney:
+            return None
+        if value is not None:
+            out[h] = value
+    return out
+
+
+def _total_reason(register: Register, row, mapping, by_id, amounts, since, every, key_header: str) -> str | None:
+    label = next((as_text(v) for h, v in row.items() if h in mapping and by_id[mapping[h]].type != "money"
+                  and is_total_label(v)), None)
+    if label is not None:
+        return f"is a totals line ('{label}') with no {key_header}"
+    if not amounts:
+        return None
+    for above, which in ((since, "the lines above it since the last total"), (every, "all the lines above it")):
+        if len(above) < 2 or any(a is None for _, a in above):
+            continue
+        sums = {h: sum((a.get(h, Decimal(0)) for _, a in above), Decimal(0)) for h in amounts}
+        if all(sums[h] == v for h, v in amounts.items()):
+            h, v = next(iter(amounts.items()))
+            return (f"has no {key_header} and its {h}, {pounds(v)}, is the sum of {which} "
+                    f"({register.line_word}s {above[0][0]} to {above[-1][0]}): a total")
+    return None
 
 
 def _missing_required(table: Table, mapping: dict[str, str], register: Register) -> None:
@@ -194,8 +262,7 @@ def _plan_update(table, at: TableAt, sheet, register, mapping, conv, current, re
         found = lines.get(key_of(wanted), [])
         named = ", ".join(f"{by_id[cid].header} {as_text(wanted[cid])}" for cid in keys)
         if len(found) != 1:
-            result.notes.append(Note(
-                "warning", register.path, line, None,
+            result.notes.append(register.note("warning", line, None,
                 f"{'no line' if not found else f'{len(found)} lines'} with {named} in the return, so it was not written",
                 "add the line to the return first" if not found else
                 "give the Source of Funding or Provider as well, to tell the lines apart"))
@@ -219,21 +286,17 @@ def _combined(column: Column, header: str, entries, conv, register: Register, no
     if len(given) < 2:
         return given[0][1] if given else None
     named = entries[0][2]
-    numbers = _and([str(line) for line, _ in given])
+    numbers = register.at_lines(line for line, _ in given)
     if column.type == "money":
         total = sum((v for _, v in given), Decimal(0))
-        notes.append(Note("info", register.path, given[0][0], header,
-                          f"lines {numbers} are all for {named}; their amounts were added up to {pounds(total)}"))
+        notes.append(register.note("info", given[0][0], header,
+                          f"{numbers} are all for {named}; their amounts were added up to {pounds(total)}"))
         return total
     if len({as_text(v) for _, v in given}) > 1:
-        raise RegisterError(f"lines {numbers} are all for {named} but give different values in column "
-                            f"'{header}': " + ", ".join(f"'{as_text(v)}'" for _, v in given), file=register.path,
+        raise RegisterError(f"{numbers} are all for {named} but give different values in column "
+                            f"'{header}': " + ", ".join(f"'{as_text(v)}'" for _, v in given), file=register.path, sheet=register.sheet,
                             hint="give one value, or tell the lines apart by Source of Funding or Provider")
     return given[0][1]
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _present(mapping: dict[str, str], at: TableAt, register: Register, notes: list[Note]) -> dict[str, str]:
@@ -243,7 +306,7 @@ def _present(mapping: dict[str, str], at: TableAt, register: Register, notes: li
         if cid in at.columns:
             kept[h] = cid
         else:
-            notes.append(Note("warning", register.path, None, h,
+            notes.append(register.note("warning", None, h,
                               "the workbook has no such column (it is optional), so it was not written"))
     return kept
 
@@ -299,12 +362,12 @@ def _note_kept_columns(table, at: TableAt, current, register: Register, mapping:
                      if fold(current.value(at.rows[i], at.columns[first.id]))
                      != fold(as_text(register.rows[i].get(header_of[first.id])))]
         if moved:
-            notes.append(Note("warning", register.path, None, c.header,
+            notes.append(register.note("warning", None, c.header,
                               f"the register has no such column, so the return's own values in it were kept; "
-                              f"beside lines {_and([str(n) for n in moved])} they were for another "
+                              f"beside {register.at_lines(moved)} they were for another "
                               f"{first.header} before", "check them, or add the column to the register"))
         else:
-            notes.append(Note("info", register.path, None, c.header,
+            notes.append(register.note("info", None, c.header,
                               "the register has no such column, so the return's own values in it were kept"))
 
 
@@ -321,9 +384,9 @@ def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, co
         key = fold(row.get(key_h)) if key_h else ""
         index = _find_row(table, label, key, used, shown)
         if index is None:
-            result.notes.append(Note("warning", register.path, line, label_h,
+            result.notes.append(register.note("warning", line, label_h,
                                      f"no row '{as_text(row.get(label_h))}"
-                                     + (f" / {as_text(row.get(key_h))}" if key_h else "") + "' in the template; line not written"))
+                                     + (f" / {as_text(row.get(key_h))}" if key_h else "") + "' in the template, so it was not written"))
             continue
         used.add(index)
         result.lines += 1
@@ -334,7 +397,7 @@ def _plan_fixed(table, at: TableAt, sheet, register, mapping, label_h, key_h, co
                 if as_text(row.get(h)) and table.rows[index].total_of:
                     totals.append((line, h, index, column, row.get(h)))
                 elif as_text(row.get(h)):
-                    result.notes.append(Note("info", register.path, line, h,
+                    result.notes.append(register.note("info", line, h,
                                              "the template fills this cell itself, so it was not written"))
                 continue
             kind = table.cell_type(table.rows[index], column)
@@ -359,7 +422,7 @@ def _check_totals(table, at: TableAt, current, register: Register, conv, totals,
         except RegisterError:
             typed = None
         if not isinstance(typed, Decimal):
-            result.notes.append(Note("info", register.path, line, header,
+            result.notes.append(register.note("info", line, header,
                                      "the template fills this cell itself, so it was not written"))
             continue
         col = at.columns[column.id]
@@ -372,15 +435,14 @@ def _check_totals(table, at: TableAt, current, register: Register, conv, totals,
             continue
         disagreed.add(line)
         sums = f" ({' + '.join(f'{p:,}' for p in filled)})" if 1 < len(filled) <= 8 else ""
-        result.notes.append(Note(
-            "warning", register.path, line, header,
+        result.notes.append(register.note("warning", line, header,
             f"the total for '{table.rows[index].name}' is {typed:,}, but the lines it sums add up to "
             f"{expected:,}{sums}; the template adds them up itself, so the return shows {expected:,}",
             "correct the total or the lines under it in the register"))
     lines = sorted(agreed - disagreed)
     if lines:
-        result.notes.append(Note("info", register.path, None, None,
-                                 f"line{'s' * (len(lines) != 1)} {_and([str(n) for n in lines])} "
+        result.notes.append(register.note("info", None, None,
+                                 f"{register.at_lines(lines)} "
                                  f"{'are totals' if len(lines) != 1 else 'is a total'} the template adds up "
                                  "itself, so not written; each agrees with the lines it sums"))
 
@@ -432,8 +494,8 @@ def _exact_repeats(register: Register, notes: list[Note]) -> None:
     for key, line in zip(keys, register.lines):
         if seen[key] > 1:
             if key in first_line:
-                notes.append(Note("warning", register.path, line, None,
-                                  f"repeats line {first_line[key]} exactly",
+                notes.append(register.note("warning", line, None,
+                                  f"repeats {register.at(first_line[key])} exactly",
                                   "a scheme split across sources or providers is fine; an exact repeat is usually pasted twice"))
             else:
                 first_line[key] = line

@@ -1,12 +1,14 @@
 """Read an officer's own table (scheme register, ledger extract, income, C&D) from CSV or XLSX.
 
 Every value arrives as text or Decimal, never as a float, so money stays exact. Line numbers
-are the rows the officer sees in Excel (the first line of the file is line 1, title lines included).
+are the rows the officer sees in Excel, and in a CSV file the lines of the text (the first line of
+the file is line 1, title lines included).
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +18,7 @@ from typing import Iterable
 
 from .errors import RegisterError
 from .folding import fold
+from .notes import Note
 from .workbook import cell_ref, column_letter
 from .textfile import decode_text
 
@@ -31,7 +34,8 @@ class Register:
     partial: bool = False             # lines carried from a return: columns it lacks are left to fill in
     sheet: str | None = None          # for an Excel register: its sheet, and each heading's column
     columns: dict[str, int] = field(default_factory=dict)
-    skipped: list[tuple[int | None, str]] = field(default_factory=list)   # lines not read as lines, and why
+    skipped: list[tuple[str, int | None, str]] = field(default_factory=list)  # (severity, line, why) of lines not read
+    totals: list[int] = field(default_factory=list)     # the lines skipped as totals (a subtotal ends a group)
     mapped_by: str | None = None      # the column mapping its headings were renamed by
     own_headings: dict[str, str] = field(default_factory=dict)     # heading -> the officer's own, where renamed
 
@@ -41,11 +45,43 @@ class Register:
                 return h
         return None
 
+    def at(self, line: int) -> str:
+        """A line as the officer finds it: 'line 14' of a CSV file, 'row 14' of a sheet."""
+        return f"{self.line_word} {line}"
+
+    def at_lines(self, lines: Iterable[int]) -> str:
+        """'lines 3, 4 and 7' of a CSV file, 'rows 3, 4 and 7' of a sheet ('line 3' for one)."""
+        return numbered(self.line_word, list(lines))
+
+    @property
+    def line_word(self) -> str:
+        return "row" if self.sheet else "line"
+
+    def note(self, severity: str, line: int | None, column: str | None, message: str,
+             hint: str | None = None) -> Note:
+        return Note(severity, self.path, line, column, message, hint, sheet=self.sheet)
+
+    def skipped_notes(self) -> list[Note]:
+        """The lines not read as lines (blank, totals), each said."""
+        return [self.note(severity, line, None, why) for severity, line, why in self.skipped]
+
     def refuse(self, line: int, header: str, message: str, hint: str | None = None) -> RegisterError:
         """The error for one value, named by line and column heading (and cell, in an Excel register)."""
         col = self.columns.get(header) if self.sheet else None
-        return RegisterError(f"line {line}, column '{self.own_headings.get(header, header)}': {message}", file=self.path, sheet=self.sheet,
-                             cell=cell_ref(line, col) if col else None, hint=hint)
+        return RegisterError(f"{self.at(line)}, column '{self.own_headings.get(header, header)}': {message}",
+                             file=self.path, sheet=self.sheet, cell=cell_ref(line, col) if col else None, hint=hint)
+
+
+def numbered(word: str, numbers: list[int], most: int | None = None) -> str:
+    """'line 3', 'lines 3, 4 and 7', 'rows 3 to 40' for a run; beyond `most`, 'and 12 more'."""
+    if len(numbers) == 1:
+        return f"{word} {numbers[0]}"
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{word}s {numbers[0]} to {numbers[-1]}"
+    shown = [str(n) for n in numbers[:most]] if most else [str(n) for n in numbers]
+    if len(shown) < len(numbers):
+        return f"{word}s {', '.join(shown)} and {len(numbers) - len(shown)} more"
+    return f"{word}s {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def read_register(path: str | Path, *, sheet: str | None = None, headings: Iterable[str] = ()) -> Register:
@@ -84,7 +120,7 @@ def _heading_row(grid: Grid, path: Path) -> int:
     return next(line for line in top if len(grid[line]) >= need)
 
 
-def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
+def _table(path: Path, grid: Grid, *, sheet: str | None = None, not_blank: set[int] = frozenset()) -> Register:
     top = _heading_row(grid, path)
     cols = sorted(grid[top])
     headers = [_heading(grid[top][c]) for c in cols]
@@ -93,9 +129,9 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
         if fold(h) in seen:
             raise RegisterError(f"has two columns headed '{h}' (columns {column_letter(seen[fold(h)])} and "
                                 f"{column_letter(c)}), so which one to use is not clear", file=str(path),
-                                hint="remove or rename one of them")
+                                sheet=sheet, cell=cell_ref(top, c), hint="remove or rename one of them")
         seen[fold(h)] = c
-    rows, lines, skipped = [], [], []
+    rows, lines, skipped, totals = [], [], [], []
     for line in sorted(grid):
         if line <= top:
             continue
@@ -104,35 +140,45 @@ def _table(path: Path, grid: Grid, *, sheet: str | None = None) -> Register:
             continue
         label = _totals_label(values, cols)
         if label is not None:
-            skipped.append((line, f"is a totals line ('{label}'), so it was not read as a line of the register"))
+            totals.append(line)
+            skipped.append(("warning", line, f"is a totals line ('{label}'), so it was not read as a line of the "
+                                             "register: the template adds its lines up itself"))
             continue
         rows.append({h: values.get(c) for h, c in zip(headers, cols)})
         lines.append(line)
     if lines:
-        blank = [n for n in range(top + 1, lines[-1]) if n not in grid]
+        # Between lines, not after the last: a line cleared by mistake, or half-deleted, leaves its
+        # scheme's money out of the return, so it is a warning rather than a note.
+        blank = [n for n in range(top + 1, lines[-1]) if n not in grid and n not in not_blank]
         if blank:
-            skipped.insert(0, (None, f"{_lines(blank)} blank, so {'it was' if len(blank) == 1 else 'they were'} skipped"))
+            word = "row" if sheet else "line"
+            said = f"{numbered(word, blank, 10)} {'is' if len(blank) == 1 else 'are'}"
+            skipped.insert(0, ("warning", None, f"{said} blank, so {'it was' if len(blank) == 1 else 'they were'} "
+                                                "skipped: if a line was deleted there by mistake, put it back"))
     return Register(str(path), headers, rows, lines, sheet=sheet,
-                    columns=dict(zip(headers, cols)) if sheet else {}, skipped=skipped)
+                    columns=dict(zip(headers, cols)) if sheet else {}, skipped=skipped, totals=totals)
 
 
-TOTALS = ("total", "totals", "grand total", "sub total", "subtotal")
+# The words that mark a line of a register as a total rather than a line of its own: 'Total',
+# 'Sub-total', 'Subtotal', 'Grand total', 'Total BCF', 'DFG total'. Folded text is compared word by
+# word, so 'Sub-total' reads as 'sub total'. The one list: the reader and populate both use it.
+TOTAL_WORDS = frozenset({"total", "totals", "subtotal", "subtotals"})
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def is_total_label(value: object) -> bool:
+    """Whether a register's text says its line is a total ('Total', 'Sub-total', 'Total BCF')."""
+    return isinstance(value, str) and any(w in TOTAL_WORDS for w in _WORDS.findall(fold(value)))
 
 
 def _totals_label(values: dict[int, object], cols: list[int]) -> str | None:
-    """The label of a totals line ('Total', 'Grand total: BCF'): it starts with such a word and
+    """The label of a totals line ('Total', 'Grand total: BCF'): its first value says so and it
     fills at most half the columns, where a scheme line fills most of them."""
     filled = [values[c] for c in cols if c in values]
-    first = as_text(filled[0]) if filled else ""
-    key = fold(first)
-    if any(key == t or key.startswith(t + " ") for t in TOTALS) and len(filled) * 2 <= len(cols):
-        return first
+    first = filled[0] if filled else None
+    if is_total_label(first) and len(filled) * 2 <= len(cols):
+        return as_text(first)
     return None
-
-
-def _lines(numbers: list[int]) -> str:
-    shown = ", ".join(map(str, numbers[:10])) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
-    return f"line {shown} is" if len(numbers) == 1 else f"lines {shown} are"
 
 
 def _read_csv(path: Path) -> Register:
@@ -141,15 +187,20 @@ def _read_csv(path: Path) -> Register:
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     widths: dict[int, int] = {}
     grid: Grid = {}
-    line = 0
+    within: set[int] = set()       # lines a quoted value with line breaks runs on to: not blank
+    ended = 0                      # the last line of the text read so far
     try:
-        for line, record in enumerate(records, start=1):
+        for record in records:
+            # A record is named by the line of the text it starts on, as an editor shows it, even
+            # where a quoted value above it ran over several lines.
+            line, ended = ended + 1, records.line_num
+            within.update(range(line + 1, ended + 1))
             widths[line] = len(record)
             values = {c: v.strip() for c, v in enumerate(record, 1) if v.strip()}
             if values:
                 grid[line] = values
     except csv.Error as exc:
-        raise RegisterError(f"line {line + 1} cannot be read as CSV ({exc})", file=str(path)) from None
+        raise RegisterError(f"line {ended + 1} cannot be read as CSV ({exc})", file=str(path)) from None
     if not grid:
         raise RegisterError("is empty", file=str(path))
     top = _heading_row(grid, path)
@@ -158,7 +209,7 @@ def _read_csv(path: Path) -> Register:
             raise RegisterError(
                 f"line {line} has more values ({max(values)}) than the heading row has columns ({widths[top]})",
                 file=str(path), hint=f"a {_NAMES[delimiter]} inside a value needs the value in double quotes")
-    return _table(path, grid)
+    return _table(path, grid, not_blank=within)
 
 
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -200,7 +251,7 @@ def _read_xlsx(path: Path, wanted: str | None = None, headings: Iterable[str] = 
 def register_from_sheet(sheet, label: str | None = None) -> Register:
     """A register kept in (or pasted into) a sheet of the workbook open in Excel, its values as
     Excel shows them: where Python runs inside Excel (xlwings Lite) it cannot open a file."""
-    path = Path(label or f"sheet '{sheet.name}'")
+    path = Path(label or "this workbook")         # its sheet and rows are named beside it
     grid = _grid(sheet)
     if not grid:
         raise RegisterError("is empty", file=str(path))

@@ -14,6 +14,7 @@ from .checks.findings import Severity
 from .checks.report import CheckReport
 from .files import Existing, claimed, save_atomically, xlsx_target
 from .money import pounds
+from .present.reports import CD_TITLE, capacity_demand_rows
 from .report_rows import finding_values, summary_rows
 
 FILLS = {Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
@@ -71,12 +72,33 @@ def build_report(report: CheckReport, out: Path, balances: Balances | None = Non
             summary.cell(r + 2, 2, int(m.spend)).number_format = MONEY
             summary.cell(r + 3, 1, "Met" if m.met else f"Not met: {pounds(m.shortfall)} short")
             r += 3
+    if balances and balances.capacity_demand:
+        r = _capacity_demand(summary, balances.capacity_demand, r + 2)
     summary.column_dimensions["A"].width = 48
     for col in "BCD":
         summary.column_dimensions[col].width = 20
 
     _findings_sheet(wb, report.findings, lambda f: _link(out, Path(report.path), f.sheet, f.cell))
     return wb
+
+
+def _capacity_demand(summary, comparisons, r: int) -> int:
+    """Each service's months side by side, as bcf balances shows them: capacity, demand, surplus."""
+    for c in comparisons:
+        summary.cell(r, 1, f"{c.label}: {CD_TITLE}").font = Font(bold=True, size=12)
+        for s in c.services:
+            r += 2
+            summary.cell(r, 1, s.service).font = Font(bold=True)
+            for j, m in enumerate(s.months, start=2):
+                summary.cell(r, j, m.month).font = Font(bold=True)
+            for name, figure in capacity_demand_rows(c):
+                r += 1
+                summary.cell(r, 1, name)
+                for j, m in enumerate(s.months, start=2):
+                    value = figure(m)
+                    summary.cell(r, j, int(value) if value == value.to_integral_value() else float(value))
+        r += 2
+    return r
 
 
 def _findings_sheet(wb: Workbook, findings, link=None, where=("Sheet", "Cell")) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .descriptions.loader import list_values, previous_values
-from .descriptions.schema import Carry, Column, Field, Table
+from pathlib import Path
+
+from .descriptions.schema import Carry, Column, Field, Table, TemplateDescription
 from .errors import WrongTemplate
 from .folding import best_choice, fold
 from .workbook import CellWrite, Value
@@ -49,11 +51,45 @@ class RollForward:
 
 def plan_rollforward(last: OpenTemplate, new: OpenTemplate) -> RollForward:
     """What rolling `last` forward into the `new` template writes, and everything it cannot carry."""
+    _forward_only(last, new)
     carry = _carry_for(last, new)
     result = RollForward(last.workbook.path, new.description.kind, carry)
     _answers(last, new, carry, result)
     _lines(last, new, carry, result)
     return result
+
+
+def _forward_only(last: OpenTemplate, new: OpenTemplate) -> None:
+    """A return starts only a later period's template: a Q3 return rolled into a Q2 template would
+    put this quarter's lines over last quarter's, and nothing else would say so."""
+    was, to = last.description, new.description
+    before, after = _when(was), _when(to)
+    if before is None or after is None:
+        if was.kind != to.kind and was.first_year and to.first_year and was.first_year != to.first_year:
+            before, after = (was.first_year,), (to.first_year,)        # years alone order them
+        elif was.kind != to.kind:
+            unknown = was if before is None else to
+            raise WrongTemplate(
+                f"is {_a(was)} return and {Path(new.workbook.path).name} {_a(to)} template, but the "
+                f"description of {unknown.kind} does not say which period it is for, so which comes first "
+                "is not known", file=last.workbook.path,
+                hint="give that description its period (period: in docs/descriptions.md)")
+    if before is not None and after is not None and after > before:
+        return
+    which = "the same period" if before == after or was.kind == to.kind else "an earlier period"
+    raise WrongTemplate(
+        f"is {_a(was)} return and {Path(new.workbook.path).name} {_a(to)} template, {which}: a return "
+        "rolls forward only, into the template of a later period", file=last.workbook.path,
+        hint="roll it into a later period's template, or start this template from an earlier return")
+
+
+def _when(d: TemplateDescription) -> tuple[int, int] | None:
+    return (d.first_year, d.period.order) if d.period is not None and d.first_year is not None else None
+
+
+def _a(d: TemplateDescription) -> str:
+    """'the Q3 2024-25', 'the year end 2024-25': how a return is named by its period."""
+    return f"the {d.period.of(d.year)}" if d.period is not None else f"a {d.year} {d.family}"
 
 
 def _carry_for(last: OpenTemplate, new: OpenTemplate) -> Carry:
@@ -91,15 +127,15 @@ def _lines(last: OpenTemplate, new: OpenTemplate, carry: Carry, result: RollForw
     dst, _ = new.table(nf.schemes)
     feeds = _feeds(src, dst, carry)
     sheet = last.layout.workbook_sheet(last.layout.tables[lf.schemes].sheet)
-    where = f"{result.last} ('{sheet}')"
+    where = Register(result.last, [], [], [], partial=True, sheet=sheet)      # the earlier return's lines
     _unused_columns(last, src, dst, feeds, carry, where, result)
     for column in dst.columns:
         if column.role == "input" and column.required is True and column.id not in feeds and column.id not in carry.skip:
-            result.notes.append(Note("warning", where, None, column.header,
+            result.notes.append(where.note("warning", None, column.header,
                                      "the earlier return has nothing for this column: fill it in on every line"))
     lines = last.lines(lf.schemes)
     if not lines:
-        result.notes.append(Note("warning", where, None, None, "has no scheme lines to carry"))
+        result.notes.append(where.note("warning", None, None, "has no scheme lines to carry"))
         return
     rows = []
     renamed: dict[tuple[str, str, str, str], list[int]] = {}
@@ -114,14 +150,14 @@ def _lines(last: OpenTemplate, new: OpenTemplate, carry: Carry, result: RollForw
                     renamed.setdefault((header, as_text(value), row[column.header], why), []).append(line.row)
         rows.append(row)
     for (header, old, value, why), at in renamed.items():
-        on = f"line {at[0]}" if len(at) == 1 else f"{len(at)} lines ({', '.join(map(str, at))})"
-        result.notes.append(Note("info", where, None, header, f"'{old}' carried as '{value}' on {on}: {why}"))
+        on = where.at_lines(at)
+        result.notes.append(where.note("info", None, header, f"'{old}' carried as '{value}' on {on}: {why}"))
     headers = [c.header for c in dst.columns if c.id in feeds]
-    register = Register(where, headers, rows, [ln.row for ln in lines], partial=True)
+    register = replace(where, headers=headers, rows=rows, lines=[ln.row for ln in lines])
     result.lines = plan(register, new.description, new.layout, new.workbook)
     if carry.amounts:
         money = [c.header for c in dst.columns if c.type == "money" and c.id in feeds]
-        result.notes.append(Note("warning", where, None, ", ".join(money) or None,
+        result.notes.append(where.note("warning", None, ", ".join(money) or None,
                                  f"the amounts carried are the {carry.amounts}",
                                  "update each line to this return's figures"))
 
@@ -140,7 +176,7 @@ def _feeds(src: Table, dst: Table, carry: Carry) -> dict[str, str]:
 
 
 def _unused_columns(last: OpenTemplate, src: Table, dst: Table, feeds: dict[str, str], carry: Carry,
-                    where: str, result: RollForward) -> None:
+                    where: Register, result: RollForward) -> None:
     used = set(feeds.values())
     lines = last.lines(last.description.finance.schemes)
     dst_ids = {c.id for c in dst.columns}
@@ -160,11 +196,11 @@ def _unused_columns(last: OpenTemplate, src: Table, dst: Table, feeds: dict[str,
             why = "the new template fills it itself"
         else:
             why = "the new template has no such column"
-        result.notes.append(Note("info", where, None, column.header,
+        result.notes.append(where.note("info", None, column.header,
                                  f"not carried ({filled} line{'s' * (filled != 1)}): {why}"))
 
 
-def _value(new: OpenTemplate, column: Column, value: Value, where: str, row: int, header: str,
+def _value(new: OpenTemplate, column: Column, value: Value, where: Register, row: int, header: str,
            notes: list[Note]) -> tuple[Value, str | None]:
     """A drop-down value under this year's name where the list's own data says what it became,
     and why it was renamed (None when it was not)."""
@@ -180,7 +216,7 @@ def _value(new: OpenTemplate, column: Column, value: Value, where: str, row: int
     old, values = became
     if len(values) == 1:
         return values[0], f"the guidance maps '{old}' to it"
-    notes.append(Note("warning", where, row, header,
+    notes.append(where.note("warning", row, header,
                       f"'{as_text(value)}' became one of {len(values)} values this year, so it was not carried",
                       "choose one of: " + "; ".join(values)))
     return None, None

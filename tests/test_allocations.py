@@ -50,7 +50,8 @@ def test_a_figure_the_capacity_and_demand_template_does_not_have(tmp_path):
 def test_malformed_and_undecodable_files_are_one_line_errors(tmp_path):
     assert "line 6: cannot be read as CSV" in refused(*new(tmp_path, GOOD + 'dfg,"Rutland"Council,1\n'))
     assert "cannot be read as CSV" in refused(*new(tmp_path, GOOD + 'dfg,"Rutland,1\n'))
-    assert "is not text in UTF-8 or Windows encoding" in refused(*new(tmp_path, GOOD.encode() + b"\x81\x8d\x8f\n"))
+    assert "allocations.csv: line 6 is not valid Windows-1252 text (save it again from Excel as 'CSV UTF-8" in \
+        refused(*new(tmp_path, GOOD.encode("cp1252") + b"\x81\x8d\x8f\n"))
     assert "needs columns item, label, value (missing: value)" in refused(*new(tmp_path, "item,label\ndfg,Rutland\n"))
 
 
@@ -62,3 +63,17 @@ def test_a_file_saved_by_excel_on_windows_is_read(tmp_path):
     tpl = open_template(out)
     at = tpl.layout.tables["dfg"]
     assert tpl.workbook.sheets["4. Income"].value(at.rows[0], at.columns["contribution"]) == Decimal(300000)
+
+
+def test_text_is_decoded_as_a_registers_is(tmp_path):
+    """UTF-16 as Excel's 'Unicode Text' saves it is read; a file mixing encodings is refused by line
+    rather than a name read as 'â€“' and a figure put in under it."""
+    for case in ("utf-16", "mixed", "garbled"):
+        (tmp_path / case).mkdir()
+    res, out = new(tmp_path / "utf-16", b"\xff\xfe" + GOOD.encode("utf-16-le"))
+    assert res.exit_code == 0, res.output
+    mixed = GOOD.encode("cp1252") + "dfg_districts,Hinckley \u2013 Bosworth,1\n".encode("utf-8")
+    line = refused(*new(tmp_path / "mixed", mixed))
+    assert "mixes two text encodings: line 2 is in Windows-1252" in line and "line 6 is in UTF-8" in line
+    garbled = GOOD + "dfg_districts,Hinckley \u00e2\u20ac\u201c Bosworth,1\n"
+    assert "line 6 holds 'â€“' where '–' was meant" in refused(*new(tmp_path / "garbled", garbled))

@@ -568,3 +568,74 @@ def test_a_worker_that_dies_loses_nothing(made, monkeypatch):
     shared = run.collect([made.folder], workers=2).tables
     for name in alone:
         pd.testing.assert_frame_equal(alone[name], shared[name], obj=name)
+
+
+CONTACTS = {"submitted_by": "Jo Contactname", "email": "jo.contactname@leics.gov.uk", "phone": "0116 999 1234"}
+
+
+def _with_contacts(plan: Path, dest: Path, spend_change: int = 0) -> Path:
+    """The plan with a person's name, e-mail and phone number on its cover (and, for a second
+    version, another amount on its first scheme line)."""
+    from bcf_addin.api import open_template
+    from bcf_addin.workbook import CellWrite
+    from bcf_addin.xlsx.writer import write_cells
+
+    tpl = open_template(plan)
+    writes = [CellWrite(ref.sheet, ref.row, ref.col, value)
+              for field_id, value in CONTACTS.items() for ref in [tpl.ref(field_id)]]
+    if spend_change:
+        at = tpl.layout.tables["schemes"]
+        row, col = at.rows[0], at.columns["expenditure"]
+        sheet = tpl.layout.workbook_sheet(at.sheet)
+        writes.append(CellWrite(sheet, row, col, tpl.workbook.sheets[sheet].value(row, col) + spend_change))
+    write_cells(plan, writes, dest)
+    return dest
+
+
+def _texts_of(path: Path) -> list[bytes]:
+    """What a file holds, as bytes: every part of a zip package (a workbook) unpacked."""
+    data = path.read_bytes()
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            return [zf.read(name) for name in zf.namelist()]
+    return [data]
+
+
+def _personal_data_in(out: Path) -> list[str]:
+    found = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        for text in _texts_of(path):
+            found += [f"{path.relative_to(out)}: {value}" for value in CONTACTS.values()
+                      if value.encode("utf-8") in text or value.encode("utf-16-le") in text]
+    return found
+
+
+def test_nothing_a_collect_writes_holds_the_covers_contacts_unless_asked(complete_plan, tmp_path):
+    """A return resubmitted by e-mail is history, whose versions collect used to save as they came,
+    the cover's names, e-mails and phone numbers with them."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n, change in enumerate((0, 1000)):
+        version = _with_contacts(complete_plan, tmp_path / f"v{n}.xlsx", change)
+        (inbox / f"plan {n}.eml").write_bytes(email_with("Leicestershire HWB.xlsx", version.read_bytes(),
+                                                         "bcf.lead@leics.gov.uk", made_date().replace(day=1 + n)))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(read(out, "history")) == 2
+    assert _personal_data_in(out) == []
+    assert "--include-contacts" in result.output and "attachments" in result.output
+
+    # Asked for, they are collected, and the versions are saved for bcf diff...
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out), "--include-contacts"])
+    assert result.exit_code == 0, result.output
+    assert len(list((out / "attachments").iterdir())) == 2
+    assert {p.split(": ")[1] for p in _personal_data_in(out)} == set(CONTACTS.values())
+    diff = read(out, "history")["diff"].iloc[1]
+    assert diff.startswith("bcf diff ") and str(out / "attachments") in diff
+
+    # ...and a run without them removes what that run saved.
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _personal_data_in(out) == [] and not (out / "attachments").exists()
+    assert "attachments" in result.output and "personal data" in result.output

@@ -13,6 +13,7 @@ count and compare. What the remote engine cannot do is replaced, and says so whe
 """
 from __future__ import annotations
 
+import csv
 import shutil
 import types
 from collections import Counter
@@ -200,6 +201,22 @@ def test_the_74_line_plan_is_one_block_and_six_actions(plan_template, remote):
     assert ERRORS in summary and "not complete" in summary
 
 
+def test_the_notes_in_the_populate_message_say_where_in_the_register(plan_template, remote, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Schemes"
+    ws.append(["Leicestershire BCF scheme register"])
+    for i, row in enumerate(csv.reader(SAMPLE_PLAN.open(encoding="utf-8", newline=""))):
+        ws.append([(v or None) if i != 2 or j != 5 else "Leics Partnership Trust" for j, v in enumerate(row)])
+    wb.save(tmp_path / "register.xlsx")
+    book = remote(plan_template)
+    ui = Answers(book)
+    commands.populate(book, ui=ui, choose_register=lambda: tmp_path / "register.xlsx")
+    assert "warning: sheet 'Schemes', row 4, column 'Provider': 'Leics Partnership Trust' is not on" in ui.messages[-1]
+
+
 def test_a_register_the_template_cannot_take_writes_nothing_and_says_why(plan_template, remote, tmp_path):
     bad = tmp_path / "register.csv"
     bad.write_text("Scheme ID,Expenditure for 2025-26 (£)\n1,not money\n", encoding="utf-8")
@@ -298,6 +315,33 @@ def test_balances_message_in_plain_english(populated_plan, remote):
     assert "Local Authority Better Care Grant: £19,121,530 of £21,824,275 allocated" in text
     assert "£32,579,512 against a minimum of £31,982,219 (met)" in text
     assert len(ui.opened) == 1
+
+
+def test_balances_of_a_capacity_and_demand_return_says_its_capacity_and_demand(replicas, remote):
+    """What bcf balances shows for C&D, in a message's room: each service's months short of capacity
+    and the largest shortfall, without and with spot purchasing; month by month in the workbook."""
+    from openpyxl import load_workbook
+
+    _, populated, _ = replicas["cd-2025-26"]
+    book = remote(populated)
+    ui = Answers(book)
+    commands.balances(book, ui=ui)
+    text = ui.messages[-1]
+    assert "no running balances" not in text and len(text) <= 1000
+    step_down = api.balances(populated).capacity_demand[0]
+    p1 = step_down.services[0]
+    worst = min(p1.months, key=lambda m: m.surplus)
+    spot = [m for m in p1.months if m.surplus_with_spot < 0]
+    assert (f"  {p1.service}: short every month, up to {-worst.surplus:,} ({worst.month}); with spot purchasing "
+            f"{len(spot)} months, up to {-min(m.surplus_with_spot for m in spot):,}") in text
+    # Leicestershire's published step-down return: 148 short in Jan-26, 39 with spot purchasing.
+    assert "(pathway 1): short every month, up to 148 (Jan-26); with spot purchasing 6 months, up to 39" in text
+    assert "Enough every month: Other short term bedded care (pathway 2)" in text
+    (opened,) = ui.opened
+    rows = [r for r in load_workbook(opened)["Summary"].iter_rows(values_only=True)]
+    at = rows.index(next(r for r in rows if r[0] == p1.service))
+    assert rows[at][1:13] == tuple(m.month for m in p1.months)
+    assert next(r for r in rows[at:] if r[0] == "Surplus")[1:13] == tuple(int(m.surplus) for m in p1.months)
 
 
 def test_what_changed_compares_the_open_return_with_the_earlier_file(populated_plan, remote, tmp_path):

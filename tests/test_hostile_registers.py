@@ -94,7 +94,7 @@ CASES = [
     ("formula without a saved result", xlsx_register("=4000+1000"), 2,
      ["sheet 'Schemes'", "cell H4", "=4000+1000", "open and save it in Excel first"]),
     ("number with a fraction of a penny", xlsx_register(1239.568), 2,
-     ["sheet 'Schemes'", "cell H4", "line 4", f"column '{MONEY}'", "1239.568 has a fraction of a penny"]),
+     ["sheet 'Schemes'", "cell H4", "row 4", f"column '{MONEY}'", "1239.568 has a fraction of a penny"]),
     # Read and written:
     ("semicolons", lambda tmp: _write(tmp / "register.csv", csv_text("1234.56", sep=";",
                                                                       description="Care, support").encode()),

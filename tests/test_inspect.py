@@ -105,6 +105,32 @@ def test_a_renamed_heading_is_named_with_the_text_that_stands_in_its_place(built
     assert [(m["id"], m["nearest"], m["nearest_at"]) for m in missing] == [("schemes", "Primary Aim", cell.coordinate)]
 
 
+def test_several_renamed_headings_are_each_named_with_the_text_in_their_place(built):
+    """Not 'the heading X (and 2 more)': every heading missing is listed, with its nearest text."""
+    renamed = {"Primary Objective": "Primary Aim", "Provider": "Providers", "Area of Spend": "Area of Spending"}
+
+    def rename(wb):
+        for old, new in renamed.items():
+            wb[EXPENDITURE].cell(built.scheme_header_row, built.scheme_columns[old]).value = new
+
+    path = edited(built, rename)
+    res = bcf("inspect", path)
+    assert res.exit_code == 1
+    assert "more)" not in res.output
+    sheet = load_workbook(path)[EXPENDITURE]
+    assert (f"{EXPENDITURE}: table schemes 'Scheme ID': cannot find 3 of its 9 headings, each listed below as a "
+            "column not found") in res.output
+    ids = {"Primary Objective": "objective", "Provider": "provider", "Area of Spend": "area"}
+    for old, new in renamed.items():
+        at = sheet.cell(built.scheme_header_row, built.scheme_columns[old]).coordinate
+        assert (f"{EXPENDITURE}: column schemes.{ids[old]} '{old}': heading not found; nearest is '{new}' at {at}"
+                in res.output), res.output
+    data = json.loads(bcf("inspect", path, "--json").output)
+    missing = [i for i in data["items"] if i["status"] == "not found"]
+    assert sorted(m["text"] for m in missing if m["what"] == "column") == sorted(renamed)
+    assert not [m for m in missing if "more)" in m["why"]]
+
+
 def test_check_and_populate_on_it_end_pointing_at_inspect_and_learn(built):
     def rename(wb):
         wb[EXPENDITURE].cell(built.scheme_header_row, built.scheme_columns["Primary Objective"]).value = "Primary Aim"

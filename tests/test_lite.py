@@ -117,3 +117,26 @@ def test_help_says_what_each_script_does(plan_template, xw, main):
     for name in ("Check return", "Balances", "Populate", "What changed"):
         assert name in text
     assert funcs(book) == ["alert"]
+
+
+def test_a_blank_row_and_a_total_in_a_register_sheet_are_said_in_the_message(plan_template, xw, main, tmp_path):
+    import csv
+
+    from support import SAMPLE_PLAN
+
+    with SAMPLE_PLAN.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    money = rows[0].index("Expenditure for 2025-26 (£)")
+    total = [""] * len(rows[0])
+    total[0], total[money] = "Total", str(sum(int(r[money]) for r in rows[1:]))
+    register = tmp_path / "Register.csv"
+    with register.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([*rows[:11], [""] * len(rows[0]), *rows[11:], total])
+    payload = book_json(plan_template)
+    payload["sheets"].append({**_sheet_of(register), "pictures": [], "tables": []})
+    book = xw.Book(json=payload)
+    result = main.populate(book)
+    assert result is not None and result.tables[0].lines == 74, book.json()["actions"]
+    message = book.json()["actions"][-1]["args"][0]
+    assert "warning: sheet 'Register': row 12 is blank, so it was skipped" in message, message
+    assert "warning: sheet 'Register', row 77: is a totals line ('Total')" in message, message

@@ -167,8 +167,10 @@ def test_the_register_sheet_is_found_by_its_headings_and_totals_and_blank_lines_
 
     output = run("populate", plan_template, "--schemes", tmp_path / "register.xlsx", "-o", tmp_path / "o.xlsx")
     assert "74 lines into the schemes table" in output
-    assert "register.xlsx: line 34 is blank, so it was skipped" in output
-    assert "register.xlsx, line 79: is a totals line ('Total')" in output
+    # Lines of a workbook are named as Excel shows them: the sheet, and the row.
+    assert "register.xlsx, sheet 'Schemes 25-26': row 34 is blank, so it was skipped" in output
+    assert "register.xlsx, sheet 'Schemes 25-26', row 79: is a totals line ('Total')" in output
+    assert "line 34" not in output and "line 79" not in output
     run("populate", plan_template, "--schemes", SAMPLE_PLAN, "-o", tmp_path / "published.xlsx")
     assert scheme_cells(tmp_path / "o.xlsx") == scheme_cells(tmp_path / "published.xlsx")
     # Named, the sheet is read even where its headings say less than another's.

@@ -116,7 +116,7 @@ def test_a_register_without_an_optional_column_keeps_the_returns_own_values(popu
     assert sheet.value(at.rows[0], at.columns["comments"]) == "note 0"
     assert sheet.value(at.rows[5], at.columns["comments"]) == "note 5"
     kept = [n for n in result.notes if n.column == "Comments (optional)"]
-    assert [(n.severity, "beside lines 7 they were for another Scheme ID" in n.message) for n in kept] == [
+    assert [(n.severity, "beside line 7 they were for another Scheme ID" in n.message) for n in kept] == [
         ("warning", True)]
 
 

@@ -82,7 +82,9 @@ def test_roll_forward_from_a_return_of_the_wrong_kind_writes_nothing_and_says_wh
     book = remote(plan)
     ui = Answers(book)
     assert roll_forward(book, ui=ui, choose_file=lambda: other) is None
-    assert "rolls forward from: eoy" in ui.messages[-1] and "another plan.xlsx" in ui.messages[-1]
+    # Another plan of the same year is the same period: rolling goes forward only.
+    assert "the same period" in ui.messages[-1] and "rolls forward only" in ui.messages[-1]
+    assert "another plan.xlsx" in ui.messages[-1]
     assert "setValues" not in funcs(book)
 
 

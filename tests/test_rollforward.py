@@ -44,6 +44,8 @@ def returns(tmp_path_factory):
         "plan": api.new_replica("planning-2025-26", folder / "plan.xlsx", hwb="Leicestershire"),
         "quarter": api.new_replica("quarterly-2024-25-q3", folder / "q3.xlsx", hwb="Leicestershire"),
         "year_end": api.new_replica("eoy-2024-25", folder / "eoy-new.xlsx", hwb="Leicestershire"),
+        "q1_template": api.new_replica("quarterly-2024-25-q1", folder / "q1-new.xlsx", hwb="Leicestershire"),
+        "q2_template": api.new_replica("quarterly-2024-25-q2", folder / "q2-new.xlsx", hwb="Leicestershire"),
     }
 
 
@@ -123,12 +125,63 @@ def test_last_quarter_to_year_end(returns, tmp_path):
     assert all(x["Actual Spend (£)"] is None for x in after)
 
 
-def test_a_plan_does_not_roll_into_a_year_end(returns, tmp_path):
+def test_a_plan_does_not_roll_into_a_year_end(returns, tmp_path, descriptions_folder):
+    from bcf_addin import paths
+
+    # Next year's year end (forward in time) takes only a quarterly return, never a plan.
+    text = (paths.descriptions() / "eoy-2024-25.yaml").read_text(encoding="utf-8")
+    for old, new in (("kind: eoy-2024-25", "kind: eoy-2025-26"), ('year: "2024-25"', 'year: "2025-26"'),
+                     ("Better Care Fund 2024-25 EOY", "Better Care Fund 2025-26 EOY")):
+        text = text.replace(old, new)
+    (descriptions_folder / "eoy-2025-26.yaml").write_text(text, encoding="utf-8")
+    year_end = api.new_replica("eoy-2025-26", tmp_path / "eoy-2025-26.xlsx")
     out = tmp_path / "x.xlsx"
-    res = roll(returns["plan"], returns["year_end"], out)
+    res = roll(returns["plan"], year_end, out)
     assert res.exit_code == 2
     assert "rolls forward from: quarterly" in res.output.strip().splitlines()[-1]
     assert not out.exists()
+
+
+BACKWARDS = {
+    # last return, template, the periods the refusal names
+    "a Q3 return into the Q2 template": ("q3", "q2_template", "the Q3 2024-25 return", "the Q2 2024-25 template",
+                                         "an earlier period"),
+    "a Q2 return into another Q2 template": ("q2", "q2_template", "the Q2 2024-25 return", "the Q2 2024-25 template",
+                                             "the same period"),
+    "a year end into the Q1 template": ("eoy", "q1_template", "the year end 2024-25 return",
+                                        "the Q1 2024-25 template", "an earlier period"),
+    "next year's plan into a year end": ("plan", "year_end", "the plan 2025-26 return", "the year end 2024-25 template",
+                                         "an earlier period"),
+}
+
+
+@pytest.mark.parametrize("case", BACKWARDS)
+def test_rolling_goes_forward_only(case, returns, tmp_path):
+    last, template, was, into, which = BACKWARDS[case]
+    if last == "q3":
+        assert roll(returns["q2"], returns["quarter"], tmp_path / "q3.xlsx").exit_code == 0
+        returns = {**returns, "q3": tmp_path / "q3.xlsx"}
+    before = returns[template].read_bytes()
+    out = tmp_path / "x.xlsx"
+    res = roll(returns[last], returns[template], out)
+    assert res.exit_code == 2, res.output
+    message = res.output.strip().splitlines()[-1]
+    assert message.startswith(f"bcf: {returns[last]}: is {was} and {returns[template].name} {into}, {which}"), message
+    assert "rolls forward only" in message
+    assert not out.exists() and returns[template].read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == (["q3.xlsx"] if last == "q3" else [])
+
+
+def test_a_description_without_its_period_is_not_guessed(returns, tmp_path, descriptions_folder):
+    from bcf_addin import paths
+
+    text = (paths.descriptions() / "quarterly-2024-25-q2.yaml").read_text(encoding="utf-8")
+    (descriptions_folder / "quarterly-2024-25-q2.yaml").write_text(
+        text.replace("period: {name: Q2, order: 2}\n", ""), encoding="utf-8")
+    res = roll(returns["q2"], returns["quarter"], tmp_path / "q3.xlsx")
+    assert res.exit_code == 2, res.output
+    assert "the description of quarterly-2024-25-q2 does not say which period it is for" in res.output
+    assert not (tmp_path / "q3.xlsx").exists()
 
 
 def test_dry_run_writes_nothing_and_the_template_is_never_changed(returns, tmp_path):

@@ -102,6 +102,10 @@ BROKEN = {
     "dependent list of another file": (EOY, ("depends_on: scheme_type}", "depends_on: area_of_spend}"),
                                        "lists.units.depends_on: 'area_of_spend' must be a column of the same file "
                                        "as this list (scheme-types-2023-25.csv)"),
+    "period of a year that says no year": (PLAN, ('year: "2025-26"', 'year: "next year"'),
+                                            "year: 'next year' must begin with the year it starts in (2024-25)"),
+    "period before the plan": (EOY, ("period: {name: year end, order: 4}", "period: {name: year end, order: -1}"),
+                               "period.order: order counts from 0, the plan, to 4, the year end"),
     "unknown key": (PLAN, ("{id: area, header: Area of Spend, type: list, list: area_of_spend",
                            "{id: area, header: Area of Spend, type: list, lst: area_of_spend"),
                     "tables.schemes.columns[4].lst: Extra inputs are not permitted"),

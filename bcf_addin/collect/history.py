@@ -34,7 +34,7 @@ def latest_and_versions(returns: list[Received]) -> dict[str, tuple[int, bool]]:
 def history_rows(returns: list[Received], diff_path=lambda file: file) -> list[dict]:
     """One row per return that has another version, oldest first, with what changed since the one
     before and the `bcf diff` command that shows every change. `diff_path` gives a file on disk
-    for a return (an attachment is saved for this)."""
+    for a return (an attachment is saved for this), or None where there is none."""
     rows = []
     for group in _groups(returns):
         if len(group) < 2:
@@ -45,9 +45,15 @@ def history_rows(returns: list[Received], diff_path=lambda file: file) -> list[d
                          "version": i + 1, "latest": i == len(group) - 1,
                          "previous": prev.file if prev else None,
                          "changed_totals": _changed(prev, r) if prev else None,
-                         "diff": f"bcf diff {shlex.quote(str(diff_path(prev.file)))} "
-                                 f"{shlex.quote(str(diff_path(r.file)))}" if prev else None})
+                         "diff": _diff(diff_path(prev.file), diff_path(r.file)) if prev else None})
     return rows
+
+
+def _diff(old: str | None, new: str | None) -> str | None:
+    """The command comparing two versions; none where one has no file on disk (an attachment not saved)."""
+    if old is None or new is None:
+        return None
+    return f"bcf diff {shlex.quote(str(old))} {shlex.quote(str(new))}"
 
 
 def _groups(returns: list[Received]) -> list[list[Received]]:

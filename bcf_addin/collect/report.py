@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .leftovers import shown
+
 if TYPE_CHECKING:
     from .run import Collected
 
@@ -37,6 +39,10 @@ def lines(result: Collected, fmt: str) -> list[str]:
     out += [f"{n} {label.replace(' that sent', ' sent')} (see missing.{fmt})"
             for label, n in sent_nothing(result.tables["missing"])]
     if result.removed:
-        out.append(f"Removed {', '.join(p.name for p in result.removed)}: personal data from an earlier "
+        out.append(f"Removed {', '.join(shown(p) for p in result.removed)}: personal data from an earlier "
                    f"--include-contacts run (give --include-contacts to keep collecting it)")
+    if result.unsaved:
+        out.append(f"{result.unsaved} version{'s' * (result.unsaved != 1)} in the history came in e-mails and "
+                   f"{'were' if result.unsaved != 1 else 'was'} not saved, as a return's cover names people: give "
+                   "--include-contacts to save them under attachments/ with a bcf diff command for each")
     return out

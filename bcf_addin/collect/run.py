@@ -18,6 +18,7 @@ from .examine import Examined, examine
 from .history import Received, history_rows, latest_and_versions
 from .formats import require_format
 from .inputs import Met, Source, Unusable, open_up, resolve, walk
+from .leftovers import ATTACHMENTS, personal_leftovers, remove
 from .workers import Workers, how_many
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Collected:
     pictures: list[Path] = field(default_factory=list)
     pictures_note: str | None = None
     removed: list[Path] = field(default_factory=list)   # personal data an earlier run left
+    unsaved: int = 0             # versions in the history that came in e-mails, not saved without contacts
 
 
 @dataclass
@@ -60,7 +62,8 @@ def collect(inputs: list[str | Path], outdir: str | Path | None = None, *, fmt: 
     with Workers(how_many(workers, len(met))) as pool:
         gathered = gather(met, pool, contacts=contacts, progress=progress,
                           meanwhile=lambda: _get_ready(pool, writing=out is not None, pictures=pictures))
-        result = Collected(build_tables(gathered, out))
+        result = Collected(build_tables(gathered, out, contacts=contacts))
+        result.unsaved = _unsaved_versions(result.tables["history"], gathered.sources) if not contacts else 0
         if out is not None:
             _write(result, out, fmt, pool, contacts=contacts, pictures=pictures)
     return result
@@ -104,7 +107,6 @@ def _get_ready(pool: Workers, *, writing: bool, pictures: bool) -> None:
 def _write(result: Collected, out: Path, fmt: str, pool: Workers, *, contacts: bool, pictures: bool) -> None:
     from . import tables as T
     from .charts import all_charts
-    from .leftovers import personal_leftovers, remove
     from .summary import write_summary
 
     charts = all_charts(result.tables)
@@ -121,6 +123,12 @@ def _write(result: Collected, out: Path, fmt: str, pool: Workers, *, contacts: b
         result.pictures, result.pictures_note = write_pictures(drawn, out / "charts")
 
 
+def _unsaved_versions(history: pd.DataFrame, sources: list[Source]) -> int:
+    """How many versions in the history came only in an e-mail, and so have no file for bcf diff."""
+    in_mail = {s.file for s in sources if s.attachment}
+    return sum(1 for f in history["file"] if f in in_mail) if len(history) else 0
+
+
 def _make_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise BcfError("is a file; give a folder for the tables and summary", file=str(out))
@@ -130,7 +138,8 @@ def _make_folder(out: Path) -> None:
         raise BcfError(f"cannot be made ({exc.strerror})", file=str(out)) from None
 
 
-def build_tables(gathered: Gathered, outdir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def build_tables(gathered: Gathered, outdir: str | Path | None = None, *,
+                 contacts: bool = False) -> dict[str, pd.DataFrame]:
     from . import tables as T
 
     sources, examined = gathered.sources, gathered.examined
@@ -156,18 +165,23 @@ def build_tables(gathered: Gathered, outdir: str | Path | None = None) -> dict[s
                   e.tables[name]) for e in examined if e.tables.get(name)]
         tables[name] = T.per_return(name, parts)
     tables["missing"] = T.missing_table(tables["returns"], hwbs)
-    saved = _attachment_saver(by_file, Path(outdir) / "attachments" if outdir is not None else None)
+    # A return's cover names people (who submitted it, the sign-off, their e-mails and phone numbers),
+    # so a copy of an attachment is saved only when contacts are asked for.
+    saved = _attachment_saver(by_file, Path(outdir) / ATTACHMENTS if outdir is not None and contacts else None)
     tables["history"] = T.frame_of_rows("history", history_rows(received, saved))
     return tables
 
 
 def _attachment_saver(by_file: dict[str, Source], folder: Path | None):
     """A file on disk for each return in a history, so `bcf diff` can be run on it: an attachment
-    is saved under OUTDIR/attachments/ (only those that have another version)."""
-    def path_for(file: str) -> str:
+    is saved under OUTDIR/attachments/ (only those that have another version), given a folder;
+    without one an attachment has no file (None)."""
+    def path_for(file: str) -> str | None:
         source = by_file[file]
-        if source.data is None or folder is None:
-            return source.path if source.data is None else file
+        if source.data is None:
+            return source.path
+        if folder is None:
+            return None
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{Path(source.path).stem} - {Path(file.rsplit(' > ', 1)[-1]).name}"
         dest = folder / name

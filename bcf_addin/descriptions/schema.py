@@ -432,6 +432,26 @@ class CapacityDemand(Strict):
     services: List[CdService]
 
 
+class Period(Strict):
+    """Where a return falls in its financial year's cycle, so that `bcf rollforward` goes forward
+    only: with the description's `year`, it orders any two returns (Q2 2024-25 before Q3 2024-25,
+    before the 2024-25 year end, before the 2025-26 plan)."""
+
+    name: str                        # as messages name it: plan, Q1, Q2, Q3, year end
+    order: int                       # within the year: the plan 0, the quarters 1 to 3, the year end 4
+
+    @field_validator("order")
+    @classmethod
+    def _not_negative(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError("order counts from 0, the plan, to 4, the year end")
+        return v
+
+    def of(self, year: str) -> str:
+        """'Q3 2024-25', 'the year end 2024-25'."""
+        return f"{self.name} {year}"
+
+
 class Identity(Strict):
     """How the tool recognises this template in a workbook: its own title and version cells."""
 
@@ -454,6 +474,7 @@ class TemplateDescription(Strict):
     name: str
     year: str
     previous_year: List[str] = []    # kinds of return that are this one's previous year (check --previous)
+    period: Period | None = None     # where it falls in the year (rollforward goes forward only)
     version: str
     identity: Identity
     submission_name: str = "{hwb} HWB"
@@ -480,6 +501,21 @@ class TemplateDescription(Strict):
         if not v or v != v.lower() or " " in v:
             raise ValueError("kind is a lower-case name such as planning-2025-26")
         return v
+
+    @model_validator(mode="after")
+    def _year_orders_periods(self) -> "TemplateDescription":
+        if self.period is not None and self.first_year is None:
+            message = (f"'{self.year}' must begin with the year it starts in (2024-25), so that its period "
+                       "can be ordered against other returns")
+            raise ValidationError.from_exception_data(type(self).__name__, [InitErrorDetails(
+                type=PydanticCustomError("year", "{problem}", {"problem": message}), loc=("year",), input=self.year)])
+        return self
+
+    @property
+    def first_year(self) -> int | None:
+        """The calendar year the financial year starts in (2024 for '2024-25'), if the year says."""
+        head = self.year[:4]
+        return int(head) if len(head) == 4 and head.isdigit() and not self.year[4:5].isdigit() else None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "TemplateDescription":

@@ -44,7 +44,7 @@ def read_source(path: str | Path, desc: TemplateDescription, *, columns: str | P
         if mapping is not None and not _for(mapping, desc, mapping_path, explicit=False):
             other_kind.append((mapping_path, mapping.kind))
             mapping = None
-    notes = [Note("info", register.path, line, None, why) for line, why in register.skipped]
+    notes = register.skipped_notes()
     notes += [Note("warning", register.path, None, None,
                    f"the column mapping {p} was made for {kind}, not for this {desc.kind} return, so it was not used",
                    f"run bcf map {Path(path).name} --kind {desc.kind} to make one for this template")

@@ -3,9 +3,10 @@ the ribbon's message boxes."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable
 
 from ..balances import Balances
-from ..capacity_demand import Comparison
+from ..capacity_demand import Comparison, MonthFigures
 from ..checks.findings import Severity
 from ..checks.registry import rule
 from ..checks.report import CheckReport
@@ -140,18 +141,26 @@ def balances_text(b: Balances) -> str:
 def capacity_demand_lines(c: Comparison) -> list[str]:
     """A service's months side by side, as the template lays them out: capacity, demand, and the
     surplus (positive) or shortfall (negative), without and with spot purchasing."""
-    lines = ["", f"{c.label}: capacity against demand (positive is a surplus, negative a shortfall)"]
+    lines = ["", f"{c.label}: {CD_TITLE}"]
+    for s in c.services:
+        lines += ["", f"  {s.service}", f"    {'':18}" + "".join(f" {m.month:>7}" for m in s.months)]
+        for name, figure in capacity_demand_rows(c):
+            lines.append(f"    {name:18}" + "".join(f" {figure(m):>7,}" for m in s.months))
+    return lines
+
+
+CD_TITLE = "capacity against demand (positive is a surplus, negative a shortfall)"
+
+
+def capacity_demand_rows(c: Comparison) -> list[tuple[str, Callable[[MonthFigures], Decimal]]]:
+    """The rows of a service's table, each with its month's figure."""
     rows = [("Capacity", lambda m: m.capacity)]
     if c.with_spot:
         rows += [("Spot purchasing", lambda m: m.spot), ("Capacity with spot", lambda m: m.capacity + m.spot)]
     rows += [("Demand", lambda m: m.demand), ("Surplus", lambda m: m.surplus)]
     if c.with_spot:
         rows.append(("Surplus with spot", lambda m: m.surplus_with_spot))
-    for s in c.services:
-        lines += ["", f"  {s.service}", f"    {'':18}" + "".join(f" {m.month:>7}" for m in s.months)]
-        for name, figure in rows:
-            lines.append(f"    {name:18}" + "".join(f" {figure(m):>7,}" for m in s.months))
-    return lines
+    return rows
 
 
 def _not_counted(b: Balances) -> str:
@@ -163,7 +172,7 @@ def _not_counted(b: Balances) -> str:
 
 def balances_summary(b: Balances) -> str:
     lines = [heading(b), ""]
-    if not b.running_balances:
+    if not b.running_balances and not b.capacity_demand:
         lines.append("This template has no running balances.")
     for x in b.running_balances:
         if x.income == 0 and x.expenditure == 0:
@@ -181,8 +190,57 @@ def balances_summary(b: Balances) -> str:
     for m in b.minimum_spend:
         verdict_ = "met" if m.met else f"NOT met, {pounds(m.shortfall)} short"
         lines.append(f"\n{m.label}: {pounds(m.spend)} against a minimum of {pounds(m.minimum)} ({verdict_}).")
+    if b.capacity_demand:
+        lines += capacity_demand_summary(b.capacity_demand)
     lines += ["", "The balances and the check's findings are open in a new workbook."]
     return "\n".join(lines)
+
+
+SERVICE_WIDTH = 50       # a service's name in a message, where a message holds about a thousand characters
+
+
+def capacity_demand_summary(comparisons: list[Comparison]) -> list[str]:
+    """Each service's months short of capacity, and by how much at most, without and with spot
+    purchasing; the services with enough capacity every month in one line. The month-by-month
+    table is bcf balances' and the report workbook's: a message holds about a thousand characters."""
+    months = [m.month for c in comparisons for s in c.services for m in s.months]
+    lines = [f"Capacity against demand, {months[0]} to {months[-1]}:" if months else "Capacity against demand:"]
+    for c in comparisons:
+        lines.append(f"{c.label}:")
+        enough = []
+        for s in c.services:
+            short = _short(s.months, lambda m: m.surplus)
+            spot = _short(s.months, lambda m: m.surplus_with_spot, worst=False)
+            if not short and not spot:
+                enough.append(_service(s.service))
+                continue
+            text = f"  {_service(s.service)}: short {short or 'no month'}"
+            if any(m.spot is not None for m in s.months):
+                text += f"; with spot purchasing {spot or 'no month'}"
+            lines.append(text)
+        if enough:
+            lines.append(f"  Enough every month: {'; '.join(enough)}")
+    return lines
+
+
+def _short(months, surplus, worst: bool = True) -> str:
+    """'every month, up to 148 (Jan-26)': the months whose `surplus` is negative, and the largest
+    shortfall (with its month, if `worst`)."""
+    short = [m for m in months if surplus(m) is not None and surplus(m) < 0]
+    if not short:
+        return ""
+    most = min(short, key=surplus)
+    which = "every month" if len(short) == len(months) else count(len(short), "month")
+    return f"{which}, up to {-surplus(most):,}" + (f" ({most.month})" if worst else "")
+
+
+def _service(name: str) -> str:
+    """'Short-term residential/nursing care for someone... (pathway 3)': long names cut, the pathway kept."""
+    if len(name) <= SERVICE_WIDTH:
+        return name
+    tail = name[name.rfind(" ("):] if name.endswith(")") and " (" in name else ""
+    head = name[:SERVICE_WIDTH - len(tail) - 3].rsplit(" ", 1)[0]
+    return f"{head}...{tail}"
 
 
 # -- differences ---------------------------------------------------------------------------------

@@ -261,7 +261,7 @@ def _populate_summary(tpl, registers: Sequence[Path], plans: list[TablePlan], wr
     notes = [n for p in plans for n in p.notes]
     if notes:
         lines += ["", f"{count(len(notes), 'note')} on the register:"]
-        lines += [f"  {n.severity}: {n.message}" for n in notes[:5]]
+        lines += [f"  {n.severity}: {n.place() + ': ' if n.place() else ''}{n.message}" for n in notes[:5]]
         if len(notes) > 5:
             lines.append(f"  and {len(notes) - 5} more.")
     lines += ["", verdict(checked), "Press Check return for the list, with a link to each cell.",
