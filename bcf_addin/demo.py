@@ -4,7 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import paths
+from .api import balances, check, new_replica, populate
 from .errors import BcfError
+from .present import balances_text, check_text
+from .report_workbook import write_report
 
 MARKER = ".bcf-demo"
 SAMPLE = "leicestershire-2025-26-plan-schemes.csv"
@@ -23,9 +26,6 @@ def prepare_folder(folder: Path) -> None:
 
 
 def run(folder: Path, echo) -> int:
-    from .api import balances, check, new_replica, populate
-    from .present import balances_text, check_text
-    from .report_workbook import write_report
 
     prepare_folder(folder)
     sample = paths.samples() / SAMPLE

@@ -1,6 +1,8 @@
 """Errors a finance officer can act on: each names the file, and where known the sheet and cell."""
 from __future__ import annotations
 
+import errno
+
 
 class BcfError(Exception):
     """Input the tool cannot use. The CLI prints it on one line and exits 2, having written nothing."""
@@ -54,3 +56,22 @@ class UnmatchedHeadings(RegisterError):
 
 class ProtectedCell(BcfError):
     """An attempt to write a cell that is locked, holds a formula, or lies outside the input area."""
+
+
+_PLAIN = {
+    errno.ENOSPC: "the disk is full",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "the disk is full",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the drive is read-only",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENOENT: "does not exist",
+    errno.ENOTDIR: "a folder in its path is not a folder",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.EBUSY: "is in use by another program",
+}
+
+
+def plain_os_error(exc: OSError) -> str:
+    """What went wrong with a file, in words an officer can act on."""
+    return _PLAIN.get(exc.errno, (exc.strerror or str(exc)).rstrip(".").lower())

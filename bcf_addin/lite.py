@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .api import recognise
+from .api import check_open, recognise
 from .balances import Balances, compute
 from .diff import ReturnDiff, diff_templates
 from .errors import BcfError
 from .excelbook import ExcelWorkbook, read_book, with_writes, write_cells
-from .ribbon.dialogs import ExcelUi
 from .money import pounds
 from .populate import plan, stack
 from .present import balances_summary, changes_summary, check_summary
 from .register import register_from_sheet
-from .ribbon import commands as ribbon
 from .report_rows import CHANGE_HEADERS, FINDING_HEADERS, cell_value, change_rows, finding_values, summary_rows
+from .ribbon.dialogs import ExcelUi
+from .ribbon.filling import Populated, populate_summary
+from .ribbon.running import button
 
 FINDINGS_SHEET = "BCF findings"
 REGISTER_SHEET = "Register"
@@ -78,7 +79,7 @@ def _report_rows(tpl, report, bal: Balances) -> list[list]:
 
 def _checked(book, ui: ExcelUi, wb, *, stale_caches: bool = False) -> tuple:
     tpl = recognise(wb)
-    checked = ribbon._check(tpl, stale_caches=stale_caches)
+    checked = check_open(tpl, stale_caches=stale_caches)
     bal = compute(tpl)
     write_findings(book, "Better Care Fund return check", _report_rows(tpl, checked, bal))
     return tpl, checked, bal
@@ -90,7 +91,7 @@ def _on_the_sheet(text: str) -> str:
         "are open in a new workbook.", f"are on the sheet '{FINDINGS_SHEET}'.")
 
 
-@ribbon._command
+@button
 def check(book, ui: ExcelUi):
     """Check the open return; the findings go to FINDINGS_SHEET, summed up in a message."""
     wb, _ = _read(book, ui)
@@ -99,7 +100,7 @@ def check(book, ui: ExcelUi):
     return checked
 
 
-@ribbon._command
+@button
 def balances(book, ui: ExcelUi) -> Balances:
     wb, _ = _read(book, ui)
     _, _, bal = _checked(book, ui, wb)
@@ -107,7 +108,7 @@ def balances(book, ui: ExcelUi) -> Balances:
     return bal
 
 
-@ribbon._command
+@button
 def populate(book, ui: ExcelUi, register_sheets: str = REGISTER_SHEET):
     """Fill the return from registers kept in (or pasted into) sheets of the same workbook, named
     in `register_sheets` (comma-separated), then check it. Planned and checked in full first."""
@@ -131,17 +132,17 @@ def populate(book, ui: ExcelUi, register_sheets: str = REGISTER_SHEET):
     writes = [w for p in plans for w in p.writes]
     if not writes:
         ui.message("There was nothing to write: the register has no lines the template takes.")
-        return ribbon.Populated(plans, 0, None)
+        return Populated(plans, 0, None)
     ui.status(f"Better Care Fund: writing {len(writes)} cells...")
     written = write_cells(book, writes, before=tpl.workbook)
     ui.status("Better Care Fund: checking...")
     _, checked, _ = _checked(book, ui, with_writes(tpl.workbook, writes), stale_caches=True)
-    text = ribbon._populate_summary(tpl, [Path(n) for n in names], plans, written, checked)
+    text = populate_summary(tpl, [Path(n) for n in names], plans, written, checked)
     ui.message(text.replace("Press Check return for the list", f"The list is on the sheet '{FINDINGS_SHEET}'"))
-    return ribbon.Populated(plans, written, checked)
+    return Populated(plans, written, checked)
 
 
-@ribbon._command
+@button
 def what_changed(book, ui: ExcelUi, earlier: str = EARLIER_SUFFIX) -> ReturnDiff | None:
     """Compare the return with an earlier version of it copied into the same workbook: its sheets
     named as the return's with `earlier` added (Excel's Move or Copy names a copy 'Sheet (2)')."""
@@ -189,7 +190,7 @@ names the copies 'Sheet{EARLIER_SUFFIX}'.
 Nothing is saved: save the workbook yourself when you are happy with it."""
 
 
-@ribbon._command
+@button
 def help(book, ui: ExcelUi) -> str:      # named after its button
     ui.message(HELP)
     return HELP

@@ -8,6 +8,7 @@ last, so a pack with a manifest is a whole pack. The same bytes are hashed, writ
 from __future__ import annotations
 
 import hashlib
+import json
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -132,8 +133,6 @@ def write_pack(contents: PackContents, folder: str | Path, *, overwrite: bool = 
     copy. A file already in the folder under its pack name (the narrative kept there, say) is the
     pack's own and is left as it is.
     """
-    import json
-
     folder = Path(folder)
     if not folder.is_dir():
         raise BcfError("is not a folder that exists", file=str(folder))

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from .balances import Balances
 from .checks.findings import Severity
 from .checks.report import CheckReport
+from .errors import BcfError
 from .files import Existing, claimed, save_atomically, xlsx_target
 from .money import pounds
 from .present.reports import CD_TITLE, capacity_demand_rows
@@ -157,8 +158,6 @@ def write_report(report: CheckReport, out: str | Path, balances: Balances | None
     """Write the report workbook via a temporary file, so a failure leaves nothing half-written;
     a report already there is kept as a backup copy beside it."""
     out = xlsx_target(Path(out))
-    from .errors import BcfError
-
     if out.exists() and Path(report.path).exists() and out.resolve() == Path(report.path).resolve():
         raise BcfError("is the return being checked; write the report to another file", file=str(out))
     with claimed(out):

@@ -156,9 +156,9 @@ def ribbon_folders(tmp_path, monkeypatch):
     """The ribbon's log, its reports and the help page go to the test's temporary folder."""
     import tempfile
 
-    from bcf_addin.ribbon import commands
+    from bcf_addin.ribbon import running
 
-    monkeypatch.setenv(commands.LOG_ENV, str(tmp_path / "bcf-addin.log"))
+    monkeypatch.setenv(running.LOG_ENV, str(tmp_path / "bcf-addin.log"))
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))

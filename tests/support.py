@@ -1,6 +1,8 @@
 """Constants and markers the tests share (conftest.py holds the fixtures)."""
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from bcf_addin import paths, recalc
@@ -10,6 +12,18 @@ CD_REGISTERS = sorted(paths.samples().glob("leicestershire-2025-26-cd-*.csv"))
 EOY_REGISTERS = [paths.samples() / "leicestershire-2024-25-eoy-schemes.csv",
                  paths.samples() / "leicestershire-2024-25-eoy-income.csv"]
 FIGURES = paths.reference() / "leicestershire-figures.csv"
+
+
+def sample_lines() -> list[dict[str, str]]:
+    """The sample register's scheme lines, as the csv module reads them."""
+    with open(SAMPLE_PLAN, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+# Counted from the sample itself: its 74 lines, and the 74 x 8 = 592 values on them (the ninth
+# column, the optional comments, is blank throughout), each one cell that populate writes.
+SAMPLE_LINES = len(sample_lines())
+SAMPLE_CELLS = sum(1 for line in sample_lines() for value in line.values() if value.strip())
 
 needs_libreoffice = pytest.mark.skipif(
     not recalc.available(),
@@ -45,8 +59,6 @@ def metric_history_shown(path) -> dict[tuple[str, str], object]:
 
 
 def published_metric_history() -> dict[tuple[str, str], str]:
-    import csv
-
     with open(FIGURES, newline="", encoding="utf-8") as fh:
         return {(r["Figure"], r["Funding source or item"]): r["Value"] for r in csv.DictReader(fh)
                 if r["Return"] == "Planning" and r["Figure"] in METRIC_HISTORY

@@ -215,8 +215,21 @@ def test_olevba_reads_back_xlwings_dictionary_class(extracted):
     assert normalised(extracted["Dictionary"]) == normalised(shipped)
 
 
+def vba_project_bytes(addin: Path) -> bytes:
+    with zipfile.ZipFile(addin) as archive:
+        return archive.read(vbaproject.VBA_PROJECT_PART)
+
+
+def module_offsets(addin: Path) -> dict[str, int]:
+    """Where the source starts in each module stream: 0 means no p-code precedes it."""
+    from pyopenvba import ExcelFile
+
+    with ExcelFile(addin) as book:
+        return {module.name: module.text_offset for module in book.vba_project().modules}
+
+
 def test_project_declares_standard_and_class_modules(built):
-    project = olefile.OleFileIO(io.BytesIO(vbaproject.vba_project_bytes(built)))
+    project = olefile.OleFileIO(io.BytesIO(vba_project_bytes(built)))
     text = project.openstream("PROJECT").read().decode("cp1252")
     declared = re.findall(r"^(Module|Class|Document)=(\w+)", text, re.MULTILINE)
     assert sorted(declared) == sorted([("Document", "ThisWorkbook"), ("Document", "Sheet1"),
@@ -224,11 +237,11 @@ def test_project_declares_standard_and_class_modules(built):
 
 
 def test_project_carries_no_compiled_code_so_excel_compiles_the_source(built):
-    project = olefile.OleFileIO(io.BytesIO(vbaproject.vba_project_bytes(built)))
+    project = olefile.OleFileIO(io.BytesIO(vba_project_bytes(built)))
     streams = ["/".join(entry) for entry in project.listdir()]
     assert project.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("cc61ffff000000")
     assert [s for s in streams if s.startswith("VBA/__SRP_")] == []
-    assert vbaproject.module_offsets(built) == dict.fromkeys(
+    assert module_offsets(built) == dict.fromkeys(
         ["ThisWorkbook", "Sheet1", "BcfRibbon", "xlwings", "Dictionary"], 0)
 
 

@@ -16,7 +16,7 @@ PACKAGE = Path(bcf_addin.__file__).parent
 # Lowest first. A module belongs to the first layer one of whose names is the module itself or a
 # package holding it; anything not named is the engine. docs/architecture.md says what each holds.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("primitives", ("bcf_addin", "errors", "workbook", "money", "folding", "files", "paths", "notes", "progress",
+    ("primitives", ("bcf_addin", "errors", "workbook", "money", "folding", "files", "lockfile", "paths", "notes", "progress",
                     "jsonout", "recalc", "textfile", "userdirs", "userconfig")),
     ("back ends", ("xlsx", "excelbook")),
     ("descriptions", ("descriptions",)),

@@ -13,7 +13,7 @@ from bcf_addin.jsonout import loads
 from bcf_addin.workbook import CellWrite, cell_ref
 from bcf_addin.xlsx.writer import write_cells
 
-from answers import change
+from answers import change, missing_answers, reported
 from support import needs_libreoffice
 
 
@@ -33,7 +33,7 @@ def test_the_published_plan_reports_exactly_the_two_unallocated_balances(populat
     incomplete = {s.sheet for s in report.sheets if not s.complete}
     assert incomplete == {"2. Cover", "4. Income", "6. Metrics", "7. National Conditions"}
     cover = {f.cell for f in codes(report, "C101") if f.sheet == "2. Cover"}
-    assert len(cover) >= 10                   # sign-off, submitter, named people, assurances
+    assert len(cover) == 5 + 8 + 5            # sign-off and submitter's 5 questions, 8 named people, 5 assurances
 
 
 def test_balances_json_gives_the_published_figures(populated_plan):
@@ -59,6 +59,18 @@ def test_cli_json_is_the_library_report_serialised(populated_plan):
     assert set(json.loads(res.output)) == {"template", "hwb", "complete", "sheets", "findings"}
     res = CliRunner().invoke(main, ["balances", str(populated_plan), "--json"])
     assert loads(res.output) == balances(populated_plan).to_dict()
+
+
+def test_every_answer_the_description_requires_is_reported_missing_until_given(populated_plan, complete_plan):
+    # What is required comes from the description's YAML (answers.py), not from the inputs the rules walk.
+    answers, tables = missing_answers(populated_plan)
+    assert reported(check(populated_plan)) == (answers, tables)
+    assert tables == {("2. Cover", "B20")}                          # the documents submitted
+    # 5 cover questions (the HWB is chosen), 8 named people x 5 columns, 5 assurances, 2 yes/no on
+    # 4. Income, the 3 metrics' rationales, 4 metric rows x 12 months and 5 of residential
+    # admissions, 6 supporting indicators and 10 national conditions.
+    assert sum(n for _, _, n in answers) == 5 + 8 * 5 + 5 + 2 + 3 + 4 * 12 + 5 + 6 + 10 == 124
+    assert missing_answers(complete_plan) == (set(), set())
 
 
 def test_a_fully_answered_plan_passes(complete_plan):

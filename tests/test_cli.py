@@ -29,6 +29,19 @@ def test_every_command_has_help_with_an_example():
     assert {"new", "populate", "check", "balances", "rules", "addin"} <= set(seen)
 
 
+def test_the_command_table_holds_every_command_the_cli_modules_define():
+    import importlib
+
+    import click
+
+    from bcf_addin import cli
+
+    modules = {m for m, _ in cli.COMMANDS.values() if m.startswith("bcf_addin.cli.")}
+    defined = {cmd.name: (module, attr) for module in modules
+               for attr, cmd in vars(importlib.import_module(module)).items() if isinstance(cmd, click.Command)}
+    assert defined == {name: target for name, target in cli.COMMANDS.items() if name != "addin"}
+
+
 def test_every_top_level_command_is_in_the_readme():
     readme = (paths.project_folder("workbooks").parent / "README.md").read_text(encoding="utf-8")
     missing = [" ".join(p) for p, _ in all_commands(main) if len(p) == 1 and f"bcf {p[0]}" not in readme]

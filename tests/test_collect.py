@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from bcf_addin.cli import main
 from bcf_addin.jsonout import loads
-from generate_returns import email_with, generate
-from support import needs_libreoffice
+from generate_returns import all_hwbs, email_with, generate
+from support import SAMPLE_LINES, needs_libreoffice
 
 TABLES = ["returns", "scheme_lines", "income", "balances", "minimum_spend", "metrics", "capacity_demand",
           "findings", "missing", "history"]
@@ -46,7 +46,7 @@ def read(out: Path, name: str) -> pd.DataFrame:
 def test_every_file_and_attachment_is_a_row_and_the_damaged_one_says_why(made, collected):
     out, output = collected
     returns = read(out, "returns")
-    assert len(returns) == made.rows == 14
+    assert len(returns) == made.rows == 12 + 1 + 1      # 12 boards' returns, a resubmission, a damaged file
     bad = returns[returns["reason"] != ""]
     assert list(bad["file"]) == [str(p) for p in made.damaged]
     assert "damaged" in bad["reason"].iloc[0]
@@ -132,7 +132,7 @@ def test_minimum_spend_and_scheme_lines_match_the_returns(made, collected, tmp_p
         assert Decimal(minimum.loc[file, "spend"]) == asc["spend"]
         assert minimum.loc[file, "met"] == str(asc["met"])
     lines = read(out, "scheme_lines")
-    assert len(lines) == 74 * len(own)
+    assert len(lines) == SAMPLE_LINES * len(own)
     for file, figures in own.items():
         spent = sum(Decimal(v) for v in lines.loc[lines["file"] == file, "expenditure"])
         assert spent == sum(b["expenditure"] for b in figures["running_balances"])
@@ -154,7 +154,7 @@ def test_hwb_codes_and_the_boards_that_sent_nothing(made, collected):
     assert returns.loc["Barnsley", "hwb_code"] == "E08000016"
     assert returns.loc["Barnsley", "region"] == "North East and Yorkshire"
     missing = read(out, "missing")
-    assert len(missing) == 153 - len(made.hwbs)
+    assert len(missing) == len(all_hwbs()) - len(made.hwbs)
     assert not set(missing["hwb"]) & set(made.hwbs)
     assert "Leicestershire" in set(missing["hwb"]) and set(missing["kind"]) == {"planning-2025-26"}
 
@@ -392,13 +392,14 @@ def test_boards_that_sent_nothing_are_counted_per_kind_of_return(populated_plan,
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    others = len(all_hwbs()) - 1            # every board of hwbs.csv but Leicestershire: 153 - 1
     for kind in ("cd-2025-26", "planning-2025-26"):
-        assert f"152 Health and Wellbeing Boards sent no {kind} return" in result.output
-    assert "304" not in result.output
+        assert f"{others} Health and Wellbeing Boards sent no {kind} return" in result.output
+    assert str(2 * others) not in result.output     # the two kinds' boards counted apart, not added up
     overview = {row[0]: row[1] for row in load_workbook(out / "summary.xlsx", read_only=True)["Summary"].values
                 if len(row or ()) > 1}
-    assert overview["Health and Wellbeing Boards that sent no planning-2025-26 return"] == 152
-    assert overview["Health and Wellbeing Boards that sent no cd-2025-26 return"] == 152
+    assert overview["Health and Wellbeing Boards that sent no planning-2025-26 return"] == others
+    assert overview["Health and Wellbeing Boards that sent no cd-2025-26 return"] == others
 
 
 def test_no_unfinished_progress_line_when_stderr_is_not_a_terminal(populated_plan, tmp_path):

@@ -33,7 +33,7 @@ from bcf_addin.excelbook import blocks, read_book, rectangles, write_cells
 from bcf_addin.excelbook import ExcelWorkbook, WriteRefused, with_writes
 from bcf_addin.excelbook.read import engine_value
 from bcf_addin.excelbook.write import excel_paused, excel_text, excel_value
-from bcf_addin.ribbon import commands
+from bcf_addin.ribbon import checking, collecting, filling, guide, running, submitting
 from bcf_addin.ribbon.dialogs import ExcelUi
 from bcf_addin.workbook import Cell, CellWrite
 from bcf_addin.present.reports import verdict
@@ -41,7 +41,7 @@ from bcf_addin.submission import submission_name
 from bcf_addin.xlsx.reader import read_workbook
 
 from excel_support import Answers, actions, funcs, written_cells
-from support import SAMPLE_PLAN, needs_libreoffice
+from support import SAMPLE_CELLS, SAMPLE_PLAN, needs_libreoffice
 
 pytestmark = pytest.mark.usefixtures("ribbon_folders")
 
@@ -49,10 +49,12 @@ SAMPLES = SAMPLE_PLAN.parent
 # The one rule whose findings rest on reading formulas, which the remote engine cannot do.
 NEEDS_FORMULAS = {"X601"}
 # The errors in the plan populated from the sample register, by rule: the 44 questions a scheme
-# register does not answer (cover, income, metrics, national conditions), the empty table of
-# documents, and the two sources the sample's lines leave short of Leicestershire's published
-# allocation (NHS Minimum Contribution £294,616 and Local Authority Better Care Grant £2,702,745).
-POPULATED_ERRORS = Counter({"C101": 44, "C104": 1, "M301": 2})
+# register does not answer (on the cover 5 questions, 8 named people and 5 assurances, a finding
+# each; 2 on 4. Income; on 6. Metrics 3 rationales, 5 rows of planned figures and 6 indicators;
+# 10 national conditions), the empty table of documents, and the two sources the sample's lines
+# leave short of Leicestershire's published allocation (NHS Minimum Contribution £294,616 and
+# Local Authority Better Care Grant £2,702,745).
+POPULATED_ERRORS = Counter({"C101": 5 + 8 + 5 + 2 + 3 + 5 + 6 + 10, "C104": 1, "M301": 2})
 ERRORS = f"{POPULATED_ERRORS.total()} errors"
 
 
@@ -96,11 +98,11 @@ def test_check_read_through_xlwings_equals_bcf_check_on_the_file_except_formula_
     assert from_excel.skipped == ["X601", "X602", "X603"] and from_file.skipped == []
     assert Counter(f.code for f in from_file.errors) == POPULATED_ERRORS
     assert findings(from_file) == findings(from_excel)
-    checked = commands._check(api.recognise(wb))
+    checked = api.check_open(api.recognise(wb))
     assert checked.skipped == ["X601", "X602", "X603"]
     assert ("Sheet protection and the template's own formulas cannot be read from this Excel, so rules "
             "X601, X602, X603 were not applied") in verdict(checked)
-    assert findings(commands._check(api.recognise(wb))) == findings(from_file)
+    assert findings(api.check_open(api.recognise(wb))) == findings(from_file)
 
 
 @pytest.mark.parametrize("kind", ["planning-2025-26", "cd-2025-26", "eoy-2024-25", "quarterly-2024-25-q2"])
@@ -135,7 +137,7 @@ def test_with_excel_results_in_every_formula_cell_the_check_still_agrees(complet
     tpl = api.recognise(read_book(remote(calc)))
     assert tpl.workbook.sheets["3. Summary"].value(6, 3) == "Leicestershire"     # a formula's result
     assert compute(tpl).to_dict() == api.balances(calc).to_dict()
-    assert findings(commands._check(tpl)) == findings(api.check(calc), NEEDS_FORMULAS)
+    assert findings(api.check_open(tpl)) == findings(api.check(calc), NEEDS_FORMULAS)
 
 
 def test_desktop_excel_formulas_are_read_in_one_call_per_sheet_and_x601_is_then_checked(populated_plan):
@@ -151,7 +153,7 @@ def test_desktop_excel_formulas_are_read_in_one_call_per_sheet_and_x601_is_then_
     # A text cell typed as '=... reads back its text as both value and Formula: still text.
     sheet, row, col = DesktopBook.TEXT_AT
     assert wb.sheets[sheet].get(row, col) == Cell("=see below")
-    report = commands._check(api.recognise(wb))
+    report = api.check_open(api.recognise(wb))
     # Excel gives no sheet protection to any engine: the unprotected-sheet rule is left to the file.
     assert report.skipped == ["X602"]
     assert "Sheet protection cannot be read from this Excel, so rule X602 was not applied" in verdict(report)
@@ -170,7 +172,7 @@ def test_populate_writes_what_the_file_path_writes_in_one_call_per_block(kind, r
     empty, populated, registers = replicas[kind]
     book = remote(empty)
     ui = Answers(book)
-    result = commands.populate(book, ui=ui, choose_register=lambda: registers)
+    result = filling.populate(book, ui=ui, choose_register=lambda: registers)
     writes = planned(empty, registers)
     assert result.written == len(writes)
     got = {k: normalised(v) for k, v in written_cells(book).items()}
@@ -186,8 +188,8 @@ def test_populate_writes_what_the_file_path_writes_in_one_call_per_block(kind, r
 
 def test_the_74_line_plan_is_one_block_and_six_actions(plan_template, remote):
     book = remote(plan_template)
-    result = commands.populate(book, ui=Answers(book), choose_register=lambda: SAMPLE_PLAN)
-    assert result.written == 592
+    result = filling.populate(book, ui=Answers(book), choose_register=lambda: SAMPLE_PLAN)
+    assert result.written == SAMPLE_CELLS
     assert funcs(book) == ["setScreenUpdating", "setCalculation", "setValues", "setCalculation",
                            "setScreenUpdating", "alert"]
     (write,) = [a for a in actions(book) if a["func"] == "setValues"]
@@ -213,7 +215,7 @@ def test_the_notes_in_the_populate_message_say_where_in_the_register(plan_templa
     wb.save(tmp_path / "register.xlsx")
     book = remote(plan_template)
     ui = Answers(book)
-    commands.populate(book, ui=ui, choose_register=lambda: tmp_path / "register.xlsx")
+    filling.populate(book, ui=ui, choose_register=lambda: tmp_path / "register.xlsx")
     assert "warning: sheet 'Schemes', row 4, column 'Provider': 'Leics Partnership Trust' is not on" in ui.messages[-1]
 
 
@@ -223,7 +225,7 @@ def test_a_register_the_template_cannot_take_writes_nothing_and_says_why(plan_te
     for register in (bad, tmp_path / "missing.csv"):
         book = remote(plan_template)
         ui = Answers(book)
-        assert commands.populate(book, ui=ui, choose_register=lambda: register) is None
+        assert filling.populate(book, ui=ui, choose_register=lambda: register) is None
         assert funcs(book) == ["alert"]
         assert "Traceback" not in ui.messages[0] and register.name in ui.messages[0]
         assert ui.statuses[-1] is None
@@ -231,7 +233,7 @@ def test_a_register_the_template_cannot_take_writes_nothing_and_says_why(plan_te
 
 def test_cancelling_the_file_chooser_writes_nothing(plan_template, remote):
     book = remote(plan_template)
-    assert commands.populate(book, ui=Answers(book, choose_files=lambda: None)) is None
+    assert filling.populate(book, ui=Answers(book, choose_files=lambda: None)) is None
     assert funcs(book) == []
 
 
@@ -265,20 +267,20 @@ def test_calls_per_command(populated_plan, plan_template, remote, reads, xw):
 
     book = remote(populated_plan)
     ui = Answers(book)
-    commands.check(book, ui=ui)
+    checking.check(book, ui=ui)
     assert funcs(book) == ["alert"] and len(ui.opened) == 1
     # One used range and one value grid per sheet; formulas asked once, then known to be unreadable.
     assert reads == Counter({"used_range": sheets, "values": sheets, "formulas": 1})
 
     reads.clear()
     book = remote(populated_plan)
-    commands.balances(book, ui=Answers(book))
+    checking.balances(book, ui=Answers(book))
     assert funcs(book) == ["alert"]
     assert reads == Counter({"used_range": sheets, "values": sheets, "formulas": 1})
 
     reads.clear()
     book = remote(plan_template)
-    commands.populate(book, ui=Answers(book), choose_register=lambda: SAMPLE_PLAN)
+    filling.populate(book, ui=Answers(book), choose_register=lambda: SAMPLE_PLAN)
     assert Counter(funcs(book)) == Counter({"setScreenUpdating": 2, "setCalculation": 2, "setValues": 1, "alert": 1})
     # The check after writing works on what was read and written: Excel is not read again.
     assert reads == Counter({"used_range": sheets, "values": sheets, "formulas": 1})
@@ -291,7 +293,7 @@ def test_the_report_is_the_cli_report_and_opens_as_a_new_workbook(populated_plan
 
     book = remote(populated_plan)
     ui = Answers(book)
-    report = commands.check(book, ui=ui)
+    report = checking.check(book, ui=ui)
     (opened,) = ui.opened
     assert opened.suffix == ".xlsx" and opened.exists()
     cli = write_report(api.check(populated_plan), tmp_path / "cli.xlsx")
@@ -309,7 +311,7 @@ def test_the_report_is_the_cli_report_and_opens_as_a_new_workbook(populated_plan
 def test_balances_message_in_plain_english(populated_plan, remote):
     book = remote(populated_plan)
     ui = Answers(book)
-    commands.balances(book, ui=ui)
+    checking.balances(book, ui=ui)
     text = ui.messages[-1]
     assert "NHS Minimum Contribution: £56,776,363 of £57,070,979 allocated; £294,616 unallocated." in text
     assert "Local Authority Better Care Grant: £19,121,530 of £21,824,275 allocated" in text
@@ -325,7 +327,7 @@ def test_balances_of_a_capacity_and_demand_return_says_its_capacity_and_demand(r
     _, populated, _ = replicas["cd-2025-26"]
     book = remote(populated)
     ui = Answers(book)
-    commands.balances(book, ui=ui)
+    checking.balances(book, ui=ui)
     text = ui.messages[-1]
     assert "no running balances" not in text and len(text) <= 1000
     step_down = api.balances(populated).capacity_demand[0]
@@ -354,7 +356,7 @@ def test_what_changed_compares_the_open_return_with_the_earlier_file(populated_p
     wb.save(edited)
     book = remote(edited)
     ui = Answers(book)
-    d = commands.what_changed(book, ui=ui, choose_file=lambda: populated_plan)
+    d = checking.what_changed(book, ui=ui, choose_file=lambda: populated_plan)
     assert [(c.sheet, c.cell, c.key, c.old, c.new) for c in d.changes] == [
         ("5. Expenditure", "I38", "Scheme ID 13", 7152110, 7200000)]
     (opened,) = ui.opened
@@ -369,14 +371,14 @@ def test_what_changed_compares_the_open_return_with_the_earlier_file(populated_p
 def test_what_changed_against_the_same_return_opens_nothing(populated_plan, remote):
     book = remote(populated_plan)
     ui = Answers(book)
-    assert commands.what_changed(book, ui=ui, choose_file=lambda: populated_plan).same
+    assert checking.what_changed(book, ui=ui, choose_file=lambda: populated_plan).same
     assert ui.opened == [] and "nothing has changed" in ui.messages[-1]
 
 
 def test_what_changed_cancelled_does_nothing(populated_plan, remote):
     book = remote(populated_plan)
     ui = Answers(book)
-    assert commands.what_changed(book, ui=ui, choose_file=lambda: None) is None
+    assert checking.what_changed(book, ui=ui, choose_file=lambda: None) is None
     assert ui.opened == [] and ui.messages == []
 
 
@@ -392,7 +394,7 @@ def test_collect_returns_asks_for_a_folder_and_opens_the_summary(populated_plan,
     book = remote(populated_plan)
     for _ in range(2):      # a second run does not take the first run's outputs for returns
         ui = Answers(book)
-        result = commands.collect_returns(book, ui=ui, choose_folder=lambda: folder)
+        result = collecting.collect_returns(book, ui=ui, choose_folder=lambda: folder)
         assert result is not None, ui.messages
         assert ui.opened == [folder / "collected" / "summary.xlsx"]
         assert len(result.tables["returns"]) == 2
@@ -404,7 +406,7 @@ def test_collect_returns_asks_for_a_folder_and_opens_the_summary(populated_plan,
 def test_collect_returns_cancelled_does_nothing(populated_plan, remote):
     book = remote(populated_plan)
     ui = Answers(book)
-    assert commands.collect_returns(book, ui=ui, choose_folder=lambda: None) is None
+    assert collecting.collect_returns(book, ui=ui, choose_folder=lambda: None) is None
 
 
 def test_check_narrative_holds_the_document_to_the_open_return(populated_plan, remote, tmp_path):
@@ -416,7 +418,7 @@ def test_check_narrative_holds_the_document_to_the_open_return(populated_plan, r
     narrative = build_narrative(tmp_path / "Leicestershire narrative 2026-27.docx")
     book = remote(populated_plan)
     ui = Answers(book)
-    report = commands.check_narrative(book, ui=ui, choose_file=lambda: narrative)
+    report = checking.check_narrative(book, ui=ui, choose_file=lambda: narrative)
     from_files = check_narrative(narrative, [populated_plan])
     assert findings(report) == findings(from_files) and any(f.code == "N807" for f in report.findings)
     (opened,) = ui.opened
@@ -429,7 +431,7 @@ def test_check_narrative_holds_the_document_to_the_open_return(populated_plan, r
 def test_check_narrative_cancelled_does_nothing(populated_plan, remote):
     book = remote(populated_plan)
     ui = Answers(book)
-    assert commands.check_narrative(book, ui=ui, choose_file=lambda: None) is None
+    assert checking.check_narrative(book, ui=ui, choose_file=lambda: None) is None
     assert ui.opened == [] and ui.messages == []
 
 
@@ -437,7 +439,7 @@ class _ReportInFront:
     """The findings workbook Check opened, in front when the next button is pressed."""
 
     def __init__(self, stem: str, others=()):
-        self.fullname = str(commands._reports_folder() / f"{stem} - check 101502.xlsx")
+        self.fullname = str(running.reports_folder() / f"{stem} - check 101502.xlsx")
         self.name = Path(self.fullname).name
         self.app = types.SimpleNamespace(books=[self, *others])
 
@@ -446,14 +448,14 @@ def test_a_button_pressed_on_a_report_works_on_the_return_it_was_made_from(popul
     book = remote(populated_plan)
     assert Path(book.fullname).stem == "Leicestershire HWB"
     ui = Answers(book)
-    report = commands.check(_ReportInFront("Leicestershire HWB", [book]), ui=ui)
+    report = checking.check(_ReportInFront("Leicestershire HWB", [book]), ui=ui)
     assert report is not None, ui.messages
     assert findings(report) == findings(api.check(populated_plan), drop=NEEDS_FORMULAS)
 
 
 def test_a_report_whose_return_is_closed_says_so(populated_plan, remote):
     ui = Answers(remote(populated_plan))
-    assert commands.check(_ReportInFront("Leicestershire HWB"), ui=ui) is None
+    assert checking.check(_ReportInFront("Leicestershire HWB"), ui=ui) is None
     assert "is a report the Better Care Fund tools wrote" in ui.messages[-1]
     assert "Open the return, click in it, and press the button again." in ui.messages[-1]
 
@@ -464,7 +466,7 @@ def test_a_return_open_from_sharepoint_without_a_synced_copy_is_told_how_to_save
     address = "https://council.sharepoint.com/sites/BCF/Shared Documents/Leicestershire HWB.xlsx"
     ui.book_path = lambda: None
     ui.online_address = lambda: address
-    assert commands.save_for_submission(book, ui=ui) is None
+    assert submitting.save_for_submission(book, ui=ui) is None
     assert address in ui.messages[-1] and "Sync" in ui.messages[-1] and "SHAREPOINT_WIN" in ui.messages[-1]
 
 
@@ -634,7 +636,7 @@ def test_a_used_range_away_from_a1_keeps_its_cells_in_place():
 
 
 def test_an_error_the_officer_can_act_on_reads_as_a_sentence():
-    plain = commands._plain
+    plain = running.plain
     assert plain(BcfError("does not exist", file="C:/x/plan.csv")) == "C:/x/plan.csv does not exist."
     assert plain(BcfError("cannot find the label 'Income'", file="r.xlsx", sheet="4. Income",
                           hint="is this the right template")) == \
@@ -651,7 +653,7 @@ def test_a_workbook_not_recognised_points_at_the_template_buttons(remote, tmp_pa
     wb.save(path)
     book = remote(path)
     ui = Answers(book)
-    commands.check(book, ui=ui)
+    checking.check(book, ui=ui)
     assert "is not a template this tool knows" in ui.messages[-1]
     assert ui.messages[-1].endswith("press Inspect template; for a new year's template, Learn template.")
 
@@ -691,7 +693,7 @@ def test_save_for_submission_saves_the_pack_bcf_submit_writes(saved_return, remo
 
     book = remote(saved_return, name=str(saved_return))
     ui = Answers(book, answers=[REASON], save_copy_as=copy_of(saved_return))
-    saved = commands.save_for_submission(book, ui=ui)
+    saved = submitting.save_for_submission(book, ui=ui)
     folder = saved_return.parent
     assert saved == folder / "Leicestershire HWB.xlsx" and saved.read_bytes() == saved_return.read_bytes()
     assert ERRORS in ui.questions[0] and "say why" in ui.questions[0]
@@ -730,7 +732,7 @@ def test_with_classic_outlook_the_draft_opens_in_outlook_and_is_never_sent(saved
     outlook = FakeOutlook()
     book = remote(saved_return, name=str(saved_return))
     ui = Answers(book, answers=[REASON], save_copy_as=copy_of(saved_return))
-    saved = commands.save_for_submission(book, ui=ui, outlook=outlook)
+    saved = submitting.save_for_submission(book, ui=ui, outlook=outlook)
     (item,) = outlook.items
     assert item.attached == [str(saved)] and item.shown == [False]
     assert item.To == "england.bettercarefundteam@nhs.net" and item.CC == REGIONAL_MANAGER
@@ -755,7 +757,7 @@ def test_without_a_regional_manager_the_message_says_where_to_set_one(saved_retu
     (user_folder / "config.yaml").unlink()
     book = remote(saved_return, name=str(saved_return))
     ui = Answers(book, answers=[REASON], save_copy_as=copy_of(saved_return))
-    assert commands.save_for_submission(book, ui=ui) is not None
+    assert submitting.save_for_submission(book, ui=ui) is not None
     assert f"regional_manager: name@nhs.net' in {user_folder / 'config.yaml'}" in ui.messages[-1]
 
 
@@ -763,7 +765,7 @@ def test_cancel_on_the_errors_question_saves_nothing(saved_return, remote):
     book = remote(saved_return, name=str(saved_return))
     for answer in (None, "   "):
         ui = Answers(book, answers=[answer], save_copy_as=copy_of(saved_return))
-        assert commands.save_for_submission(book, ui=ui) is None
+        assert submitting.save_for_submission(book, ui=ui) is None
         assert sorted(p.name for p in saved_return.parent.iterdir()) == [saved_return.name] and ui.messages == []
 
 
@@ -772,10 +774,10 @@ def test_an_existing_copy_is_replaced_only_when_the_officer_says_so(saved_return
     existing.write_bytes(b"last week's copy")
     book = remote(saved_return, name=str(saved_return))
     ui = Answers(book, answers=[REASON, False], save_copy_as=copy_of(saved_return))
-    assert commands.save_for_submission(book, ui=ui) is None
+    assert submitting.save_for_submission(book, ui=ui) is None
     assert existing.read_bytes() == b"last week's copy" and "already there" in ui.questions[1]
     ui = Answers(book, answers=[REASON, True], save_copy_as=copy_of(saved_return))
-    assert commands.save_for_submission(book, ui=ui) == existing
+    assert submitting.save_for_submission(book, ui=ui) == existing
     assert existing.read_bytes() == saved_return.read_bytes()
     (backup,) = saved_return.parent.glob("Leicestershire HWB (backup *).xlsx")
     assert backup.read_bytes() == b"last week's copy"
@@ -784,7 +786,7 @@ def test_an_existing_copy_is_replaced_only_when_the_officer_says_so(saved_return
 def test_the_remote_engine_cannot_take_a_reason_so_nothing_is_saved(saved_return, remote):
     book = remote(saved_return, name=str(saved_return))
     ui = ExcelUi(book, save_copy_as=copy_of(saved_return))
-    assert commands.save_for_submission(book, ui=ui) is None
+    assert submitting.save_for_submission(book, ui=ui) is None
     assert funcs(book) == ["alert"] and "--accept-errors" in actions(book)[0]["args"][0]
     assert not (saved_return.parent / "Leicestershire HWB.xlsx").exists()
 
@@ -792,7 +794,7 @@ def test_the_remote_engine_cannot_take_a_reason_so_nothing_is_saved(saved_return
 def test_a_return_never_saved_to_a_folder_is_asked_to_be_saved_first(populated_plan, remote):
     book = remote(populated_plan, name="Book1")
     ui = Answers(book)
-    assert commands.save_for_submission(book, ui=ui) is None
+    assert submitting.save_for_submission(book, ui=ui) is None
     assert "has not been saved" in ui.messages[0] and "Leicestershire HWB.xlsx" in ui.messages[0]
     assert ui.saved_copies == []
 
@@ -814,11 +816,11 @@ def test_an_unexpected_error_is_a_short_message_with_the_log_and_no_traceback(pl
     def broken():
         raise KeyError("scheme_id")
 
-    assert commands.populate(book, ui=ui, choose_register=broken) is None
+    assert filling.populate(book, ui=ui, choose_register=broken) is None
     (message,) = ui.messages
-    assert "did not expect" in message and "KeyError" in message and str(commands.log_file()) in message
+    assert "did not expect" in message and "KeyError" in message and str(running.log_file()) in message
     assert "Traceback" not in message
-    assert "Traceback" in commands.log_file().read_text(encoding="utf-8")
+    assert "Traceback" in running.log_file().read_text(encoding="utf-8")
     assert ui.statuses[0].startswith("Better Care Fund") and ui.statuses[-1] is None
     assert funcs(book) == ["alert"]
 
@@ -832,14 +834,14 @@ def test_a_workbook_that_is_not_a_return_is_a_plain_message(tmp_path, remote):
     wb.save(other)
     book = remote(other)
     ui = Answers(book)
-    assert commands.check(book, ui=ui) is None
+    assert checking.check(book, ui=ui) is None
     assert ui.messages and "Traceback" not in ui.messages[0] and ui.opened == []
 
 
 def test_status_bar_progress_is_handed_back_to_excel(plan_template, remote):
     book = remote(plan_template)
     ui = Answers(book)
-    commands.populate(book, ui=ui, choose_register=lambda: SAMPLE_PLAN)
+    filling.populate(book, ui=ui, choose_register=lambda: SAMPLE_PLAN)
     shown = [s for s in ui.statuses if s]
     assert any("writing 592 cells" in s for s in shown) and any("checking" in s for s in shown)
     assert ui.statuses[-1] is None
@@ -848,7 +850,7 @@ def test_status_bar_progress_is_handed_back_to_excel(plan_template, remote):
 def test_help_opens_the_guide_in_the_browser(plan_template, remote):
     book = remote(plan_template)
     ui = Answers(book)
-    url = commands.help(book, ui=ui)
+    url = guide.help(book, ui=ui)
     assert ui.urls == [url] and url.startswith("file:")
     page = Path(unquote(urlparse(url).path))
     assert "The Better Care Fund add-in for Excel" in page.read_text(encoding="utf-8")

@@ -50,7 +50,7 @@ def full_disk(monkeypatch):
     """Every workbook write runs out of space part-way through."""
     import openpyxl
 
-    from bcf_addin.xlsx import writer
+    from bcf_addin.xlsx import repack
 
     def half_then_full(out):
         out.write(b"PK\x03\x04 half a file")
@@ -62,7 +62,7 @@ def full_disk(monkeypatch):
                 half_then_full(out)
         half_then_full(target)
 
-    monkeypatch.setattr(writer, "_write_zip", lambda pkg, replaced, out: half_then_full(out))
+    monkeypatch.setattr(repack, "write_zip", lambda pkg, replaced, out: half_then_full(out))
     monkeypatch.setattr(openpyxl.Workbook, "save", save)
 
 

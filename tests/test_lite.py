@@ -13,6 +13,7 @@ import pytest
 from bcf_addin import api, lite
 
 from excel_support import book_json, funcs, written_cells
+from support import SAMPLE_LINES
 from test_pyodide_core import _sheet_of
 
 MAIN = Path(__file__).resolve().parent.parent / "lite" / "main.py"
@@ -106,7 +107,7 @@ def test_what_changed_compares_with_the_earlier_sheets_copied_into_the_workbook(
     d = main.what_changed(book)
     assert d is not None, book.json()["actions"]
     on_file = api.diff(empty, populated)
-    assert len(d.lines_added) == len(on_file.lines_added) == 74
+    assert len(d.lines_added) == len(on_file.lines_added) == SAMPLE_LINES
     assert [c.cell for c in d.changes] == [c.cell for c in on_file.changes]
     assert funcs(book) == ["addSheet", "setValues", "alert"]
 

@@ -9,7 +9,7 @@ from bcf_addin.descriptions.loader import load
 from bcf_addin.locate import locate
 from bcf_addin.xlsx.reader import read_workbook
 
-from support import SAMPLE_PLAN
+from support import SAMPLE_LINES, SAMPLE_PLAN
 
 
 def reshaped(plan_template, tmp_path):
@@ -49,7 +49,7 @@ def test_populate_writes_under_split_headings(plan_template, tmp_path):
     result = populate(path, [SAMPLE_PLAN], out=tmp_path / "out.xlsx")
     tpl = open_template(result.out)
     lines = tpl.lines("schemes")
-    assert len(lines) == 74
+    assert len(lines) == SAMPLE_LINES
     assert lines[0].values["scheme_id"] == "1" and lines[0].values["expenditure"] == Decimal(681800)
     assert lines[0].values["source"] == "DFG"
 
@@ -103,7 +103,7 @@ def test_an_optional_column_missing_from_the_file_does_not_stop_populate_or_chec
     path = tmp_path / "no-comments.xlsx"
     wb.save(path)
     result = populate(path, [SAMPLE_PLAN], out=tmp_path / "out.xlsx")
-    assert result.tables[0].lines == 74
+    assert result.tables[0].lines == SAMPLE_LINES
     assert [n.column for n in result.notes if n.severity == "warning"] == ["Comments (optional)"]
     assert "comments" not in open_template(result.out).layout.tables["schemes"].columns
     report = check(result.out)

@@ -18,7 +18,7 @@ from bcf_addin.api import new_replica, open_template, populate
 from bcf_addin.cli import main
 from bcf_addin.mapping.store import beside, load_mapping
 
-from support import SAMPLE_PLAN
+from support import SAMPLE_CELLS, SAMPLE_PLAN
 
 EOY_SCHEMES = paths.samples() / "leicestershire-2024-25-eoy-schemes.csv"
 OWN_HEADINGS = ["Ref", "BCF Activity", "Scheme", "Objective", "Spend Area", "Provider", "Funding Stream",
@@ -89,7 +89,7 @@ def test_an_officers_own_register_populates_the_same_cells_through_the_proposed_
     assert "74 lines into the schemes table" in output and "not on the template's list" not in output
     run("populate", plan_template, "--schemes", SAMPLE_PLAN, "-o", tmp_path / "published.xlsx")
     mine, published = scheme_cells(tmp_path / "mine.xlsx"), scheme_cells(tmp_path / "published.xlsx")
-    assert sum(1 for v in published.values() if v is not None) == 74 * 8
+    assert sum(1 for v in published.values() if v is not None) == SAMPLE_CELLS
     assert mine == published
 
 
@@ -321,12 +321,12 @@ class Recorded:
 def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(plan_template, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    from bcf_addin.ribbon import commands
+    from bcf_addin.ribbon import filling, running
     from bcf_addin.mapping.store import beside_sheet
     from excel_support import LICENSE_ENV, book_json, funcs, remote_engine, written_cells
 
     monkeypatch.setenv(LICENSE_ENV, "noncommercial")
-    monkeypatch.setenv(commands.LOG_ENV, str(tmp_path / "bcf-addin.log"))
+    monkeypatch.setenv(running.LOG_ENV, str(tmp_path / "bcf-addin.log"))
     xw = remote_engine()
     rows = officer_rows()
     rows[1][8] = "not for the return"
@@ -334,7 +334,7 @@ def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(
 
     book = xw.Book(json=book_json(plan_template))
     seen = Recorded()
-    assert commands.populate(book, ui=seen.ui(book), choose_register=lambda: register) is None
+    assert filling.populate(book, ui=seen.ui(book), choose_register=lambda: register) is None
     assert funcs(book) == [] and seen.opened == [beside_sheet(register)]
     assert "correct column B" in seen.messages[0] and beside_sheet(register).name in seen.messages[0]
 
@@ -347,8 +347,8 @@ def test_the_ribbon_proposes_a_mapping_to_correct_and_uses_it_on_the_next_press(
 
     book = xw.Book(json=book_json(plan_template))
     seen = Recorded()
-    result = commands.populate(book, ui=seen.ui(book), choose_register=lambda: register)
-    assert result.written == 592 and seen.opened == []
+    result = filling.populate(book, ui=seen.ui(book), choose_register=lambda: register)
+    assert result.written == SAMPLE_CELLS and seen.opened == []
     published = scheme_cells(Path(populate(plan_template, [SAMPLE_PLAN], out=tmp_path / "published.xlsx").out))
     tpl = open_template(plan_template)
     sheet_name = tpl.layout.workbook_sheet(tpl.layout.tables["schemes"].sheet)

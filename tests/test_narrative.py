@@ -13,7 +13,7 @@ from bcf_addin.jsonout import loads
 from bcf_addin.narrative.check import check_narrative
 from bcf_addin.narrative.document import read_blocks
 from bcf_addin.narrative.words import count_words
-from bcf_addin.xlsx.package import OLE_MAGIC
+from bcf_addin.xlsx.screening import OLE_MAGIC
 from narrative_docx import build_narrative, draft_text
 
 ICB = "ICB\tLeicestershire, Northamptonshire & Rutland (LNR) ICB\t"

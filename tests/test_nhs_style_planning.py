@@ -8,7 +8,6 @@ back with openpyxl, not with the tool.
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
 import shutil
@@ -24,7 +23,7 @@ from bcf_addin.api import check, open_template
 from bcf_addin.cli import main
 from bcf_addin.workbook import column_letter
 from nhs_style.planning_2025_26 import DISTRICTS, DFG, Built, build
-from support import SAMPLE_PLAN, metric_history_shown, needs_libreoffice, published_metric_history
+from support import SAMPLE_PLAN, metric_history_shown, needs_libreoffice, published_metric_history, sample_lines
 
 LAYOUTS = {
     "as published": {},
@@ -56,11 +55,6 @@ def populated(built, tmp_path_factory) -> Path:
 
 def bcf(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def sample_lines() -> list[dict[str, str]]:
-    with open(SAMPLE_PLAN, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def folded(value) -> str:
@@ -147,7 +141,7 @@ def test_every_value_of_the_sample_lands_in_its_own_cell_in_the_lists_spelling(b
     wb = load_workbook(populated)
     ws = wb["5. Expenditure"]
     lines = sample_lines()
-    assert len(lines) == 74
+    assert len(lines) == 74                    # the published plan's lines, as the sample README says
     for i, line in enumerate(lines):
         row = built.scheme_first_row + i
         for heading, col in built.scheme_columns.items():

@@ -13,7 +13,7 @@ from bcf_addin.cli import main
 from bcf_addin.descriptions.loader import load
 from bcf_addin.xlsx.reader import read_workbook
 
-from support import SAMPLE_PLAN, needs_libreoffice
+from support import SAMPLE_LINES, SAMPLE_PLAN, needs_libreoffice, sample_lines
 
 COLUMNS = {
     "scheme_id": "Scheme ID", "activity": "Activity", "description": "Description of Scheme",
@@ -27,11 +27,6 @@ LIST_SPELLING = {
 }
 
 
-def sample_lines() -> list[dict[str, str]]:
-    with open(SAMPLE_PLAN, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 def scheme_cells(path: Path):
     tpl = open_template(path)
     at = tpl.layout.tables["schemes"]
@@ -43,7 +38,7 @@ def test_all_74_lines_land_in_the_expenditure_input_cells(populated_plan):
     tpl, at, sheet = scheme_cells(populated_plan)
     desc = load("planning-2025-26")
     lines = sample_lines()
-    assert len(lines) == 74
+    assert len(lines) == 74                    # the published plan's lines, as the sample README says
     for i, line in enumerate(lines):
         r = at.rows[i]
         for cid, header in COLUMNS.items():
@@ -221,7 +216,7 @@ def test_libreoffice_recalculates_the_templates_own_formulas_to_the_published_fi
 
 def test_scheme_lines_carry_over_from_the_last_return(populated_plan, plan_template, tmp_path):
     result = populate(plan_template, [], previous_returns=[populated_plan], out=tmp_path / "next.xlsx")
-    assert result.tables[0].lines == 74
+    assert result.tables[0].lines == SAMPLE_LINES
     _, at_a, a = scheme_cells(populated_plan)
     _, at_b, b = scheme_cells(Path(result.out))
     for i in range(74):

@@ -1,6 +1,7 @@
 """The ribbon XML, the command table behind it, and the VBA callback that joins the two."""
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -115,7 +116,7 @@ def test_buttons_and_commands_match_one_to_one():
     assert all(key == c.control_id for key, c in ribbon.COMMANDS.items())
 
 
-def test_commands_point_at_the_engine_functions():
+def test_commands_point_at_the_functions_of_their_buttons():
     assert {c.control_id: c.target for c in ribbon.COMMANDS.values()} == dict(BUTTONS)
     assert all(c.description and "\n" not in c.description for c in ribbon.COMMANDS.values())
 
@@ -131,18 +132,19 @@ def test_commands_cannot_be_changed_at_run_time():
 
 # Each button of the ribbon and the function it runs: "module:function".
 BUTTONS = [
-    ("bcfPopulate", "bcf_addin.ribbon.commands:populate"),
+    ("bcfPopulate", "bcf_addin.ribbon.filling:populate"),
     ("bcfRollForward", "bcf_addin.ribbon.roll_forward:roll_forward"),
-    ("bcfCheck", "bcf_addin.ribbon.commands:check"),
-    ("bcfBalances", "bcf_addin.ribbon.commands:balances"),
-    ("bcfWhatChanged", "bcf_addin.ribbon.commands:what_changed"),
-    ("bcfCheckNarrative", "bcf_addin.ribbon.commands:check_narrative"),
-    ("bcfSaveForSubmission", "bcf_addin.ribbon.commands:save_for_submission"),
-    ("bcfCollectReturns", "bcf_addin.ribbon.commands:collect_returns"),
+    ("bcfCheck", "bcf_addin.ribbon.checking:check"),
+    ("bcfBalances", "bcf_addin.ribbon.checking:balances"),
+    ("bcfWhatChanged", "bcf_addin.ribbon.checking:what_changed"),
+    ("bcfCheckNarrative", "bcf_addin.ribbon.checking:check_narrative"),
+    ("bcfSaveForSubmission", "bcf_addin.ribbon.submitting:save_for_submission"),
+    ("bcfCollectReturns", "bcf_addin.ribbon.collecting:collect_returns"),
     ("bcfInspect", "bcf_addin.ribbon.templates:inspect_template"),
     ("bcfLearn", "bcf_addin.ribbon.templates:learn_template"),
-    ("bcfHelp", "bcf_addin.ribbon.commands:help"),
+    ("bcfHelp", "bcf_addin.ribbon.guide:help"),
 ]
+MODULES = sorted({target.partition(":")[0] for _, target in BUTTONS})
 
 
 @pytest.fixture
@@ -157,15 +159,15 @@ def engine(monkeypatch):
         monkeypatch.setitem(sys.modules, module_name, module)
     book = object()
     monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
-    return calls, book, stand_ins["bcf_addin.ribbon.commands"]
+    return calls, book, stand_ins
 
 
 @pytest.mark.parametrize("control_id, target", BUTTONS)
 def test_each_button_resolves_to_its_function_in_the_real_module(control_id, target):
-    import importlib
-
     module_name, _, function = target.partition(":")
-    assert ribbon.COMMANDS[control_id].resolve() is getattr(importlib.import_module(module_name), function)
+    resolved = ribbon.COMMANDS[control_id].resolve()
+    assert resolved is getattr(importlib.import_module(module_name), function) and resolved.__name__ == function
+    assert resolved.__wrapped__.__code__.co_varnames[:2] == ("book", "ui")     # run through the button machinery
 
 
 @pytest.mark.parametrize("control_id, target", BUTTONS)
@@ -186,16 +188,22 @@ def test_unknown_button_is_a_clear_error_raised_before_excel_is_asked(engine, mo
 
 
 def test_missing_engine_function_names_the_target(engine, monkeypatch):
-    _, _, commands = engine
-    monkeypatch.delattr(commands, "balances")
-    with pytest.raises(LookupError, match="bcf_addin.ribbon.commands:balances"):
+    _, _, stand_ins = engine
+    monkeypatch.delattr(stand_ins["bcf_addin.ribbon.checking"], "balances")
+    with pytest.raises(LookupError, match="bcf_addin.ribbon.checking:balances"):
         ribbon.dispatch("bcfBalances")
 
 
-def test_importing_the_table_does_not_import_the_engine_or_excel():
+def test_importing_the_table_does_not_import_the_buttons_or_excel():
     probe = ("import sys, bcf_addin.ribbon; "
-             "print(sorted(m for m in ('bcf_addin.ribbon.commands', 'bcf_addin.ribbon.templates', "
-             "'bcf_addin.ribbon.roll_forward', 'xlwings') if m in sys.modules))")
+             f"print(sorted(m for m in {(*MODULES, 'bcf_addin.ribbon.running', 'xlwings')!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_button_loads_only_what_it_needs():
+    probe = ("import sys, bcf_addin.ribbon.checking; "
+             "print(sorted(m for m in ('pandas', 'bcf_addin.collect.run') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

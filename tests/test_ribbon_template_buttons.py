@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from bcf_addin import api
-from bcf_addin.ribbon import commands, templates
+from bcf_addin.ribbon import filling, templates
 from bcf_addin.ribbon.roll_forward import roll_forward
 
 from excel_support import Answers, funcs, written_cells
@@ -141,7 +141,7 @@ def test_learn_describes_next_years_template_and_populate_then_works_on_it(remot
 
     # Before: the new heading is not found, so populate cannot place the amounts.
     ui = Answers(book)
-    assert commands.populate(book, ui=ui, choose_register=lambda: SAMPLE_PLAN) is None
+    assert filling.populate(book, ui=ui, choose_register=lambda: SAMPLE_PLAN) is None
     assert "Inspect template" in ui.messages[-1]
 
     ui = Saved(book, template)
@@ -155,7 +155,7 @@ def test_learn_describes_next_years_template_and_populate_then_works_on_it(remot
     # After: the same book populates through the learned description, and balances as published.
     book = remote(template)
     ui = Answers(book)
-    done = commands.populate(book, ui=ui, choose_register=lambda: SAMPLE_PLAN)
+    done = filling.populate(book, ui=ui, choose_register=lambda: SAMPLE_PLAN)
     assert done is not None and done.written == 74 * 8, ui.messages     # 74 published lines x 8 columns
     # And on the file, as `bcf populate` and `bcf balances` use it: the published NHS minimum spend.
     out = tmp_path / "populated.xlsx"

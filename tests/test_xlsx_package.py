@@ -7,7 +7,8 @@ import zipfile
 import pytest
 
 from bcf_addin.errors import EncryptedWorkbook, NotAWorkbook
-from bcf_addin.xlsx.package import MAX_ENTRIES, OLE_MAGIC, RATIO_FLOOR, open_package
+from bcf_addin.xlsx.package import open_package
+from bcf_addin.xlsx.screening import MAX_ENTRIES, OLE_MAGIC, RATIO_FLOOR
 from xlsx_fixtures import build_raw, build_template, office_package
 
 

@@ -20,7 +20,7 @@ from bcf_addin import files as files_module
 from bcf_addin.errors import BcfError, ProtectedCell
 from bcf_addin.workbook import CellWrite
 from bcf_addin.xlsx import read_workbook, write_cells
-from bcf_addin.xlsx import writer as writer_module
+from bcf_addin.xlsx import repack
 from xlsx_fixtures import UNLOCKED, UNLOCKED_DATE, build_raw, build_template
 
 SHEET1 = "xl/worksheets/sheet1.xml"
@@ -348,7 +348,7 @@ def test_failure_while_writing_leaves_no_trace(template, tmp_path, monkeypatch):
         out.write(b"PK\x03\x04 half a file")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writer_module, "_write_zip", broken)
+    monkeypatch.setattr(repack, "write_zip", broken)
     with pytest.raises(BcfError, match="could not be written: the disk is full"):
         write_cells(template, WRITES, dest)
     assert dest.read_bytes() == b"previous contents"

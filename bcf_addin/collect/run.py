@@ -4,7 +4,8 @@ build the tables, and write them with the summary workbook and the PNG charts.
 The worker processes start before anything else is read: while they examine the returns, this
 process opens the e-mails, hands out the work, and imports what it needs for the tables. When
 the tables are built the same workers draw the PNG charts while this process writes the tables
-and the summary workbook.
+and the summary workbook. So pandas, openpyxl and matplotlib (~0.6 s together) are imported
+inside functions: the workers start without them, and this process loads them while they work.
 """
 from __future__ import annotations
 
@@ -94,24 +95,24 @@ def _get_ready(pool: Workers, *, writing: bool, pictures: bool) -> None:
     the libraries for the tables and the summary, and each worker, once it has no return left,
     matplotlib for the pictures."""
     if writing and pictures and pool.count > 1:
-        from .pictures import available, prepare
+        from .pictures import available, prepare   # its charts module needs pandas
 
         if available():
             for _ in range(pool.count):
                 pool.submit(prepare)
-    from . import tables  # noqa: F401
+    from . import tables  # noqa: F401 - pandas
     if writing:
-        from . import summary  # noqa: F401
+        from . import summary  # noqa: F401 - openpyxl
 
 
 def _write(result: Collected, out: Path, fmt: str, pool: Workers, *, contacts: bool, pictures: bool) -> None:
-    from . import tables as T
+    from . import tables as T               # pandas, loaded by _get_ready
     from .charts import all_charts
-    from .summary import write_summary
+    from .summary import write_summary      # openpyxl, likewise
 
     charts = all_charts(result.tables)
     if pictures:
-        from .pictures import draw_all, write_pictures
+        from .pictures import draw_all, write_pictures   # pandas, loaded by _get_ready
 
         drawn = draw_all(charts, pool)      # drawn by the workers while this process writes
     if not contacts:
@@ -140,7 +141,7 @@ def _make_folder(out: Path) -> None:
 
 def build_tables(gathered: Gathered, outdir: str | Path | None = None, *,
                  contacts: bool = False) -> dict[str, pd.DataFrame]:
-    from . import tables as T
+    from . import tables as T               # pandas, loaded by _get_ready
 
     sources, examined = gathered.sources, gathered.examined
     by_file = {s.file: s for s in sources}

@@ -17,6 +17,7 @@ from typing import BinaryIO, Iterator
 
 import pandas as pd
 from lxml import etree
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -33,8 +34,6 @@ ROWS_AT_ONCE = 2000
 
 def write_workbook(tables: dict[str, pd.DataFrame], out: BinaryIO) -> None:
     """A workbook of a sheet per table, its header row frozen."""
-    from openpyxl import Workbook
-
     wb = Workbook(write_only=True)
     for name in tables:
         wb.create_sheet(name[:31]).freeze_panes = "A2"

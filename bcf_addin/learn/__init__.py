@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from ..folding import fold
+from ..workbook import cell_ref
 from .blocks import learn_sheet
 from .cells import grid_of, prepopulated_fills
 from .facts import read_facts
@@ -87,8 +88,6 @@ def _rows_give(table: dict, column: dict) -> bool:
 
 
 def _shown(sheet, row: int, col: int) -> str:
-    from ..workbook import cell_ref
-
     return (f"the template's formula at {cell_ref(row, col)} is ={sheet.get(row, col).formula or ''}; "
             "write it over item names (see 'Formulas') and set role: formula")
 

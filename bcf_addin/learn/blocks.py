@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..folding import fold
+from ..workbook import column_letter
 from .cells import FORMULA, INPUT, PREPOP, Grid, value_rows
 from .lists import Lists, slug, unique
 
@@ -145,7 +146,7 @@ def _table(grid, band, rows, cols, lookups, head, lists, formats, ids, out: Lear
                                 "this column has no heading in the template; it is named after the heading left of it"))
         if not header:
             out.confirm.append((f"tables.{table_id}",
-                                f"the column at {grid.name}!{_letter(c)}{band[0]} has no heading and is left out"))
+                                f"the column at {grid.name}!{column_letter(c)}{band[0]} has no heading and is left out"))
             continue
         cid = unique(slug(header), col_ids)
         column = {"id": cid, "header": header}
@@ -243,7 +244,7 @@ def _questions(grid, band, rows, lists, formats, ids, out: Learned) -> None:
         out.items.append(field)
         for other in cols[1:]:
             out.confirm.append((f"fields.{field['id']}",
-                                f"{grid.name}!{_letter(other)}{r} stands beside it with no label of its own and is left out"))
+                                f"{grid.name}!{column_letter(other)}{r} stands beside it with no label of its own and is left out"))
     if unlabelled:
         _answers_under_a_question(grid, unlabelled, rows, lists, formats, ids, out)
 
@@ -254,7 +255,7 @@ def _answers_under_a_question(grid, cells, rows, lists, formats, ids, out: Learn
     if question is None or len({c for _, c in inputs}) != 1 or not inputs:
         for r, c in inputs:
             out.confirm.append((f"sheets.{grid.name}",
-                                f"the input cell {_letter(c)}{r} has no label beside or above it and is left out"))
+                                f"the input cell {column_letter(c)}{r} has no label beside or above it and is left out"))
         return
     text = grid.text(*question)
     table_id = unique(slug(text), ids)
@@ -290,9 +291,3 @@ def _format_type(grid: Grid, r: int, c: int, formats: list[str]) -> str | None:
     if code not in ("general", "@") and "0" in code:
         return "number"
     return None
-
-
-def _letter(c: int) -> str:
-    from ..workbook import column_letter
-
-    return column_letter(c)

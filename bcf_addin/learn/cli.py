@@ -4,16 +4,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..descriptions.loader import load, load_file
 from ..errors import BcfError
 from ..files import Replacement
+from . import learn
+from .output import dump
 
 
 def learn_to_file(template: Path, out: Path, like: str | None) -> int:
     """Learn `template` into the YAML file `out` (never replacing one); the number of marks to confirm."""
-    from ..descriptions.loader import load, load_file
-    from . import learn
-    from .output import dump
-
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise BcfError("is not a .yaml name; the description is written as YAML", file=str(out))
     kind = re.sub(r"[^a-z0-9]+", "-", out.stem.lower()).strip("-") or "learned"

@@ -3,22 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..descriptions.loader import load
 from ..descriptions.schema import TemplateDescription
 from ..errors import BcfError
+from ..recognise import open_template
 from ..register import read_register
 from .propose import Proposal, propose
 from .source import template_headings
-from .store import beside, dump_mapping, save_mapping
+from .store import beside, beside_sheet, dump_mapping, save_mapping, saved_beside
 
 
 def description_for(workbook: str | Path | None, kind: str | None) -> TemplateDescription:
     if workbook:
-        from ..recognise import open_template
-
         return open_template(workbook, kind).description
     if kind:
-        from ..descriptions.loader import load
-
         return load(kind)
     raise BcfError("say which template the register is for: a WORKBOOK, or --kind KIND (see 'bcf kinds')")
 
@@ -57,8 +55,7 @@ def propose_workbook(register: str | Path, desc: TemplateDescription) -> Path | 
     """The ribbon's mapping step: a proposal saved as a workbook beside the register, for the officer
     to correct in Excel; None where a mapping is already kept for it (that one needs correcting)
     or no column of the register looks like any of the template's."""
-    from .sheet import write_mapping_workbook
-    from .store import beside_sheet, saved_beside
+    from .sheet import write_mapping_workbook   # openpyxl, ~270 ms: only the ribbon's step writes a workbook
 
     if saved_beside(register) is not None:
         return None

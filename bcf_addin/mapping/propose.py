@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..descriptions.loader import lists_of
 from ..descriptions.schema import Column, Table, TemplateDescription
+from ..errors import BcfError
 from ..folding import best_choice, fold
 from ..money import NotMoney, parse_money
 from ..register import Register, as_text
@@ -81,7 +82,6 @@ def propose(register: Register, desc: TemplateDescription) -> Proposal:
         if best is None or proposal.score > best.score:
             best = proposal
     if best is None:
-        from ..errors import BcfError
         raise BcfError(f"the {desc.name} has no table of input lines to map a register to")
     _propose_values(best, register, lists, aliases)
     return best

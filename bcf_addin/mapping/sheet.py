@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ..files import save_atomically
 from .propose import Proposal
 from .store import COLUMNS_HEAD, COLUMNS_SHEET, VALUES_HEAD, VALUES_SHEET
 
 
 def write_mapping_workbook(proposal: Proposal, out: Path) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from ..files import save_atomically
-
     wb = Workbook()
     ws = wb.active
     ws.title = COLUMNS_SHEET

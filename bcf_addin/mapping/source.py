@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..descriptions.schema import Table, TemplateDescription
+from ..errors import BcfError, RegisterError
+from ..ledger import by_scheme, read_cost_centres
 from ..notes import Note
 from ..register import Register, read_register
 from .apply import apply_mapping
@@ -55,16 +57,12 @@ def read_source(path: str | Path, desc: TemplateDescription, *, columns: str | P
                              f"read through the column mapping {mapping_path}"))
     source = Source(register, notes)
     if cost_centres:
-        from ..ledger import by_scheme, read_cost_centres
-
         table = schemes_table(desc)
         source.register, source.reconciliation = by_scheme(register, read_cost_centres(cost_centres, table), table)
     return source
 
 
 def schemes_table(desc: TemplateDescription) -> Table:
-    from ..errors import BcfError
-
     if desc.finance is None:
         raise BcfError(f"the {desc.name} has no scheme lines for a ledger extract to update")
     return next(t for t in tables(desc) if t.id == desc.finance.schemes)
@@ -72,8 +70,6 @@ def schemes_table(desc: TemplateDescription) -> Table:
 
 def _for(mapping: ColumnMapping, desc: TemplateDescription, mapping_path: Path, *, explicit: bool) -> bool:
     """Whether a mapping belongs to this template; one named with --columns for another is refused."""
-    from ..errors import RegisterError
-
     if not mapping.kind or mapping.kind == desc.kind:
         return True
     if explicit:

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..checks.findings import Finding, Severity
+from ..checks.registry import NARRATIVE_RULES
+from ..recognise import open_template
 from .context import NarrativeContext, ReturnRead
 from .document import read_blocks
 from .return_figures import return_figures
@@ -48,8 +50,6 @@ def check_narrative(path: str | Path, returns: list[str | Path] = (),
     """Every narrative rule over the document; with returns (files, or `open_returns` already
     read, such as the workbook open in Excel), its figures are held to theirs.
     Confirmed figures are reported as info findings (N807), so one list says everything."""
-    from ..recognise import open_template
-    from ..checks.registry import NARRATIVE_RULES
 
     progress(f"Reading {Path(path).name}")
     narrative = structure(str(path), read_blocks(path))

@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from ..errors import BcfError
+from ..xlsx.screening import OLE_MAGIC, check_entries, ole_is_encrypted
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -47,11 +48,9 @@ def read_blocks(path) -> list[Block]:
 
 def open_docx(path):
     """The python-docx Document, or one line naming the file when it cannot be one."""
+    # python-docx and lxml, ~80 ms: the narrative rules import this module to check a return too.
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-
-    # Here, not at the top: the checks import this module, and need no file reader inside Excel.
-    from ..xlsx.package import OLE_MAGIC, _check_entries, _ole_is_encrypted
 
     name = str(path)
     if not os.path.isfile(name):
@@ -59,14 +58,14 @@ def open_docx(path):
     with open(name, "rb") as fh:
         head = fh.read(len(OLE_MAGIC))
     if head == OLE_MAGIC:
-        if _ole_is_encrypted(name):
+        if ole_is_encrypted(name):
             raise BcfError("is password-protected: open it in Word, remove the password "
                            "(File > Info > Protect Document > Encrypt with Password), save, and try again", file=name)
         raise BcfError("is an old Word 97-2003 .doc; save it as a Word Document (.docx) and try again", file=name)
     damaged = "is damaged or not a Word document (.docx)"
     try:
         with zipfile.ZipFile(name) as zf:
-            _check_entries(zf, name, os.path.getsize(name))
+            check_entries(zf, name, os.path.getsize(name))
         return docx.Document(name)
     except BcfError:
         raise BcfError(damaged, file=name) from None

@@ -46,30 +46,33 @@ class Command:
             ) from None
 
 
-_ENGINE = "bcf_addin.ribbon.commands"
+# Each button's function, in the module of its kind. A module is imported only when one of its
+# buttons is pressed, so Check does not load pandas (for Collect returns), nor Populate openpyxl
+# (for the report workbooks).
+_HERE = "bcf_addin.ribbon"
 
 COMMANDS: Mapping[str, Command] = MappingProxyType({c.control_id: c for c in (
-    Command("bcfPopulate", "Populate from register...", f"{_ENGINE}:populate",
+    Command("bcfPopulate", "Populate from register...", f"{_HERE}.filling:populate",
             "Fill the open return from a scheme register file."),
-    Command("bcfRollForward", "Roll forward...", "bcf_addin.ribbon.roll_forward:roll_forward",
+    Command("bcfRollForward", "Roll forward...", f"{_HERE}.roll_forward:roll_forward",
             "Start the open return from the last one sent: its scheme lines and contact details."),
-    Command("bcfCheck", "Check return", f"{_ENGINE}:check",
+    Command("bcfCheck", "Check return", f"{_HERE}.checking:check",
             "List what must be fixed in the open return before it is submitted."),
-    Command("bcfBalances", "Balances and minimum spend", f"{_ENGINE}:balances",
+    Command("bcfBalances", "Balances and minimum spend", f"{_HERE}.checking:balances",
             "Compare planned spending with income and with the minimum contributions."),
-    Command("bcfWhatChanged", "What changed...", f"{_ENGINE}:what_changed",
+    Command("bcfWhatChanged", "What changed...", f"{_HERE}.checking:what_changed",
             "Compare the open return with an earlier version of it: lines, answers and balances that changed."),
-    Command("bcfCheckNarrative", "Check narrative...", f"{_ENGINE}:check_narrative",
+    Command("bcfCheckNarrative", "Check narrative...", f"{_HERE}.checking:check_narrative",
             "Check the Word narrative return against the open return: details, answers, words and figures."),
-    Command("bcfSaveForSubmission", "Save for submission...", f"{_ENGINE}:save_for_submission",
+    Command("bcfSaveForSubmission", "Save for submission...", f"{_HERE}.submitting:save_for_submission",
             "Save the open return for NHS England with a manifest, and an e-mail ready to send."),
-    Command("bcfCollectReturns", "Collect returns...", f"{_ENGINE}:collect_returns",
+    Command("bcfCollectReturns", "Collect returns...", f"{_HERE}.collecting:collect_returns",
             "Check and add up every return in a folder (and in saved e-mails), then open the summary workbook."),
-    Command("bcfInspect", "Inspect template", "bcf_addin.ribbon.templates:inspect_template",
+    Command("bcfInspect", "Inspect template", f"{_HERE}.templates:inspect_template",
             "List what the tools look for in the workbook and where they found it, or why not."),
-    Command("bcfLearn", "Learn template", "bcf_addin.ribbon.templates:learn_template",
+    Command("bcfLearn", "Learn template", f"{_HERE}.templates:learn_template",
             "Teach the tools a template they do not know yet, such as next year's, from the workbook itself."),
-    Command("bcfHelp", "Help", f"{_ENGINE}:help",
+    Command("bcfHelp", "Help", f"{_HERE}.guide:help",
             "Show what each button does and what to do when something goes wrong."),
 )})
 

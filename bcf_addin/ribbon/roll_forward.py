@@ -3,18 +3,18 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..api import open_template, recognise
+from ..api import check_open, open_template, recognise
 from ..excelbook import with_writes, write_cells
 from ..present import verdict
 from ..present.reports import count, heading, rollforward_lines
 from ..rollforward import RollForward, plan_rollforward
-from .commands import _check, _read_and_choose, _command
 from .dialogs import ExcelUi
+from .running import button, read_and_choose
 
 __all__ = ["roll_forward"]
 
 
-@_command
+@button
 def roll_forward(book, ui: ExcelUi, choose_file: Callable[[], object] | None = None) -> RollForward | None:
     """Carry the scheme lines and contact details of the return the officer picks (last quarter's,
     last year's) into the return in front, then check it; what could not be carried is listed.
@@ -22,7 +22,7 @@ def roll_forward(book, ui: ExcelUi, choose_file: Callable[[], object] | None = N
     Everything is planned before the first cell is written. Cells that already hold something
     else are replaced only when the officer says so.
     """
-    tpl, picked = _read_and_choose(book, ui, choose_file or (lambda: ui.choose_workbook(
+    tpl, picked = read_and_choose(book, ui, choose_file or (lambda: ui.choose_workbook(
         "Choose the last return you sent, to start this one from",
         'bcf rollforward "LAST.xlsx" "THIS.xlsx" -o "NEW.xlsx"')))
     if picked is None:
@@ -42,7 +42,7 @@ def roll_forward(book, ui: ExcelUi, choose_file: Callable[[], object] | None = N
     ui.status(f"Better Care Fund: writing {len(writes)} cells...")
     written = write_cells(book, writes, before=tpl.workbook)
     ui.status("Better Care Fund: checking...")
-    checked = _check(recognise(with_writes(tpl.workbook, writes), tpl.description.kind), stale_caches=True)
+    checked = check_open(recognise(with_writes(tpl.workbook, writes), tpl.description.kind), stale_caches=True)
     ui.message("\n".join([heading(checked), "", f"Wrote {count(written, 'cell')}.",
                           *rollforward_lines(rolled, picked.name), "", verdict(checked),
                           "Press Check return for the list, with a link to each cell.", "",

@@ -17,13 +17,13 @@ from ..inspection import Inspection, summary
 from ..inspection_workbook import write_inspection_report
 from ..learn.cli import learn_to_file
 from ..present.reports import count
-from .commands import _command, report_path
 from .dialogs import ExcelUi
+from .running import button, report_path
 
 __all__ = ["inspect_template", "learn_template"]
 
 
-@_command
+@button
 def inspect_template(book, ui: ExcelUi) -> Inspection:
     """Each label, heading, list and formula of the template the workbook is, where it was found or
     why not; opened as a workbook with a link to each cell, and summed up in a message."""
@@ -48,7 +48,7 @@ def _inspected_message(ins: Inspection) -> str:
     return "\n".join(lines)
 
 
-@_command
+@button
 def learn_template(book, ui: ExcelUi) -> Path | None:
     """Describe the template in front from its own file, into the officer's descriptions folder,
     where every button (and `bcf`) finds it from then on; what could not be decided opens as a list."""

@@ -15,11 +15,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from bcf_addin.xlam import parts, vbaproject
+from bcf_addin.xlam import ADDIN_FILENAME, parts, vbaproject
 from bcf_addin.xlam.vba import addin_modules
 from bcf_addin.ribbon import customui_path
 
-ADDIN_FILENAME = "bcf_addin.xlam"
 TITLE = "Better Care Fund"
 DESCRIPTION = ("The Better Care Fund tab: populate, check and balance NHS England's BCF returns, "
                "and save them for submission.")

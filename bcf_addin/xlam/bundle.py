@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import BcfError
-from .build import ADDIN_FILENAME, build_addin
+from . import ADDIN_FILENAME
+from .build import build_addin
 
 WHEEL = f"bcf_addin-{__version__}-py3-none-any.whl"
 

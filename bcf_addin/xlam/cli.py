@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from bcf_addin.xlam.build import ADDIN_FILENAME
+from bcf_addin.errors import BcfError
+from bcf_addin.xlam import ADDIN_FILENAME
 
 
 @click.group()
@@ -40,6 +41,7 @@ def build(output: Path, interpreter_win: str, interpreter_mac: str, via_excel: b
     Example:
       bcf addin build -o dist/bcf_addin.xlam
     """
+    # The builds load xlwings, ~1 s: not for `bcf --help` or `bcf addin --help`.
     if via_excel:
         from bcf_addin.xlam.via_excel import ExcelBuildError, build_addin_via_excel
 
@@ -66,8 +68,7 @@ def bundle_cmd(output: Path, interpreter_win: str) -> None:
     Example, from a checkout of bcf-addin:
       bcf addin bundle -o release
     """
-    from bcf_addin.xlam.bundle import bundle
-    from bcf_addin.errors import BcfError
+    from bcf_addin.xlam.bundle import bundle     # xlwings, ~1 s: not for `bcf --help`
 
     try:
         written = bundle(output, interpreter_win=interpreter_win)
@@ -89,7 +90,7 @@ def install(path: Path | None) -> None:
     Example:
       bcf addin install
     """
-    from bcf_addin.xlam.install import UnsupportedSystem, install_addin
+    from bcf_addin.xlam.install import UnsupportedSystem, install_addin    # xlwings, ~1 s: not for `bcf --help`
 
     try:
         outcome = install_addin(path)
@@ -107,7 +108,7 @@ def uninstall() -> None:
     Example:
       bcf addin uninstall
     """
-    from bcf_addin.xlam.install import UnsupportedSystem, uninstall_addin
+    from bcf_addin.xlam.install import UnsupportedSystem, uninstall_addin  # xlwings, ~1 s: not for `bcf --help`
 
     try:
         outcome = uninstall_addin()

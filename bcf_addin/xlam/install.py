@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from bcf_addin.xlam.build import ADDIN_FILENAME, build_addin
+import xlwings
+
+from bcf_addin.xlam import ADDIN_FILENAME
+from bcf_addin.xlam.build import build_addin
 from bcf_addin.xlam.vba import xlwings_folder
 
 # Excel 2016 and later for Mac: what Application.StartupPath returns there.
@@ -68,8 +71,6 @@ def startup_folder(platform: str | None = None, environ: Mapping[str, str] | Non
 def _running_excels() -> list:
     """Excel instances xlwings can see; none when Excel is closed or cannot be reached."""
     try:
-        import xlwings
-
         return list(xlwings.apps)
     except Exception:  # no Excel, no COM/AppleScript access, or not Windows/macOS
         return []
@@ -137,8 +138,6 @@ def _open_in(apps: list, outcome: Outcome) -> None:
 
 def _install_runpython_script(outcome: Outcome) -> None:
     """What ``xlwings runpython install`` does: RunPython on a Mac goes through this AppleScript."""
-    import xlwings
-
     script = xlwings_folder() / f"xlwings-{xlwings.__version__}.applescript"
     target = Path.home() / MAC_SCRIPTS
     target.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
 from pyopenvba import ExcelFile, VBAModuleKind
@@ -63,14 +62,3 @@ def source_only(vba_project: bytes) -> bytes:
     storage = CFB.from_bytes(vba_project)
     storage.write_stream_in_storage("VBA", "_VBA_PROJECT", SOURCE_ONLY_VBA_PROJECT)
     return storage.to_bytes()
-
-
-def module_offsets(addin: Path) -> dict[str, int]:
-    """Where the source starts in each module stream: 0 means no p-code precedes it."""
-    with ExcelFile(addin) as book:
-        return {module.name: module.text_offset for module in book.vba_project().modules}
-
-
-def vba_project_bytes(addin: Path) -> bytes:
-    with zipfile.ZipFile(addin) as archive:
-        return archive.read(VBA_PROJECT_PART)

@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import xlwings
+
 from bcf_addin.xlam import parts
 from bcf_addin.xlam.build import xlwings_settings
 from bcf_addin.xlam.vba import addin_modules
@@ -28,7 +30,6 @@ def build_addin_via_excel(out: Path, *, interpreter_win: str = "", interpreter_m
                           visible: bool = False) -> Path:
     if not sys.platform.startswith("win"):
         raise ExcelBuildError("Building through Excel needs Excel for Windows; use 'bcf addin build' without --via-excel.")
-    import xlwings
 
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)

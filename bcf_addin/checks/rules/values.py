@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ...balances import share_fraction
+from ...descriptions.lists import dependent_values
 from ...folding import NOT_APPLICABLE, best_choice, closest, fold
 from ...money import pounds
 from ..findings import Severity
@@ -64,7 +66,6 @@ def _joint_shares(ctx, rule):
     if not fin or not fin.commissioner or not fin.joint or len(fin.joint_shares) != 2:
         return
     nhs, la = fin.joint_shares
-    from ...balances import share_fraction
     for line in ctx.template.lines(fin.schemes):
         if fold(line.values.get(fin.commissioner)) != fold(fin.joint):
             continue
@@ -79,8 +80,6 @@ def _joint_shares(ctx, rule):
 
 def _dependent_value(ctx, rule):
     """A sub-type or unit that is on its list, but not among those of the line's scheme type."""
-    from ...descriptions.loader import dependent_values
-
     lists = ctx.description.lists
     for cell in ctx.inputs():
         source = lists.get(cell.list) if cell.list else None
