@@ -2,6 +2,7 @@
 resubmission, checked against each return's own `bcf balances --json`."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import subprocess
@@ -427,6 +428,147 @@ def test_unallocated_funds_chart_shows_overspends_apart_not_netted(made, collect
             break
         shown[r[0]] = (Decimal(str(r[1])), Decimal(str(r[2])))
     assert shown == {h: v for h, v in expected.items() if any(v)}
+
+
+def test_a_return_in_an_outlook_message_is_collected_with_its_sender_and_date(populated_plan, made, tmp_path):
+    from datetime import datetime, timezone
+
+    from outlook_msg import outlook_with
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    sent = datetime(2025, 3, 27, 16, 45, 12, tzinfo=timezone.utc)
+    book = populated_plan.read_bytes()
+    (inbox / "Leicestershire plan.msg").write_bytes(
+        outlook_with("Leicestershire HWB.xlsx", book, "Jo Bloggs", "jo.bloggs@leics.gov.uk", sent))
+    # Saved from the drafts or sent folder: no submit time, so the file's own time counts.
+    other = made.folder / f"{made.hwbs[6]} HWB.xlsx"
+    undated = inbox / "undated.msg"
+    undated.write_bytes(outlook_with(other.name, other.read_bytes(), "A Lead", "a.lead@council.gov.uk", None))
+    os.utime(undated, (sent.timestamp() - 3600, sent.timestamp() - 3600))
+    # The same workbook again, as a file: it was met first (in the message), so the file is the copy.
+    (inbox / "Leicestershire saved.xlsx").write_bytes(book)
+    # A message whose bytes are another file's name is not that file.
+    (inbox / "pointer.msg").write_bytes(str(inbox / "Leicestershire plan.msg").encode())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    returns = read(out, "returns").set_index("file")
+    row = returns.loc[f"{inbox / 'Leicestershire plan.msg'} > Leicestershire HWB.xlsx"]
+    assert row["reason"] == "" and row["hwb"] == "Leicestershire" and row["kind"] == "planning-2025-26"
+    assert row["sender"] == "Jo Bloggs <jo.bloggs@leics.gov.uk>"
+    assert pd.Timestamp(row["received"]) == pd.Timestamp(sent)
+    assert row["latest"] == "True"
+    undated_row = returns.loc[f"{undated} > {other.name}"]
+    assert undated_row["sender"] == "A Lead <a.lead@council.gov.uk>" and undated_row["hwb"] == made.hwbs[6]
+    assert pd.Timestamp(undated_row["received"]) == pd.Timestamp(sent.timestamp() - 3600, unit="s", tz="UTC")
+    assert returns.loc[str(inbox / "Leicestershire saved.xlsx"), "reason"] == \
+        f"the same file as {inbox / 'Leicestershire plan.msg'} > Leicestershire HWB.xlsx"
+    assert returns.loc[str(inbox / "pointer.msg"), "reason"].startswith("is not an Outlook e-mail")
+    assert len(returns) == 4
+    # Its figures are the workbook's own.
+    own = loads(CliRunner().invoke(main, ["balances", str(populated_plan), "--json"]).output)
+    balances = read(out, "balances")
+    mine = balances[balances["file"] == row.name]
+    assert {s: Decimal(v) for s, v in zip(mine["source"], mine["expenditure"])} == \
+        {b["source"]: b["expenditure"] for b in own["running_balances"]}
+
+
+def test_one_worker_and_several_give_the_same_tables(made, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bcf_addin.collect import workers
+    from bcf_addin.collect.run import collect
+
+    handed_out = []
+
+    class Counted(ProcessPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            handed_out.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
+    alone = collect([made.folder], workers=1).tables
+    assert not handed_out
+    shared = collect([made.folder], workers=2).tables
+    assert handed_out.count("examine") == made.rows       # every workbook and attachment, in the workers
+    assert alone.keys() == shared.keys()
+    for name in alone:
+        pd.testing.assert_frame_equal(alone[name], shared[name], obj=name)
+    assert len(alone["returns"]) == made.rows and alone["scheme_lines"]["expenditure"].map(type).eq(Decimal).all()
+
+
+def test_bcf_workers_sets_how_many_processes(made, collected, tmp_path, monkeypatch):
+    monkeypatch.setenv("BCF_WORKERS", "1")
+    result = CliRunner().invoke(main, ["collect", str(made.folder), "-o", str(tmp_path / "one")])
+    assert result.exit_code == 0, result.output
+    for name in ("returns", "scheme_lines", "balances", "findings", "metrics"):
+        pd.testing.assert_frame_equal(read(tmp_path / "one", name), read(collected[0], name), obj=name)
+    monkeypatch.setenv("BCF_WORKERS", "none")
+    result = CliRunner().invoke(main, ["collect", str(made.folder), "-o", str(tmp_path / "bad")])
+    assert result.exit_code == 2 and "BCF_WORKERS" in result.output
+    assert not (tmp_path / "bad").exists()
+
+
+def test_the_summary_sheets_hold_the_tables_cell_for_cell(collected):
+    from openpyxl import load_workbook
+
+    out, _ = collected
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    for name in TABLES:
+        _holds(list(wb[name].values), read(out, name), name)
+
+
+def test_xlsx_tables_hold_what_the_csv_tables_do(made, collected, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "xlsx"
+    result = CliRunner().invoke(main, ["collect", str(made.folder), "-o", str(out), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    for name in TABLES:
+        _holds(list(load_workbook(out / f"{name}.xlsx", read_only=True)[name].values), read(collected[0], name), name)
+
+
+def _holds(rows: list[tuple], table: pd.DataFrame, name: str) -> None:
+    """A sheet's rows hold the table (as read from its CSV): amounts as numbers, dates as dates."""
+    from datetime import datetime
+
+    assert list(rows[0]) == list(table.columns) and len(rows) == 1 + len(table), name
+    for got_row, want_row in zip(rows[1:], table.itertuples(index=False)):
+        for column, got, want in zip(table.columns, got_row, want_row):
+            if want == "":
+                assert got is None, (name, column, got)
+            elif isinstance(got, bool):
+                assert str(got) == want, (name, column)
+            elif isinstance(got, (int, float)):
+                assert got == float(Decimal(want)), (name, column, got, want)
+            elif isinstance(got, datetime):
+                assert got == pd.Timestamp(want).tz_convert(None).to_pydatetime(), (name, column)
+            else:
+                assert got == want, (name, column)
+
+
+_MAIN_PROCESS = os.getpid()
+
+
+def _dies_in_a_worker(source, contacts=False):
+    """Examines as usual, except that a worker process dies (as one the system kills for want of
+    memory would) when given a workbook file; here, in the main process, it does not."""
+    from bcf_addin.collect.examine import examine
+
+    if os.getpid() != _MAIN_PROCESS and source.file.endswith(" HWB.xlsx"):
+        os._exit(70)
+    return examine(source, contacts)
+
+
+def test_a_worker_that_dies_loses_nothing(made, monkeypatch):
+    from bcf_addin.collect import run
+
+    alone = run.collect([made.folder], workers=1).tables
+    monkeypatch.setattr(run, "examine", _dies_in_a_worker)
+    shared = run.collect([made.folder], workers=2).tables
+    for name in alone:
+        pd.testing.assert_frame_equal(alone[name], shared[name], obj=name)
 
 
 CONTACTS = {"submitted_by": "Jo Contactname", "email": "jo.contactname@leics.gov.uk", "phone": "0116 999 1234"}

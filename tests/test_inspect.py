@@ -192,3 +192,15 @@ def test_another_version_is_not_recognised_but_the_nearest_is_named_and_inspecte
     assert "Found (" in res.output                      # close enough to be gone through item by item
     forced = bcf("inspect", path, "--kind", "planning-2025-26", "--json")
     assert json.loads(forced.output)["description"]["version_found"] is False
+
+
+def test_the_report_workbook_lists_what_was_found_with_links_and_the_json_the_same(built, tmp_path):
+    report = tmp_path / "found.xlsx"
+    res = bcf("inspect", built.path, "--report", report, "--json")
+    assert res.exit_code == 0, res.output
+    items = json.loads(res.output)["items"]
+    rows = list(load_workbook(report)["What was found"].iter_rows(min_row=2, values_only=True))
+    assert sorted((r[1], r[2], r[3], r[4]) for r in rows) == sorted((i["what"], i["id"], i["sheet"], i["at"]) for i in items)
+    ws = load_workbook(report)["What was found"]
+    schemes = next(r for r in range(2, ws.max_row + 1) if (ws.cell(r, 2).value, ws.cell(r, 3).value) == ("table", "schemes"))
+    assert ws.cell(schemes, 5).hyperlink.target == f"Leicestershire plan.xlsx#'{EXPENDITURE}'!{ws.cell(schemes, 5).value.split(':')[0]}"

@@ -126,13 +126,7 @@ def rollforward_cmd(last, template, out, in_place, dry_run, description):
     use_description(description)
     with progress:
         result = rollforward(last, template, out=out, in_place=in_place, dry_run=dry_run, progress=progress)
-    rolled = result.plan
-    if rolled.lines is not None:
-        click.echo(f"{rolled.lines.sheet}: {rolled.lines.lines} scheme lines carried from {Path(last).name}")
-    click.echo(f"{len(rolled.answers)} answer{'s' * (len(rolled.answers) != 1)} carried (contact details)")
-    notes = rolled.all_notes
-    if notes:
-        click.echo(f"\nNot carried, or carried under another name ({len(notes)}):")
-        for note in notes:
-            click.echo(f"  {note.severity}: {note}")
+    from ..present.reports import rollforward_lines
+
+    click.echo("\n".join(rollforward_lines(result.plan, Path(last).name)))
     written(result, dry_run, gap="\n")

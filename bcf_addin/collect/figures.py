@@ -19,6 +19,9 @@ NUMERIC = ("money", "number", "percent", "integer")
 # Cover answers that identify a person; left out of every table unless contacts are asked for.
 PERSONAL_TYPES = ("email", "phone")
 PERSONAL_LABELS = ("submitted by", "completed by", "role and organisation")
+# A table's rows as columns: name -> values, all as long. Cheaper than rows to send between
+# processes and to join into one table.
+Columns = dict[str, list]
 
 
 def rows(tpl: OpenTemplate, report: CheckReport, balances: Balances, *, contacts: bool) -> dict[str, list[dict]]:
@@ -36,6 +39,12 @@ def rows(tpl: OpenTemplate, report: CheckReport, balances: Balances, *, contacts
     if contacts:
         out["contacts"] = _contacts(tpl)
     return out
+
+
+def columns(rows: list[dict]) -> Columns:
+    """The rows as columns, each in the order first met, None where a row has no value."""
+    names = dict.fromkeys(k for r in rows for k in r)
+    return {name: [r.get(name) for r in rows] for name in names}
 
 
 def _scheme_lines(tpl: OpenTemplate) -> list[dict]:

@@ -2,7 +2,11 @@
 
 Every input becomes a Source (something to examine) or an Unusable (a row saying why not): a bad
 file or e-mail never stops the run. A file reached twice (the same path, or the same bytes under
-another name or in another e-mail) is read once: the later one is a row saying so, never counted.
+another name or in another e-mail) counts once: the later one is a row saying so.
+
+Each file is read once. A workbook on disk is read, hashed and examined by a worker; an e-mail is
+read here, to take its attachments out. So a copy under another name is known only once the
+workers have hashed it: `resolve` then settles, in the order the files were met, which came first.
 """
 from __future__ import annotations
 
@@ -39,39 +43,33 @@ class Unusable:
 
 
 @dataclass
-class _Seen:
-    """The first name under which each file on disk and each content was met."""
+class Met:
+    """One file under the inputs, in the order met, with what it gave: sources to examine (a
+    workbook, an e-mail's attachments) or the row saying why it gives none."""
 
-    paths: dict[Path, str] = field(default_factory=dict)
-    contents: dict[str, str] = field(default_factory=dict)
+    path: Path
+    earlier: str | None = None             # the name this path was first met under
+    digest: str | None = None              # known here for e-mails and other files; a worker's for workbooks
+    sources: list[Source] = field(default_factory=list)
+    digests: list[str | None] = field(default_factory=list)    # each attachment's
+    unusable: Unusable | None = None
 
-    def first(self, name: str, path: Path | None, data: bytes | None) -> str | None:
-        """The name this file was first met under, or None (and remembered) when it is new."""
-        if path is not None:
-            real = path.resolve()
-            if real in self.paths:
-                return self.paths[real]
-            self.paths[real] = name
-        if data is None:
-            return None
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in self.contents:
-            return self.contents[digest]
-        self.contents[digest] = name
-        return None
+    @property
+    def workbook(self) -> bool:
+        """A workbook on disk, read and hashed by the worker that examines it."""
+        return len(self.sources) == 1 and not self.sources[0].attachment
 
 
-def find(inputs: list[str | Path], exclude: Path | None = None) -> tuple[list[Source], list[Unusable]]:
-    """Sources and unusable inputs, in a stable order (folders walked, names sorted). Nothing under
-    `exclude` (the output folder, when it lies inside an input folder) is taken."""
+def walk(inputs: list[str | Path], exclude: Path | None = None) -> list[Met]:
+    """Every file under `inputs`, in a stable order (folders walked, names sorted), nothing read
+    yet. Nothing under `exclude` (the output folder, when it lies inside an input folder) is taken."""
     skip = exclude.resolve() if exclude is not None else None
     for given in inputs:
         if not Path(given).exists():
             # A mistyped path is refused before anything is read or written, not a row of the output.
             raise BcfError("does not exist", file=str(given))
-    sources: list[Source] = []
-    unusable: list[Unusable] = []
-    seen = _Seen()
+    met: list[Met] = []
+    paths: dict[Path, str] = {}
     for given in inputs:
         path = Path(given)
         if path.is_dir():
@@ -80,8 +78,83 @@ def find(inputs: list[str | Path], exclude: Path | None = None) -> tuple[list[So
         else:
             files = [path]
         for file in files:
-            _add(file, sources, unusable, seen)
+            real = file.resolve()
+            met.append(Met(file, earlier=paths.get(real)))
+            paths.setdefault(real, str(file))
+    return met
+
+
+def open_up(met: Met) -> Met:
+    """What the file gives: itself as a source (a workbook), or its workbook attachments (an
+    e-mail, read here), or the reason it gives none."""
+    file = met.path
+    if met.earlier is not None:
+        return met
+    suffix = file.suffix.lower()
+    if suffix in MAIL_SUFFIXES:
+        data = _content(file)
+        met.digest = digest(data)
+        try:
+            mail = read_mail(file, data)
+        except BcfError as exc:
+            met.unusable = Unusable(str(file), reason_of(exc))
+            return met
+        received = _utc(mail.sent) if mail.sent else _modified(file)
+        if not mail.attachments:
+            met.unusable = Unusable(str(file), "has no .xlsx or .xlsm attachment", mail.sender, received)
+        for name, content in mail.attachments:
+            met.sources.append(Source(f"{file} > {name}", str(file), received, mail.sender, content))
+            met.digests.append(digest(content))
+    elif is_workbook_name(file.name):
+        met.sources.append(Source(str(file), str(file), _modified(file)))
+    else:
+        met.digest = digest(_content(file))
+        met.unusable = Unusable(str(file), "is not an .xlsx or .xlsm workbook, nor an .eml or .msg e-mail")
+    return met
+
+
+def resolve(met: list[Met], workbook_digests: dict[str, str | None]) -> tuple[list[Source], list[Unusable]]:
+    """Sources and unusable inputs, in the order met; of files with the same bytes, the first
+    met counts and each later one is a row saying so. `workbook_digests`: each workbook file's
+    digest, as its worker found it (None when it could not be read)."""
+    sources: list[Source] = []
+    unusable: list[Unusable] = []
+    contents: dict[str, str] = {}
+
+    def first(name: str, content: str | None) -> str | None:
+        if content is None:
+            return None
+        if content in contents:
+            return contents[content]
+        contents[content] = name
+        return None
+
+    for m in met:
+        name = str(m.path)
+        if m.earlier is not None:
+            unusable.append(Unusable(name, same_as(m.earlier), received=_modified(m.path)))
+            continue
+        content = workbook_digests.get(m.sources[0].file) if m.workbook else m.digest
+        earlier = first(name, content)
+        if earlier is not None:
+            unusable.append(Unusable(name, same_as(earlier), received=_modified(m.path)))
+            continue
+        if m.unusable is not None:
+            unusable.append(m.unusable)
+        if m.workbook:
+            sources.append(m.sources[0])
+            continue
+        for source, content in zip(m.sources, m.digests):
+            earlier = first(source.file, content)
+            if earlier is not None:
+                unusable.append(Unusable(source.file, same_as(earlier), source.sender, source.received))
+            else:
+                sources.append(source)
     return sources, unusable
+
+
+def digest(data: bytes | None) -> str | None:
+    return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
 def _wanted(path: Path) -> bool:
@@ -89,40 +162,12 @@ def _wanted(path: Path) -> bool:
     return not name.startswith("~$") and name.endswith(WORKBOOK_SUFFIXES + MAIL_SUFFIXES)
 
 
-def _add(file: Path, sources: list[Source], unusable: list[Unusable], seen: _Seen) -> None:
-    suffix = file.suffix.lower()
-    earlier = seen.first(str(file), file, _content(file))
-    if earlier is not None:
-        unusable.append(Unusable(str(file), same_as(earlier), received=_modified(file)))
-        return
-    if suffix in MAIL_SUFFIXES:
-        try:
-            mail = read_mail(file)
-        except BcfError as exc:
-            unusable.append(Unusable(str(file), reason_of(exc)))
-            return
-        received = _utc(mail.sent) if mail.sent else _modified(file)
-        if not mail.attachments:
-            unusable.append(Unusable(str(file), "has no .xlsx or .xlsm attachment", mail.sender, received))
-        for name, data in mail.attachments:
-            attachment = f"{file} > {name}"
-            earlier = seen.first(attachment, None, data)
-            if earlier is not None:
-                unusable.append(Unusable(attachment, same_as(earlier), mail.sender, received))
-            else:
-                sources.append(Source(attachment, str(file), received, mail.sender, data))
-    elif is_workbook_name(file.name):
-        sources.append(Source(str(file), str(file), _modified(file)))
-    else:
-        unusable.append(Unusable(str(file), "is not an .xlsx or .xlsm workbook, nor an .eml or .msg e-mail"))
-
-
 def same_as(earlier: str) -> str:
     return f"the same file as {earlier}"
 
 
 def _content(file: Path) -> bytes | None:
-    """The file's bytes for comparing; None when it cannot be read (examining it says why)."""
+    """The file's bytes; None when it cannot be read (the row then says why)."""
     try:
         return file.read_bytes()
     except OSError:

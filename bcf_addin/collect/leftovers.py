@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import BcfError
 from ..files import plain_os_error
-from .tables import FORMATS
+from .formats import FORMATS
 
 _CONTACTS_SHEET = re.compile(rb'<sheet\b[^>]*\bname="contacts"')
 ATTACHMENTS = "attachments"          # the folder of returns saved out of e-mails, for bcf diff

@@ -7,6 +7,7 @@ from datetime import datetime
 from email import policy
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
+from io import BytesIO
 from pathlib import Path
 
 from ..errors import BcfError
@@ -25,18 +26,21 @@ def is_workbook_name(name: str | None) -> bool:
     return bool(name) and name.lower().endswith(WORKBOOK_SUFFIXES) and not Path(name).name.startswith("~$")
 
 
-def read_mail(path: Path) -> Mail:
-    """The sender, date and workbook attachments of an .eml or .msg file."""
+def read_mail(path: Path, data: bytes | None = None) -> Mail:
+    """The sender, date and workbook attachments of an .eml or .msg file (`data`: its bytes,
+    when they have been read already)."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BcfError(f"cannot be read ({exc.strerror})", file=str(path)) from None
     if path.suffix.lower() == ".msg":
-        return _read_msg(path)
-    return _read_eml(path)
+        return _read_msg(path, data)
+    return _read_eml(path, data)
 
 
-def _read_eml(path: Path) -> Mail:
-    try:
-        msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-    except OSError as exc:
-        raise BcfError(f"cannot be read ({exc.strerror})", file=str(path)) from None
+def _read_eml(path: Path, data: bytes) -> Mail:
+    msg = BytesParser(policy=policy.default).parsebytes(data)
     if not msg.keys():
         raise BcfError("is not an e-mail (no headers)", file=str(path))
     mail = Mail(_text(msg.get("From")), _date(msg.get("Date")))
@@ -47,14 +51,15 @@ def _read_eml(path: Path) -> Mail:
     return mail
 
 
-def _read_msg(path: Path) -> Mail:
+def _read_msg(path: Path, data: bytes) -> Mail:
     try:
         import extract_msg
     except ImportError:
         raise BcfError("is an Outlook .msg e-mail, which needs extract-msg: pip install extract-msg",
                        file=str(path)) from None
     try:
-        msg = extract_msg.openMsg(str(path))
+        # As a stream: short bytes given as such would be taken for a file name to open.
+        msg = extract_msg.openMsg(BytesIO(data))
     except Exception as exc:  # extract-msg raises many kinds for a damaged container
         raise BcfError(f"is not an Outlook e-mail that can be read ({exc})", file=str(path)) from None
     try:

@@ -1,8 +1,9 @@
 """summary.xlsx: an overview, native Excel charts, the validation matrix (HWB x rule code, coloured
-by severity) and a sheet per table. Written in openpyxl's streaming mode: a national collection
-has tens of thousands of scheme lines."""
+by severity) and a sheet per table. openpyxl writes all but the tables' rows, in its streaming
+mode; those (a national collection has tens of thousands of scheme lines) are put in by `sheets`."""
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
@@ -12,10 +13,10 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..files import save_atomically
-
+from ..files import Replacement
 from .charts import ChartData, all_charts
 from .report import NOTHING_TO_ADD_UP, counting, sent_nothing
+from .sheets import fill_tables
 from .tables import excel_ready
 
 SEVERITY_FILLS = {"error": "F4B6B6", "warning": "FFE08A", "info": "BDD7EE"}
@@ -23,19 +24,22 @@ CLEAR_FILL = "C6EFCE"
 CHART_DATA = "Chart data"
 
 
-def write_summary(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+def write_summary(tables: dict[str, pd.DataFrame], path: Path, charts: list[ChartData] | None = None) -> Path:
     # Worked out before the streaming workbook opens: a failure after would leave it half-written.
-    charts = all_charts(tables)
+    charts = all_charts(tables) if charts is None else charts
     wb = Workbook(write_only=True)
     overview, charts_ws, matrix_ws = (wb.create_sheet(n) for n in ("Summary", "Charts", "Validation"))
-    table_sheets = {name: wb.create_sheet(name[:31]) for name in tables}
+    table_sheets = {name[:31]: wb.create_sheet(name[:31]) for name in tables}
     data_ws = wb.create_sheet(CHART_DATA)
     _overview(overview, tables)
     _matrix(matrix_ws, tables)
-    for name, ws in table_sheets.items():
-        _table(ws, tables[name])
+    for ws in table_sheets.values():
+        ws.freeze_panes = "A2"
     _charts(charts_ws, data_ws, charts)
-    save_atomically(wb, path, existing="backup")
+    package = BytesIO()
+    wb.save(package)
+    with Replacement(path, existing="backup") as staged:
+        fill_tables(package.getvalue(), {name[:31]: df for name, df in tables.items()}, staged.file)
     return path
 
 
@@ -85,14 +89,6 @@ def _matrix(ws, tables: dict[str, pd.DataFrame]) -> None:
         ws.conditional_formatting.add(cells, CellIsRule(operator="greaterThan", formula=["0"], fill=fill))
         ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=["0"],
                                                         fill=PatternFill("solid", start_color=CLEAR_FILL)))
-
-
-def _table(ws, df: pd.DataFrame) -> None:
-    ws.freeze_panes = "A2"
-    ws.append(list(df.columns))
-    ready = excel_ready(df).astype(object).where(df.notna(), None)
-    for row in ready.itertuples(index=False, name=None):
-        ws.append(list(row))
 
 
 def _charts(charts_ws, data_ws, charts: list[ChartData]) -> None:

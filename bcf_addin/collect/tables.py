@@ -17,12 +17,13 @@ from .. import paths
 from ..errors import BcfError
 from ..files import Replacement
 from ..folding import fold
+from .formats import FORMATS
+from .sheets import write_workbook
 
 KEYS = ["file", "hwb", "kind"]
 PER_RETURN = ["scheme_lines", "income", "balances", "minimum_spend", "metrics", "capacity_demand", "findings"]
 RETURNS = ["file", "sender", "received", "kind", "template", "year", "hwb", "hwb_code", "region",
            "complete", "errors", "warnings", "version", "latest", "reason"]
-FORMATS = ("csv", "parquet", "xlsx")
 # The dtype of a column that may have no value at all (no usable return gave one).
 DTYPES = {"complete": "boolean", "latest": "boolean", "met": "boolean", "errors": "Int64", "warnings": "Int64",
           "version": "Int64", "count": "Int64", "line": "Int64", "received": "datetime"}
@@ -48,7 +49,21 @@ def reference_hwbs() -> pd.DataFrame:
     return frame(rows, ["hwb", "hwb_code", "region"])
 
 
-def per_return(name: str, records: list[dict]) -> pd.DataFrame:
+def per_return(name: str, parts: list[tuple[dict, dict[str, list]]]) -> pd.DataFrame:
+    """A per-return table from each return's columns, with the keys (file, hwb, kind, latest)
+    that every row of that return shares. Joined column by column: a national collection has
+    tens of thousands of rows."""
+    first = [*KEYS, "latest"]
+    rest = dict.fromkeys([*COLUMNS.get(name, ()), *(c for _, cols in parts for c in cols if c not in first)])
+    joined: dict[str, list] = {c: [] for c in first + list(rest)}
+    for keys, cols in parts:
+        n = len(next(iter(cols.values())))
+        for c, values in joined.items():
+            values.extend(cols[c] if c in cols else [keys.get(c)] * n)
+    return from_columns(joined)
+
+
+def frame_of_rows(name: str, records: list[dict]) -> pd.DataFrame:
     """A per-return table from its rows (each already carrying file, hwb, kind and latest)."""
     first = [*KEYS, "latest"]
     rest = dict.fromkeys([*COLUMNS.get(name, ()), *(k for r in records for k in r if k not in first)])
@@ -80,10 +95,16 @@ def _lookup(hwbs: pd.DataFrame) -> dict[str, tuple]:
 
 
 def frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    return from_columns({c: [r.get(c) for r in records] for c in columns}, len(records))
+
+
+def from_columns(columns: dict[str, list], length: int | None = None) -> pd.DataFrame:
     """A DataFrame whose columns are typed by what they hold: text as string, yes/no as boolean,
     counts as Int64, times as UTC datetimes, amounts as Decimal objects (exact)."""
-    return pd.DataFrame({c: _column([r.get(c) for r in records], DTYPES.get(c)) for c in columns},
-                        index=pd.RangeIndex(len(records)))
+    if length is None:
+        length = len(next(iter(columns.values()), []))
+    return pd.DataFrame({c: _column(values, DTYPES.get(c)) for c, values in columns.items()},
+                        index=pd.RangeIndex(length))
 
 
 def _column(values: list, empty: str | None = None):
@@ -118,20 +139,9 @@ def write_tables(tables: dict[str, pd.DataFrame], outdir: Path, fmt: str) -> lis
             elif fmt == "parquet":
                 df.to_parquet(staged.file, index=False)
             else:
-                excel_ready(df).to_excel(staged.file, index=False, sheet_name=name[:31])
+                write_workbook({name: df}, staged.file)
         written.append(path)
     return written
-
-
-def require_format(fmt: str) -> None:
-    """Refuse an output format whose library is missing before anything is read or written."""
-    if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise BcfError("--format parquet needs pyarrow: pip install 'bcf-addin[parquet]'") from None
-    elif fmt not in FORMATS:
-        raise BcfError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
 
 
 def excel_ready(df: pd.DataFrame) -> pd.DataFrame:
