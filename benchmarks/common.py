@@ -174,15 +174,28 @@ def import_profile(args: list[str], top: int = 6) -> None:
           f"largest single: {total / 1000:.0f} ms)")
 
 
+def phases(steps: list[tuple[str, object]], t_floor: float) -> str:
+    """Each step's least CPU time, in ms and as a multiple of F: `steps` is (name, function) with
+    each function taking what the one before returned (the first, nothing)."""
+    shown, before = [], None
+    for name, fn in steps:
+        value = fn() if before is None else fn(before)
+        spent = best(lambda: fn() if before is None else fn(before))
+        shown.append(f"{name} {spent * 1e3:.1f} ms ({spent / t_floor:.1f} x F)")
+        before = value
+    return ", ".join(shown)
+
+
 def finish(command: str, args: list[str], whole_ms: float, in_process: str, missed: list) -> None:
     """The whole-process time and its verdict, the targets, and where the time goes in each case
-    that missed its target (`missed`: (lines, the timed function))."""
+    that missed its target (`missed`: (lines, the timed function, its steps as phases() says them))."""
     t_whole = whole_process(args) * 1e3
     print(f"whole process `bcf {command}` of the 74-line sample: {t_whole:.0f} ms (median of 7)  "
           f"target <= {whole_ms:g} ms: {verdict(t_whole, whole_ms)}")
     print(f"targets: {in_process}; peak memory <= 3 x the uncompressed size; whole process <= {whole_ms:g} ms")
-    for lines, fn in missed:
-        print(f"  where the {lines}-line case spends its time (own time by module):")
+    for lines, fn, steps in missed:
+        print(f"  where the {lines}-line case spends its time, step by step: {steps}")
+        print("    and by module (own time):")
         profile(fn)
     if t_whole > whole_ms:
         print(f"  the slowest imports of a whole `bcf {command}`:")
