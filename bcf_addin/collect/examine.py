@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..api import recognise, stale_caches
+from ..api import recognise
 from ..balances import Balances
 from ..checks.findings import Severity
 from ..checks.run import check_template
@@ -60,11 +60,11 @@ def _examine(source: Source, contacts: bool, seen: Examined) -> Examined:
     if source.data is None:
         seen.digest = digest(data)
     book = read_workbook(source.file, data=data)
-    stale = stale_caches(source.file, data)
     clock("read")
     tpl = recognise(book)
     clock("recognise")
-    report = check_template(tpl, stale_caches=stale)
+    # The reader says whether the file asks to be recalculated on open: the package is not opened twice.
+    report = check_template(tpl, stale_caches=book.recalculate_on_open)
     clock("check")
     balances = report.balances       # worked out once, by the checks that compare with it
     desc = tpl.description
