@@ -276,6 +276,31 @@ def test_X603_a_formula_typed_into_an_input_cell(populated_plan, tmp_path):
     assert not codes(check(populated_plan), "X603")
 
 
+def test_X603_finds_formulas_in_fields_fixed_rows_and_lines_not_in_use(populated_plan, tmp_path):
+    """A formula showing nothing leaves its scheme line out of use, yet is still a formula in an input."""
+    from openpyxl import load_workbook
+
+    from bcf_addin.api import open_template
+
+    tpl = open_template(populated_plan)
+    at = tpl.layout.tables["schemes"]
+    used = len(tpl.lines("schemes"))
+    unused = (at.rows[used + 5], at.columns["description"])
+    email = tpl.layout.fields["email"]
+    chair = tpl.layout.tables["people"].cell("hwb_chair", "surname")
+    wb = load_workbook(populated_plan)
+    wb["5. Expenditure"].cell(*unused).value = '=""'
+    wb["2. Cover"].cell(email.row, email.col).value = '="a@b.org"'
+    wb["2. Cover"].cell(*chair).value = '=UPPER("smith")'
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    assert len(open_template(typed).lines("schemes")) == used
+    found = codes(check(typed), "X603")
+    assert sorted((f.sheet, f.cell) for f in found) == sorted([
+        ("5. Expenditure", cell_ref(*unused)), ("2. Cover", cell_ref(email.row, email.col)),
+        ("2. Cover", cell_ref(*chair))])
+
+
 # -- year on year --------------------------------------------------------------------------------
 def test_Y701_asc_uplift(complete_plan, tmp_path):
     from bcf_addin.api import open_template

@@ -93,23 +93,21 @@ class CheckContext:
         return self.description.parameters.get(name)
 
     # -- walking the inputs ---------------------------------------------------------------------
-    def inputs(self, every_line: bool = False) -> list[InputCell]:
-        """Every input cell the description declares, with its requirement, in sheet order.
-        Open tables give their lines in use, or with `every_line` every line the template has."""
-        return self._every_input if every_line else self._inputs
+    def inputs(self) -> list[InputCell]:
+        """Every input cell the description declares, with its requirement, in sheet order; an
+        open table gives its lines in use."""
+        return self._inputs
 
     @cached_property
     def _inputs(self) -> list[InputCell]:
-        tpl = self.template
-        in_use = {t.id: {ln.row for ln in tpl.lines(t.id)} for sheet in self.description.sheets
-                  if sheet.name in tpl.layout.sheets for t in sheet.items if isinstance(t, Table) and t.rows is None}
-        return [c for c in self._every_input if c.line is None or c.row in in_use[c.table.id]]
+        return list(self._walk_inputs(every_line=False))
 
-    @cached_property
-    def _every_input(self) -> list[InputCell]:
-        return list(self._walk_inputs())
+    def formula_inputs(self) -> Iterator[InputCell]:
+        """The input cells, on every line of every table, that hold a formula: the few there are,
+        without an InputCell made for each of a large table's empty lines."""
+        return self._walk_inputs(every_line=True, formulas=True)
 
-    def _walk_inputs(self) -> Iterator[InputCell]:
+    def _walk_inputs(self, *, every_line: bool, formulas: bool = False) -> Iterator[InputCell]:
         tpl = self.template
         for sheet in self.description.sheets:
             if sheet.name not in tpl.layout.sheets:
@@ -119,24 +117,38 @@ class CheckContext:
             for item in sheet.items:
                 if isinstance(item, Field) and item.role == "input":
                     at = tpl.layout.fields[item.id]
-                    value = values.value(at.row, at.col)
-                    yield InputCell(wb_sheet, sheet.name, at.row, at.col, value,
+                    cell = values.get(at.row, at.col)
+                    if formulas and not cell.formula:
+                        continue
+                    yield InputCell(wb_sheet, sheet.name, at.row, at.col, cell.value,
                                     item.type, item.list, item.required, f"'{_short(item.label.rstrip(':'))}'",
-                                    field=item, blank=_blank(value))
+                                    field=item, blank=_blank(cell.value))
                 elif isinstance(item, Table):
-                    yield from self._table_inputs(item, sheet.name, wb_sheet, values)
+                    yield from self._table_inputs(item, sheet.name, wb_sheet, values, every_line, formulas)
 
-    def _table_inputs(self, table: Table, desc_sheet: str, wb_sheet: str, values) -> Iterator[InputCell]:
+    def _table_inputs(self, table: Table, desc_sheet: str, wb_sheet: str, values, every_line: bool,
+                      formulas: bool) -> Iterator[InputCell]:
         at = self.template.layout.tables[table.id]
         cells, new = values.cells, tuple.__new__
         if table.rows is None:
             # An open table's lines all take the same inputs: what each column asks is worked out once.
             asked = [(column, at.columns[column.id], column.required) for column in table.columns
                      if column.role == "input" and column.id in at.columns]
-            for i, r in enumerate(at.rows):
+            # (0-based line, row): every line the template has, or only those in use.
+            lines = enumerate(at.rows) if every_line else \
+                ((line.index, line.row) for line in self.template.lines(table.id))
+            if formulas:
+                # Only the lines with a formula in an input: a sheet has few formula cells, and
+                # looking those up is quicker than looking at every input of every line.
+                columns = {col for _, col, _ in asked}
+                held = {r for (r, c), cell in cells.items() if cell.formula and c in columns}
+                lines = [(i, r) for i, r in lines if r in held]
+            for i, r in lines:
                 line = i + 1
                 for column, col, requirement in asked:
                     cell = cells.get((r, col))
+                    if formulas and (cell is None or not cell.formula):
+                        continue
                     value = None if cell is None else cell.value
                     # Made as the tuple it is, for speed: the fields in InputCell's order.
                     yield new(InputCell, (wb_sheet, desc_sheet, r, col, value, column.type, column.list, requirement,
@@ -148,12 +160,14 @@ class CheckContext:
             for column in table.columns:
                 if table.role(row, column) != "input" or column.id not in at.columns:   # an optional column this file lacks
                     continue
-                requirement = row.required.get(column.id, column.required) if row else column.required
                 col = at.columns[column.id]
+                cell = values.get(r, col)
+                if formulas and not cell.formula:
+                    continue
+                requirement = row.required.get(column.id, column.required) if row else column.required
                 label = f"'{row.name}': '{column.header}'" if row else f"line {i + 1}: '{column.header}'"
-                value = values.value(r, col)
-                yield InputCell(wb_sheet, desc_sheet, r, col, value, column.type, column.list, requirement, label,
-                                table=table, table_row=row, column=column, blank=_blank(value))
+                yield InputCell(wb_sheet, desc_sheet, r, col, cell.value, column.type, column.list, requirement,
+                                label, table=table, table_row=row, column=column, blank=_blank(cell.value))
 
     # -- conditions -----------------------------------------------------------------------------
     def condition_holds(self, cond: Condition, cell: InputCell) -> bool:

@@ -80,13 +80,11 @@ def _sheet_unprotected(ctx, rule):
 
 def _formula_in_input(ctx, rule):
     sheets = ctx.template.workbook.sheets
-    for cell in ctx.inputs(every_line=True):
+    for cell in ctx.formula_inputs():
         formula = sheets[cell.sheet].get(cell.row, cell.col).formula
-        if formula:
-            yield rule.finding(cell.sheet, cell.cell,
-                               f"{cell.label} holds the formula ={formula} rather than a typed value.",
-                               f"Type the value into {cell.cell} (or 'Paste Special > Values'), so the return "
-                               "does not depend on other cells or workbooks.")
+        yield rule.finding(cell.sheet, cell.cell, f"{cell.label} holds the formula ={formula} rather than a typed value.",
+                           f"Type the value into {cell.cell} (or 'Paste Special > Values'), so the return "
+                           "does not depend on other cells or workbooks.")
 
 
 FORMULA_RESULTS = Rule(
