@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from functools import lru_cache
 
 from .descriptions.schema import Field, Table
 from .folding import fold
@@ -132,6 +133,26 @@ def excel_to_python(expr: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
+def _parsed(expr: str) -> tuple[tuple[str, ...], ast.expr | None, str | None]:
+    """A description expression made ready once, however many returns and rows evaluate it: the
+    names in its placeholders, in order, and its syntax tree over _v0, _v1... (or why it has none)."""
+    placeholders: list[str] = []
+
+    def bind(match: re.Match) -> str:
+        placeholders.append(match.group(1))
+        return f"_v{len(placeholders) - 1}"
+
+    for _ in range(3):
+        expr, n = _PLACEHOLDER.subn(bind, expr)
+        if not n:
+            break
+    try:
+        return tuple(placeholders), ast.parse(excel_to_python(expr), mode="eval").body, None
+    except SyntaxError as exc:
+        return tuple(placeholders), None, str(exc)
+
+
 class Evaluator:
     def __init__(self, tpl: OpenTemplate):
         self.tpl = tpl
@@ -189,27 +210,17 @@ class Evaluator:
     # -- expressions ----------------------------------------------------------------------------
     def expression(self, expr: str, *, table: str | None, row_index: int | None, column: str | None):
         """The value of a description expression; None where Excel would show an error or blank."""
-        names: dict[str, object] = {}
         if table is not None and row_index is not None:
             t, _ = self.tpl.table(table)
             if t.rows is not None and row_index < len(t.rows) and t.rows[row_index].id:
                 expr = expr.replace("{row.id}", t.rows[row_index].id)
 
-        def bind(match: re.Match) -> str:
-            name = f"_v{len(names)}"
-            names[name] = self._resolve(match.group(1), table, row_index, column)
-            return name
-
-        for _ in range(3):
-            expr, n = _PLACEHOLDER.subn(bind, expr)
-            if not n:
-                break
+        placeholders, tree, error = _parsed(expr)
+        names = {f"_v{i}": self._resolve(name, table, row_index, column) for i, name in enumerate(placeholders)}
+        if tree is None:
+            raise Unsupported(error)
         try:
-            tree = ast.parse(excel_to_python(expr), mode="eval")
-        except SyntaxError as exc:
-            raise Unsupported(str(exc)) from None
-        try:
-            return self._eval(tree.body, names)
+            return self._eval(tree, names)
         except _Error:
             return None
 
