@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from datetime import datetime
+from functools import lru_cache
 from itertools import chain
 from typing import Protocol
 
 from .descriptions.schema import Field, Heading, SheetDescription, Table, TemplateDescription
 from .errors import NotRecognised, WrongTemplate
-from .folding import fold
+from .folding import fold, fold_text
 from .layout import FieldAt, Layout, SheetAt, TableAt
 from .workbook import Sheet, Workbook
 
@@ -28,32 +30,75 @@ class Index:
     """Folded text of every text cell of one sheet, for quick look-ups."""
 
     def __init__(self, sheet: Sheet):
+        # Made for every sheet of every return located: written for speed.
         self.sheet = sheet
-        self.text: dict[tuple[int, int], str] = {}
+        self.text = text = {}
         for key, cell in sheet.cells.items():
             value = cell.value
             if isinstance(value, str):
                 if value.strip():
-                    self.text[key] = fold(value)
+                    text[key] = fold_text(value)
             elif isinstance(value, datetime):        # a month heading Excel made a date
-                self.text[key] = fold(value)
+                text[key] = fold(value)
         self.by_row: dict[int, list[int]] = {}
         # Where each text stands: a label is looked up, not searched for among every cell.
         self.cells_of: dict[str, list[tuple[int, int]]] = {}
-        for key in sorted(self.text):
-            self.by_row.setdefault(key[0], []).append(key[1])
-            self.cells_of.setdefault(self.text[key], []).append(key)
+        for key in sorted(text):
+            if (cols := self.by_row.get(key[0])) is None:
+                self.by_row[key[0]] = [key[1]]
+            else:
+                cols.append(key[1])
+            if (places := self.cells_of.get(text[key])) is None:
+                self.cells_of[text[key]] = [key]
+            else:
+                places.append(key)
+        self._sorted_texts: list[str] | None = None
 
     def find(self, label: str, *, prefix: bool = False, after_row: int = 0, cols: range | None = None):
         want = fold(label)
         if prefix:
-            places = [at for got, cells in self.cells_of.items() if got.startswith(want) for at in cells]
+            places = [at for got in self._starting(want) for at in self.cells_of[got]]
         else:
             places = self.cells_of.get(want, [])
         return sorted(at for at in places if at[0] > after_row and (cols is None or at[1] in cols))
 
     def at(self, r: int, c: int) -> str:
         return self.text.get((r, c), "")
+
+    def _starting(self, start: str) -> list[str]:
+        """The sheet's texts that start with `start`, found in the sorted texts."""
+        if self._sorted_texts is None:
+            self._sorted_texts = sorted(self.cells_of)
+        texts = self._sorted_texts
+        first = i = bisect_left(texts, start)
+        while i < len(texts) and texts[i].startswith(start):
+            i += 1
+        return texts[first:i]
+
+    def heading_rows(self, start: int, heads: Heads) -> list[int]:
+        """The rows at or below `start`, top to bottom, holding a text that could head a column
+        of `heads`, alone or joined to the text below it: every row where heading_cells can find
+        something (and a few where it finds nothing). The headings are looked up, so the rows of a
+        table's lines are never read."""
+        rows = {r for text in heads.whole for r, _ in self.cells_of.get(text, ())}
+        for start_of in heads.prefixes:
+            rows.update(r for text in self._starting(start_of) for r, _ in self.cells_of[text])
+        return sorted(r for r in rows if r >= start)
+
+    def heading_cells(self, r: int, depth: int, heads: Heads, not_headers=frozenset()) -> list[int]:
+        """The columns of row `r`, left to right, whose text is one of `heads`. With depth 2 each
+        text is joined to the one below it, for a heading split over two rows; a cell in
+        `not_headers` heads nothing."""
+        texts, by_row, exact, prefixes = self.text, self.by_row, heads.exact, heads.prefixes
+        cols = by_row.get(r, ()) if depth == 1 else sorted({*by_row.get(r, ()), *by_row.get(r + 1, ())})
+        found = []
+        for c in cols:
+            text = "" if (r, c) in not_headers else texts.get((r, c), "")
+            if depth == 2 and text and (below := texts.get((r + 1, c))):
+                text = f"{text} {below}"
+            if text in exact or text.startswith(prefixes):
+                found.append(c)
+        return found
 
     def nearest(self, label: str, *, prefix: bool = False, rows: range | None = None) -> tuple[int, int] | None:
         """The cell whose text is most like `label` (a renamed heading, a reworded label), if any is close."""
@@ -64,6 +109,24 @@ class Index:
                 texts.setdefault(got[:len(want) + 10] if prefix else got, (r, c))
         found = difflib.get_close_matches(want, list(texts), n=1, cutoff=NEAR)
         return texts[found[0]] if found else None
+
+
+class Heads:
+    """The headings of one or more columns, folded, made ready for looking them up."""
+
+    def __init__(self, headings: tuple[tuple[str, tuple[str, ...], bool], ...]):
+        heads = [(fold(h), prefix) for header, aliases, prefix in headings for h in (header, *aliases)]
+        self.exact = frozenset(h for h, _ in heads)                 # texts that are a heading
+        self.prefixes = tuple(h for h, prefix in heads if prefix)   # starts of texts that are one
+        # Texts that are a heading or, with the text below joined on, may make one: a heading's
+        # words up to a space ('scheme' above 'id' makes 'scheme id').
+        self.whole = self.exact | {h[:i] for h, _ in heads for i, ch in enumerate(h) if ch == " "}
+
+
+@lru_cache(maxsize=4096)
+def heads_of(*headings: tuple[str, tuple[str, ...], bool]) -> Heads:
+    """The Heads of columns given as (header, aliases, prefix): made once, for every workbook located."""
+    return Heads(headings)
 
 
 class NotFound(NotRecognised):
@@ -320,50 +383,32 @@ def _header_rows(index: Index, t: Table, start: int, not_headers=frozenset()):
     optional = {c.id for c in t.columns if c.role == "input" and c.required is False}
     must = {c.id for c in t.columns} - optional or {c.id for c in t.columns}
     partial, unlabelled = [], []
-    heads = [(fold(h), column.prefix) for column in t.columns for h in (column.header, *column.aliases)]
-    exact, prefixes = {h for h, _ in heads}, tuple(h for h, prefix in heads if prefix)
-
-    def may_head(text: str) -> bool:
-        return text in exact or text.startswith(prefixes)
-
-    for r in sorted(index.by_row):
-        if r < start:
-            continue
+    own = {column.id: (column.header, tuple(column.aliases), column.prefix) for column in t.columns}
+    heads = heads_of(*own.values())
+    own = {cid: heads_of(heading) for cid, heading in own.items()}
+    label = heads_of((t.label_header, (), True)) if t.label_header else None
+    # Only rows with a text that may head a column are looked at: most rows are table lines.
+    for r in index.heading_rows(start, heads):
         for depth in (1, 2):
-            def text(c: int) -> str:
-                if (r, c) in not_headers:
-                    return ""
-                top = index.at(r, c)
-                if depth == 1:
-                    return top
-                below = index.at(r + 1, c)
-                return f"{top} {below}" if top and below else top
-            # Only cells holding text can be headings: look at those, not every column of the sheet.
-            candidates = index.by_row.get(r, [])
-            if depth == 2:
-                candidates = sorted(set(candidates) | set(index.by_row.get(r + 1, [])))
-            # A row none of whose texts is any column's heading cannot be the header row: most
-            # rows are table lines, and are passed over with one look at each text.
-            if not any(may_head(text(c)) for c in candidates):
+            if not index.heading_cells(r, depth, heads, not_headers):
                 continue
             cols = {}
             for column in t.columns:
-                for c in candidates:
-                    if c not in cols.values() and _header_matches(text(c), column.header, column.aliases, column.prefix):
-                        cols[column.id] = c
-                        break
-                else:
-                    if t.title and depth == 1 and cols:
-                        shared = _heading_above(index, column, start, r, cols)
-                        if shared:
-                            cols[column.id] = shared
-                            continue
-                    if column.id in must:
-                        break
+                c = next((c for c in index.heading_cells(r, depth, own[column.id], not_headers)
+                          if c not in cols.values()), None)
+                if c is not None:
+                    cols[column.id] = c
+                    continue
+                if t.title and depth == 1 and cols:
+                    shared = _heading_above(index, column, start, r, cols)
+                    if shared:
+                        cols[column.id] = shared
+                        continue
+                if column.id in must:
+                    break
             if not must <= cols.keys() or not cols:
                 continue
-            if t.label_header and not any(
-                    _header_matches(text(c), t.label_header, [], True) for c in range(1, min(cols.values()))):
+            if t.label_header and not any(c < min(cols.values()) for c in index.heading_cells(r, depth, label, not_headers)):
                 # Under its own title a table is told apart already; NHS England's metric plan tables
                 # leave the cell left of their month headings blank.
                 if t.title:

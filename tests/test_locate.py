@@ -108,3 +108,41 @@ def test_an_optional_column_missing_from_the_file_does_not_stop_populate_or_chec
     assert "comments" not in open_template(result.out).layout.tables["schemes"].columns
     report = check(result.out)
     assert [f.message.split(" of the ")[0] for f in report.findings if f.code == "M301"] == ["£294,616", "£2,702,745"]
+
+
+def test_the_rows_looked_at_for_headings_hold_every_row_a_heading_stands_on(replicas, plan_template, tmp_path):
+    """The locator looks for a table's header only on the rows Index.heading_rows gives, found by
+    looking its headings up: every row where a heading stands, whole or split over two rows
+    ('Scheme' above 'ID'), must be among them, on every sheet of every kind of template."""
+    from bcf_addin.descriptions.schema import Table
+    from bcf_addin.locate import Index, heads_of, sheet_name
+
+    from openpyxl import load_workbook
+
+    split, _ = reshaped(plan_template, tmp_path)
+    # NHS England's own headings run on after the words a description looks for ('prefix').
+    eoy = open_template(replicas["eoy-2024-25"][1])
+    table, at = eoy.table("metrics")
+    longer = load_workbook(eoy.workbook.path)
+    for column in (c for c in table.columns if c.prefix):
+        longer[eoy.layout.workbook_sheet(at.sheet)].cell(at.header_row, at.columns[column.id]).value = column.header + " (see the guidance)"
+    longer.save(tmp_path / "longer.xlsx")
+    books = [(kind, populated or empty) for kind, (empty, populated, _) in replicas.items()]
+    books += [("planning-2025-26", split), ("eoy-2024-25", tmp_path / "longer.xlsx")]
+    seen = {1: 0, 2: 0}
+    for kind, path in books:
+        wb, desc = read_workbook(path), load(kind)
+        for sheet in desc.sheets:
+            name = sheet_name(wb, sheet)
+            index = Index(wb.sheets[name]) if name else None
+            for table in (t for t in sheet.items if index and isinstance(t, Table)):
+                for heads in [heads_of(*((c.header, tuple(c.aliases), c.prefix) for c in table.columns)),
+                              *(heads_of((c.header, tuple(c.aliases), c.prefix)) for c in table.columns)]:
+                    given = index.heading_rows(0, heads)
+                    assert given == sorted(given)
+                    for r in index.by_row:
+                        for depth in (1, 2):
+                            if index.heading_cells(r, depth, heads):
+                                assert r in given, (kind, name, table.id, r, depth)
+                                seen[depth] += 1
+    assert seen[1] > 100 and seen[2] > 0         # headings found whole, and split over two rows
