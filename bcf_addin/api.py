@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .hwb import HwbFigures
     from .located import OpenTemplate
     from .notes import Note
-    from .populate import TablePlan
+    from .table_plan import TablePlan
     from .register import Register
 
 Progress = Callable[[str], None]
