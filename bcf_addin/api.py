@@ -6,19 +6,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .descriptions.loader import load
-from .errors import BcfError, RegisterError
+from .errors import BcfError, RegisterError, WrongTemplate
 from .files import claimed, output_path, xlsx_target
 from .recognise import open_template, recognise  # noqa: F401  (callers open workbooks here)
 
-# What only populating, rolling forward and building replicas use is imported where they run:
-# `bcf check` and the ribbon's Check start without it.
+# What only some jobs use is imported inside the function that does them, each saying what that
+# spares (times measured with this module loaded): `bcf check` and the ribbon's buttons start
+# without the planner, the writer, the rules or openpyxl where they do not use them.
 if TYPE_CHECKING:
     from .descriptions.schema import TemplateDescription
     from .hwb import HwbFigures
     from .located import OpenTemplate
     from .notes import Note
-    from .populate import TablePlan
     from .register import Register
+    from .table_plan import TablePlan
 
 Progress = Callable[[str], None]
 
@@ -37,8 +38,9 @@ def plan_populate(tpl: OpenTemplate, registers: list[str | Path], progress: Prog
     `columns`, `sheet` and `cost_centres` are for the first register: its column mapping (else
     the one saved beside it is used), its sheet, and the cost-centre file of a ledger extract.
     """
+    # The planner and the register readers, ~70 ms: not for `bcf check`.
     from .mapping.source import Source, read_source
-    from .populate import plan, stack, with_writes      # spares `bcf check` the planner
+    from .populate import plan, stack, with_writes
 
     sources = [(f"Reading the scheme lines of {Path(ret).name}", lambda p: Source(register_from_return(p)), ret)
                for ret in previous_returns]
@@ -67,7 +69,7 @@ def register_from_return(path: str | Path) -> Register:
 
     The headings then match this return's columns as any register's would, across template years.
     """
-    from .register import Register          # spares `bcf check` the register reader
+    from .register import Register          # the register reader, ~10 ms: not for `bcf check`
 
     tpl = open_template(path)
     fin = tpl.description.finance
@@ -86,7 +88,7 @@ def register_from_return(path: str | Path) -> Register:
 def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocations: str | Path | None = None,
                 spread: int = 0, shift: int = 0) -> Path:
     """Write a replica of NHS England's `kind` template, pre-populated for `hwb` when given."""
-    from .replica.builder import build
+    from .replica.builder import build      # openpyxl, ~230 ms: only for a new template
 
     desc = load(kind)
     figures = hwb_figures(desc, hwb, allocations)
@@ -99,7 +101,7 @@ def new_replica(kind: str, out: str | Path, *, hwb: str | None = None, allocatio
 
 
 def hwb_figures(desc: TemplateDescription, hwb: str | None, allocations: str | Path | None) -> HwbFigures | None:
-    from .hwb import load_allocations, load_bundled      # spares `bcf check` the published figures
+    from .hwb import load_allocations, load_bundled      # the published figures, ~6 ms: not for `bcf check`
 
     if allocations:
         if not hwb:
@@ -154,7 +156,7 @@ def _write_planned(src: Path, out, in_place: bool, dry_run: bool, progress: Prog
     The destination is held from the first read to the last write, so a second run on the same
     file cannot read it before this one's change lands and then write over that change.
     """
-    from .xlsx.writer import write_cells
+    from .xlsx.writer import write_cells        # the writer, ~35 ms: not for `bcf check`
 
     dest = src if dry_run and not out and not in_place else output_path(src, Path(out) if out else None, in_place)
     if dry_run:
@@ -179,7 +181,7 @@ def _populate(src: Path, registers, previous_returns, progress: Progress, first_
 def stale_caches(path: str | Path, data: bytes | None = None) -> bool:
     """Whether the file (or `data`, its bytes) asks to be recalculated on open: its cached formula
     results are then old. A workbook already read says so itself (Workbook.recalculate_on_open)."""
-    from .xlsx.package import open_package
+    from .xlsx.package import open_package      # ~20 ms: not for the ribbon, which reads the open workbook
 
     with open_package(str(path), data) as pkg:
         return pkg.recalculates_on_open()
@@ -188,7 +190,7 @@ def stale_caches(path: str | Path, data: bytes | None = None) -> bool:
 def check(workbook: str | Path, *, previous: str | Path | None = None, progress: Progress = _quiet,
           kind: str | None = None):
     """Every rule over the return (and last year's, for the year-on-year rules): a CheckReport."""
-    from .checks.run import check_template
+    from .checks.run import check_template      # every rule, ~40 ms: not for the jobs that check nothing
 
     progress(f"Reading {Path(workbook).name}")
     tpl = open_template(workbook, kind)
@@ -200,8 +202,6 @@ def check(workbook: str | Path, *, previous: str | Path | None = None, progress:
 def last_years(tpl: OpenTemplate, previous: OpenTemplate) -> OpenTemplate:
     """`previous`, when it is a return of a kind this one's description names as its previous
     year; anything else (this year's, another kind's) is refused rather than compared."""
-    from .errors import WrongTemplate
-
     want, got = tpl.description.previous_year, previous.description
     if got.kind not in want:
         expected = " or ".join(want) if want else "none: this kind of return has no previous-year checks"
@@ -213,7 +213,7 @@ def last_years(tpl: OpenTemplate, previous: OpenTemplate) -> OpenTemplate:
 def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale_caches: bool = False):
     """Check a template already in memory (the workbook open in Excel: its results are current),
     skipping the rules whose facts the read could not get."""
-    from .checks.run import check_template
+    from .checks.run import check_template      # every rule, ~40 ms: not for the buttons that check nothing
 
     previous = last_years(tpl, previous) if previous else None
     return check_template(tpl, previous, stale_caches=stale_caches, unknown=tpl.workbook.unknown)
@@ -221,14 +221,14 @@ def check_open(tpl: OpenTemplate, previous: OpenTemplate | None = None, *, stale
 
 def balances(workbook: str | Path, kind: str | None = None):
     """Running balances and minimum-spend tests computed from the scheme lines and income."""
-    from .balances import compute
+    from .balances import compute       # ~8 ms: not for `bcf populate`, `new` or `inspect`
 
     return compute(open_template(workbook, kind))
 
 
 def diff(old: str | Path, new: str | Path, *, progress: Progress = _quiet):
     """What changed between two versions of the same return: a ReturnDiff."""
-    from .diff import diff_templates
+    from .diff import diff_templates        # ~30 ms: not for `bcf check`
 
     progress(f"Reading {Path(old).name}")
     before = open_template(old)
@@ -240,7 +240,7 @@ def diff(old: str | Path, new: str | Path, *, progress: Progress = _quiet):
 def check_narrative(document: str | Path, returns: list[str | Path] = (), *, open_returns: list[OpenTemplate] = (),
               progress: Progress = _quiet):
     """The Word narrative return checked, its figures held to the returns': a NarrativeReport."""
-    from .narrative.check import check_narrative as check_document
+    from .narrative.check import check_narrative as check_document     # the narrative's rules, ~65 ms: not for `bcf check`
 
     return check_document(document, list(returns), progress, open_returns=open_returns)
 
@@ -249,6 +249,7 @@ def pack_contents(tpl: OpenTemplate, report, return_file: str | Path, *, narrati
                   accept_errors: str | None = None, progress: Progress = _quiet):
     """What a submission pack of the return `tpl` (its bytes in `return_file`, its check `report`)
     would hold: the copy under NHS England's name and the narrative, checked against the return."""
+    # The pack, ~10 ms: not for `bcf check`.
     from .pack import NARRATIVE_TYPE, PackContents, PackFile
     from .submission import submission_name
 
@@ -268,6 +269,7 @@ def submit(workbook: str | Path, *, folder: str | Path | None = None, narrative:
     Errors left refuse the pack (pack.ErrorsLeft, exit code 1) unless `accept_errors` gives the
     reason to send it anyway; the reason goes into the manifest and the e-mail.
     """
+    # The rules, the pack, the e-mail and the user's settings (PyYAML), ~110 ms: not for `bcf check`.
     from .checks.run import check_template
     from .mail import submission_draft
     from .pack import write_pack
@@ -298,6 +300,8 @@ class RollForwardResult:
 
 def inspect(workbook: str | Path, kind: str | None = None):
     """What the tool finds in a workbook and where, what it does not and why: an Inspection."""
+    # The inspection, ~6 ms, not for `bcf check`; the file reader, ~25 ms, not for the ribbon's
+    # other buttons, which read the open workbook.
     from .inspection import inspect_workbook
     from .xlsx.reader import read_workbook
 
@@ -307,7 +311,7 @@ def inspect(workbook: str | Path, kind: str | None = None):
 def rollforward(last: str | Path, template: str | Path, *, out: str | Path | None = None, in_place: bool = False,
                 dry_run: bool = False, progress: Progress = _quiet) -> RollForwardResult:
     """Start `template` (this period's empty return) from `last`: scheme lines and contact details."""
-    from .rollforward import plan_rollforward
+    from .rollforward import plan_rollforward       # the carrying and the planner, ~30 ms: not for `bcf check`
 
     src = Path(template)
 

@@ -13,7 +13,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .files import claimed, save_atomically, xlsx_target
-from .inspection import FOUND, MISSING, NO_INPUT, NOTE, TWICE, Inspection, summary
+from .inspection import Inspection, summary
+from .inspection_items import FOUND, MISSING, NO_INPUT, NOTE, TWICE
 from .report_workbook import HEADER, _link
 
 FILLS = {MISSING: PatternFill("solid", fgColor="FFC7CE"), NO_INPUT: PatternFill("solid", fgColor="FFC7CE"),

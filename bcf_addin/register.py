@@ -100,7 +100,7 @@ def read_register(path: str | Path, *, sheet: str | None = None, headings: Itera
                             file=str(path))
     if suffix in (".csv", ".txt", ".tsv", ""):
         return _read_csv(path)
-    from .xlsx.package import OTHER_FORMATS
+    from .xlsx.screening import OTHER_FORMATS     # ~7 ms: only for a file of another kind
     raise RegisterError(OTHER_FORMATS.get(suffix, "is neither a CSV nor an Excel (.xlsx) file"), file=str(path))
 
 
@@ -235,7 +235,7 @@ def _delimiter(text: str) -> str:
 
 
 def _read_xlsx(path: Path, wanted: str | None = None, headings: Iterable[str] = ()) -> Register:
-    from .xlsx.reader import read_workbook
+    from .xlsx.reader import read_workbook      # ~17 ms: not for a CSV register beside the open workbook
 
     wb = read_workbook(path)                      # the same safety checks as a template
     grids = {name: _grid(sheet) for name, sheet in wb.sheets.items()}
@@ -297,7 +297,7 @@ def _refuse_unsaved_formulas(path: Path, sheet_name: str, sheet, register: Regis
                       if cell.formula is not None and cell.value is None and r >= first and c in cols)
     if not suspects:
         return
-    from .xlsx.package import open_package
+    from .xlsx.package import open_package      # not for a CSV register (the reader has loaded it)
 
     with open_package(str(path)) as pkg:
         root = pkg.parse(pkg.sheet_parts()[sheet_name])

@@ -20,8 +20,9 @@ from .errors import WrongTemplate
 from .folding import best_choice, fold
 from .workbook import CellWrite, Value
 from .notes import Note
-from .populate import TablePlan, plan
+from .populate import plan
 from .register import Register, as_text
+from .table_plan import TablePlan
 from .located import OpenTemplate
 
 # Earlier names in the guidance's table are spelt a little differently from the lists officers

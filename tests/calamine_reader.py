@@ -19,10 +19,13 @@ from lxml import etree
 
 from bcf_addin.errors import BcfError, NotAWorkbook
 from bcf_addin.workbook import Cell, Sheet, Value, Workbook, cell_ref
+from bcf_addin.xlsx.formulas import cell_formula as _text_formula
+from bcf_addin.xlsx.formulas import in_array as _in_array
 from bcf_addin.xlsx.package import WONT_OPEN, CellFormat, open_package
-from bcf_addin.xlsx.reader import MAX_CELLS, MAX_GRID, OutsideSheet, TooManyCells, _far_out, _in_array, _split_ref
-from bcf_addin.xlsx.reader import _formula as _text_formula
-from bcf_addin.xlsx.refs import MAX_COL, MAX_ROW, cell_range, int_attr
+from bcf_addin.xlsx.reader import MAX_CELLS, MAX_GRID, _far_out
+from bcf_addin.xlsx.refs import MAX_COL, MAX_ROW, OutsideSheet, cell_range, int_attr
+from bcf_addin.xlsx.refs import split_ref as _split_ref
+from bcf_addin.xlsx.sheetscan import TooManyCells
 
 X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"

@@ -5,7 +5,8 @@ import csv
 
 import pytest
 
-from bcf_addin import paths, recalc
+import recalc
+from bcf_addin import paths
 
 SAMPLE_PLAN = paths.samples() / "leicestershire-2025-26-plan-schemes.csv"
 CD_REGISTERS = sorted(paths.samples().glob("leicestershire-2025-26-cd-*.csv"))

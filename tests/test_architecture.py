@@ -17,7 +17,7 @@ PACKAGE = Path(bcf_addin.__file__).parent
 # package holding it; anything not named is the engine. docs/architecture.md says what each holds.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("primitives", ("bcf_addin", "errors", "workbook", "money", "folding", "files", "lockfile", "paths", "notes", "progress",
-                    "jsonout", "recalc", "textfile", "userdirs", "userconfig")),
+                    "jsonout", "textfile", "userdirs", "userconfig")),
     ("back ends", ("xlsx", "excelbook")),
     ("descriptions", ("descriptions",)),
     ("engine", ()),

@@ -229,7 +229,7 @@ def test_X601_formula_replaced_by_a_value(complete_plan, tmp_path):
 @needs_libreoffice
 def test_X601_cached_results_agree_with_libreoffice_and_disagree_after_a_silent_edit(complete_plan, tmp_path):
     from bcf_addin.api import open_template
-    from bcf_addin.recalc import recalculate
+    from recalc import recalculate
 
     calc = recalculate(complete_plan, tmp_path / "calc.xlsx")
     # LibreOffice's results for every template formula equal this tool's own evaluation.
@@ -322,7 +322,7 @@ def test_libreoffice_checker_cells_agree_with_the_checklist(populated_plan, comp
     from openpyxl import load_workbook
 
     from bcf_addin.api import open_template
-    from bcf_addin.recalc import recalculate
+    from recalc import recalculate
 
     for name, path, verdict in (("populated", populated_plan, "Incomplete Template"),
                                 ("complete", complete_plan, "Template Complete")):

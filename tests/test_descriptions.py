@@ -290,7 +290,7 @@ def test_planning_sample_still_fills_the_plan(tmp_path):
 
 @needs_libreoffice
 def test_libreoffice_recalculates_the_eoy_as_published(eoy_populated, tmp_path):
-    from bcf_addin.recalc import recalculate
+    from recalc import recalculate
     done = recalculate(eoy_populated, tmp_path / "recalculated.xlsx")
     tpl = open_template(done)
     sheet = lambda table: tpl.workbook.sheets[tpl.layout.tables[table].sheet]
@@ -309,7 +309,7 @@ def test_libreoffice_recalculates_the_eoy_as_published(eoy_populated, tmp_path):
 
 @needs_libreoffice
 def test_libreoffice_recalculates_the_cd_totals_and_surplus(cd_populated, tmp_path):
-    from bcf_addin.recalc import recalculate
+    from recalc import recalculate
     tpl = open_template(recalculate(cd_populated, tmp_path / "recalculated.xlsx"))
     assert _located(tpl, "step_down_demand", "total", "apr") == Decimal("966")
     assert _located(tpl, "step_down_demand", "p1r_total", "apr") == Decimal("633")

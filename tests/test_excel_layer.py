@@ -130,7 +130,7 @@ def test_dates_text_and_error_values_come_back_as_the_file_reader_gives_them(com
 
 @needs_libreoffice
 def test_with_excel_results_in_every_formula_cell_the_check_still_agrees(complete_plan, remote, tmp_path):
-    from bcf_addin.recalc import recalculate
+    from recalc import recalculate
 
     # What a client sends for formula cells is Excel's result; LibreOffice's stands in for it.
     calc = recalculate(complete_plan, tmp_path / "calculated.xlsx")

@@ -195,3 +195,24 @@ def test_an_unexpected_error_names_the_template_not_the_description(template, tm
     res = bcf("learn", template, "-o", out)
     assert res.exit_code == 2 and f"{template}: stopped by an unexpected error" in res.output
     assert str(out) not in res.output and not out.exists()
+
+
+def test_learned_like_a_plan_is_started_from_last_years_year_end_as_the_plan_is(template, tmp_path):
+    """Its place in the year and the returns it starts from come with the known kind's meaning,
+    so `bcf rollforward` takes last year's year end into it, and refuses a plan."""
+    from bcf_addin import api
+
+    learned_yaml = learned(template, tmp_path, "planning-2025-26")
+    desc = load_file(learned_yaml)
+    known = load("planning-2025-26")
+    assert desc.period == known.period and [c.from_family for c in desc.carry] == ["eoy"]
+    eoy = api.new_replica("eoy-2024-25", tmp_path / "eoy.xlsx", hwb="Leicestershire")
+    filled = tmp_path / "eoy-filled.xlsx"
+    api.populate(eoy, [SAMPLE_PLAN.parent / "leicestershire-2024-25-eoy-schemes.csv",
+                       SAMPLE_PLAN.parent / "leicestershire-2024-25-eoy-income.csv"], out=filled)
+    out = tmp_path / "plan.xlsx"
+    res = bcf("rollforward", filled, template, "-o", out, "--description", learned_yaml)
+    assert res.exit_code == 0, res.output
+    assert "5. Expenditure: 12 scheme lines carried from eoy-filled.xlsx" in res.output
+    res = bcf("rollforward", out, template, "-o", tmp_path / "again.xlsx", "--description", learned_yaml)
+    assert res.exit_code == 2 and "the same period" in res.output

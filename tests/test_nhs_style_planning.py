@@ -214,7 +214,7 @@ def test_balances_give_the_published_figures(populated):
 
 @needs_libreoffice
 def test_libreoffice_opens_the_populated_file_and_its_formulas_agree(built, populated, tmp_path):
-    from bcf_addin.recalc import recalculate
+    from recalc import recalculate
 
     calc = recalculate(populated, tmp_path / "recalculated.xlsx")
     ws = load_workbook(calc, data_only=True)["5. Expenditure"]

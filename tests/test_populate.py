@@ -192,7 +192,7 @@ def test_cli_populate_reports_lines_and_writes(plan_template, tmp_path):
 def test_libreoffice_recalculates_the_templates_own_formulas_to_the_published_figures(populated_plan, tmp_path):
     from openpyxl import load_workbook
 
-    from bcf_addin.recalc import recalculate
+    from recalc import recalculate
 
     calc = recalculate(populated_plan, tmp_path / "recalculated.xlsx")
     tpl = open_template(populated_plan)

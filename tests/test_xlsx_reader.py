@@ -10,7 +10,7 @@ import pytest
 
 from bcf_addin.errors import BcfError, NotAWorkbook
 from bcf_addin.xlsx import read_workbook
-from bcf_addin.xlsx.reader import shift_formula
+from bcf_addin.xlsx.formulas import shift_formula
 from xlsx_fixtures import BLUE, UNLOCKED, YELLOW, build_raw, build_template
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from bcf_addin import recalc
+import recalc
 from bcf_addin.workbook import CellWrite
 from bcf_addin.xlsx import read_workbook, write_cells
 from support import needs_libreoffice

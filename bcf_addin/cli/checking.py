@@ -203,7 +203,7 @@ def inspect_cmd(workbook, kind, description, as_json, report):
     """
     # The engine, ~170 ms: not for `bcf --help`.
     from ..api import inspect
-    from ..inspection import inspection_text
+    from ..present import inspection_text
 
     if kind and description:
         raise BcfError("give --kind or --description, not both")

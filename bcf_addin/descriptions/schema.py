@@ -2,163 +2,28 @@
 
 A description says, sheet by sheet, the labels and table headers that locate every field, which
 cells are input and which pre-populated, the dropdown list behind each input, the conditional
-requirements, and the template's own formulas (written as expressions over item ids, so the
-replica builder can place them anywhere and the checker can evaluate the same intent).
+requirements, and the template's own formulas (sheet_items.py); what the money checks need
+(finance.py) and the figures its reports compute (measures.py); and, here, the whole: how the
+template is recognised, where it falls in the year, its lists and how a return rolls forward into it.
+Every description class is importable from here, where callers look for them.
 """
 from __future__ import annotations
 
-from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
-from dataclasses import field as _field
 from decimal import Decimal
-from typing import Annotated, List, Literal, Union
+from typing import Annotated, List, Literal
 
-ValueType = Literal["text", "money", "number", "integer", "percent", "date", "email", "phone", "list"]
-Role = Literal["input", "prepopulated", "formula", "label"]
+from .finance import MONEY_MAX, Finance, FundingSource, LineFilter, MinimumSpend
+from .measures import CapacityDemand, CdMonth, CdService, MetricRate
+from .sheet_items import (Column, Condition, Field, GuidanceTable, Heading, Item, Requirement, Role, Row,
+                          SheetDescription, SlotKeys, Table, ValueType)
+from .strict import Checked, Strict, described, empty_dict, empty_list
 
-# The classes are plain frozen dataclasses, validated by pydantic only when made from data (a
-# description file, `Table.model_validate`, a direct call): `bcf check` builds them from a cache
-# of validated descriptions (see validated.py) and never imports pydantic, which alone costs
-# more than reading a return. Pydantic validates a standard dataclass field by field, with the
-# `__pydantic_config__` below, then runs its `__post_init__`: the checks a model validator made.
-
-
-def described(cls):
-    """A description class: frozen, compared by value, made from data through pydantic.
-
-    Strict gives every class the methods `dataclass` would write for it: writing them for each
-    class, as source compiled at import, would cost more than the rest of `bcf check`'s start.
-    """
-    return dataclass(init=False, repr=False, eq=False)(cls)
-
-
-def _list():
-    return _field(default_factory=list)
-
-
-def _dict():
-    return _field(default_factory=dict)
-
-
-_ADAPTERS: dict[type, object] = {}
-
-
-def _adapter(cls):
-    adapter = _ADAPTERS.get(cls)
-    if adapter is None:
-        from pydantic import TypeAdapter
-
-        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
-    return adapter
-
-
-class _FieldDefault:
-    __slots__ = ("default",)
-
-    def __init__(self, default):
-        self.default = default
-
-
-class _ModelFields:
-    """`Cls.model_fields[name].default`, as pydantic models answer it."""
-
-    def __get__(self, obj, cls):
-        return {f.name: _FieldDefault(f.default if f.default is not MISSING else
-                                      f.default_factory() if f.default_factory is not MISSING else MISSING)
-                for f in fields(cls)}
-
-
-class Strict:
-    """What every description class answers besides its fields: pydantic's model methods."""
-
-    __pydantic_config__ = {"extra": "forbid"}
-    model_fields = _ModelFields()
-
-    def __init__(self, **data):
-        # Made from keywords as a pydantic model is: validated, with values converted.
-        made = _adapter(type(self)).validate_python(data)
-        self.__dict__.update(made.__dict__)
-
-    # What dataclass(frozen=True) would give each class: equal by value, hashed by value, shown
-    # with every field, never changed once made.
-    def __eq__(self, other) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self.__dict__ == other.__dict__
-
-    def __hash__(self) -> int:
-        return hash((self.__class__, *self.__dict__.values()))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__)
-        return f"{type(self).__name__}({shown})"
-
-    def __setattr__(self, name, value):
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    @classmethod
-    def model_validate(cls, data):
-        return _adapter(cls).validate_python(data)
-
-    def model_dump(self, **options) -> dict:
-        return _adapter(type(self)).dump_python(self, **options)
-
-    def model_copy(self, *, update: dict | None = None):
-        """A copy with `update`'s fields replaced, unvalidated (as pydantic's model_copy)."""
-        copy = object.__new__(type(self))
-        copy.__dict__.update(self.__dict__)
-        copy.__dict__.update(update or {})
-        return copy
-
-
-class _Checked:
-    """Annotated metadata running `check` on a field's value once it is validated."""
-
-    def __init__(self, check):
-        self.check = check
-
-    def __get_pydantic_core_schema__(self, source, handler):
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
-
-
-class _Tagged:
-    """Annotated metadata: a union told apart by the field `tag` (pydantic's Discriminator)."""
-
-    def __init__(self, tag: str):
-        self.tag = tag
-
-    def __get_pydantic_core_schema__(self, source, handler):
-        from pydantic import Discriminator
-
-        return Discriminator(self.tag).__get_pydantic_core_schema__(source, handler)
-
-
-@described
-class Condition(Strict):
-    """`field` (an item id, or `row.<column>` inside a table) compared with a value."""
-
-    field: str
-    equals: str | None = None
-    not_equals: str | None = None
-    filled: bool | None = None
-    greater_than: Decimal | None = None   # a number above this (blank and text count as not)
-
-    def __post_init__(self) -> None:
-        tests = (self.equals, self.not_equals, self.filled, self.greater_than)
-        if sum(x is not None for x in tests) != 1:
-            raise ValueError("a condition needs exactly one of equals, not_equals, filled, greater_than")
-
-
-@described
-class Requirement(Strict):
-    """Why an input must be answered: always, or when another answer says so."""
-
-    when: Condition | None = None
-    why: str = ""          # plain English, used in findings: "a reason is needed when not signed off"
+__all__ = [
+    "ValueType", "Role", "Strict", "Condition", "Requirement", "ListSource", "Field", "Column", "Row", "SlotKeys",
+    "Table", "GuidanceTable", "Heading", "Item", "SheetDescription", "FundingSource", "LineFilter", "MONEY_MAX",
+    "MinimumSpend", "Finance", "Carry", "MetricRate", "CdMonth", "CdService", "CapacityDemand", "Period",
+    "Identity", "ToConfirm", "TemplateDescription",
+]
 
 
 @described
@@ -169,7 +34,7 @@ class ListSource(Strict):
     file: str | None = None
     list: str | None = None          # for files with a List,Value layout
     column: str | None = None        # for files with one column per attribute
-    aliases: dict[str, str] = _dict()     # old or drifted spellings -> this list's value
+    aliases: dict[str, str] = empty_dict()     # old or drifted spellings -> this list's value
     previous: str | None = None      # a column of the same file naming each value's earlier names ('; ')
     # Another list of the same file: a line may hold only the values on its value's rows (the
     # sub-types and units of the line's scheme type), as the template's dependent drop-down.
@@ -178,306 +43,6 @@ class ListSource(Strict):
     def __post_init__(self) -> None:
         if not self.values and not self.file:
             raise ValueError("a list needs values or a file")
-
-
-@described
-class Field(Strict):
-    """A single answer beside its label."""
-
-    kind: Literal["field"] = "field"
-    id: str
-    label: str
-    prefix: bool = False             # match the label by its start (long questions)
-    type: ValueType = "text"
-    list: str | None = None
-    role: Role = "input"
-    formula: str | None = None
-    prepopulate: str | None = None   # key into the HWB's published figures
-    required: bool | Requirement = False
-    checker: bool = True             # the template shows a Yes/No for it
-    width: int = 1                   # merged columns for the value (long text answers)
-    note: str | None = None          # text shown after the value in the replica
-
-    def __post_init__(self) -> None:
-        if self.role == "formula" and not self.formula:
-            raise ValueError(f"field {self.id}: role formula needs a formula")
-        if self.type == "list" and not self.list:
-            raise ValueError(f"field {self.id}: a list field names its list")
-
-
-@described
-class Column(Strict):
-    id: str
-    header: str
-    aliases: List[str] = _list()          # other years' and registers' headings for the same column
-    prefix: bool = False             # match the header by its start (long headings)
-    header_above: str | None = None  # a group heading over several columns ("2025-26", "Apr-25")
-    type: ValueType = "text"
-    list: str | None = None
-    role: Role = "input"
-    formula: str | None = None       # per row; may use {row.<column>} and {row.label}
-    total: str | None = None         # formula for the total row, if the table has one
-    required: bool | Requirement = False
-    width: int = 1
-
-
-@described
-class Row(Strict):
-    """A fixed row of a table: its label, and per-column overrides."""
-
-    label: str
-    key: str | None = None           # a second label (C&D: metric under a pathway)
-    id: str | None = None
-    aliases: List[str] = _list()
-    values: dict[str, str] = _dict()      # column id -> formula or literal for this row
-    roles: dict[str, Role] = _dict()      # column id -> role for this row
-    types: dict[str, ValueType] = _dict() # column id -> value type for this row (a % among rates)
-    prepopulate: dict[str, str] = _dict() # column id -> figure key
-    required: dict[str, bool | Requirement] = _dict()
-    total_of: List[str] | None = None  # row ids this row sums (a Total row); its cells are formulas
-
-    @property
-    def name(self) -> str:
-        """How a message names the row: its label, else the start of its statement."""
-        if self.label:
-            return self.label
-        key = self.key or ""
-        if len(key) <= 70:
-            return key + ("..." if key and not key.endswith(".") else "")
-        return key[:70].rsplit(" ", 1)[0] + "..."
-    slot: int | None = None          # its key is the table's slot_keys entry at this index
-
-    def __post_init__(self) -> None:
-        if self.slot is not None and self.key is not None:
-            raise ValueError(f"row {self.id or self.label}: a slot row takes its key from slot_keys, not key")
-
-
-@described
-class SlotKeys(Strict):
-    """Second labels that depend on the HWB (C&D referral sources: its trusts, then OTHER).
-
-    A row written `{id: p1, slots: 23}` in a description stands for 23 rows p1_1 .. p1_23 whose
-    keys are the HWB's `hwb` names followed by `then`, and `empty` in the slots left over.
-    """
-
-    hwb: Literal["trusts", "icbs"]
-    then: List[str] = _list()
-    empty: str = ""
-
-
-@described
-class Table(Strict):
-    kind: Literal["table"] = "table"
-    id: str
-    title: str | None = None         # a heading above the table, used to tell similar tables apart
-    columns: List[Column]
-    label_header: str | None = None  # heading of the row-label column, for fixed tables
-    key_header: str | None = None    # heading of a second label column
-    rows: List[Row] | None = None    # fixed rows; None for an open table of input lines
-    capacity: int = 0                # input lines of an open table
-    min_rows: int = 0                # lines that must be filled in (an open table that may not be empty)
-    lines_when: Requirement | None = None  # at least one line is needed when this holds ('Yes' above)
-    labels_from: str | None = None   # an open table whose row labels the HWB's figures pre-populate
-    blank_rows: int = 0              # extra input rows after the fixed ones ("(blank)" sources)
-    total: str | None = None         # label of a total row under the table
-    slot_keys: SlotKeys | None = None
-    column_checker: bool = False     # a 'Column complete:' row above the header (open tables)
-    row_checker: bool = True
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source, handler):
-        from pydantic_core import core_schema
-
-        # The slots are expanded before the table's fields are validated.
-        return core_schema.no_info_before_validator_function(cls._expand_slots, handler(source))
-
-    @staticmethod
-    def _expand_slots(data):
-        """`{id: x, slots: n}` -> rows x_1 .. x_n (slot 0 .. n-1); `total_of: [x]` -> those rows."""
-        if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
-            return data
-        rows, groups = [], {}
-        for row in data["rows"]:
-            n = row.get("slots") if isinstance(row, dict) else None
-            if n is None:
-                rows.append(row)
-                continue
-            base = {k: v for k, v in row.items() if k != "slots"}
-            if not base.get("id") or not isinstance(n, int) or n < 1:
-                raise ValueError(f"table {data.get('id')}: a slots row needs an id and a positive count")
-            ids = [f"{base['id']}_{i}" for i in range(1, n + 1)]
-            groups[base["id"]] = ids
-            for i, rid in enumerate(ids):
-                rows.append({**base, "id": rid, "slot": i, "label": base.get("label", "") if i == 0 else ""})
-        if groups:
-            rows = [{**row, "total_of": [x for name in row["total_of"] for x in groups.get(name, [name])]}
-                    if isinstance(row, dict) and row.get("total_of") else row for row in rows]
-        return {**data, "rows": rows}
-
-    def __post_init__(self) -> None:
-        ids = [c.id for c in self.columns]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"table {self.id}: duplicate column ids")
-        if self.rows is None and self.capacity <= 0:
-            raise ValueError(f"table {self.id}: an open table needs a capacity")
-        if self.rows is not None and not self.label_header and not any(r.label for r in self.rows):
-            raise ValueError(f"table {self.id}: fixed rows need labels")
-        rows = self.rows or []
-        ids = [r.id for r in rows if r.id]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"table {self.id}: duplicate row ids")
-        for r in rows:
-            unknown = [x for x in (r.total_of or []) if x not in ids]
-            if unknown:
-                raise ValueError(f"table {self.id}: row {r.id} totals unknown rows {', '.join(unknown)}")
-            if r.slot is not None and self.slot_keys is None:
-                raise ValueError(f"table {self.id}: row {r.id} is a slot but the table has no slot_keys")
-            bad = set(r.values) | set(r.roles) | set(r.types) | set(r.prepopulate) | set(r.required)
-            bad -= {c.id for c in self.columns}
-            if bad:
-                raise ValueError(f"table {self.id}: row {r.id or r.label} names unknown columns {', '.join(sorted(bad))}")
-
-    def role(self, row: Row | None, column: Column) -> Role:
-        """A cell's role: the row's own, else calculated in a Total row, else the column's."""
-        if row is None:
-            return column.role
-        if column.id in row.roles:
-            return row.roles[column.id]
-        if row.total_of and column.role in ("input", "prepopulated"):
-            return "formula"
-        return column.role
-
-    def formula(self, row: Row | None, column: Column) -> str | None:
-        """The expression behind a formula cell: the row's, the column's, or a Total row's sum."""
-        literal = row.values.get(column.id) if row is not None else None
-        if literal is not None:
-            return literal
-        if row is not None and row.total_of and self.role(row, column) == "formula" and column.role != "formula":
-            return "=SUM(" + ",".join(f"{{{self.id}.{rid}.{column.id}}}" for rid in row.total_of) + ")"
-        return column.formula
-
-    def source_rows(self, row_id: str) -> List[str]:
-        """The rows a row's figure comes from: itself, or (through totals of totals) the rows its
-        total sums; what a total should be, whatever its own cell holds."""
-        row = next(r for r in self.rows or [] if r.id == row_id)
-        if not row.total_of:
-            return [row_id]
-        return [leaf for rid in row.total_of for leaf in self.source_rows(rid)]
-
-    def cell_type(self, row: Row | None, column: Column) -> ValueType:
-        return row.types.get(column.id, column.type) if row is not None else column.type
-
-    def column(self, cid: str) -> Column:
-        for c in self.columns:
-            if c.id == cid:
-                return c
-        raise KeyError(f"table {self.id} has no column {cid}")
-
-
-@described
-class GuidanceTable(Strict):
-    """A table of the template's own guidance under a heading (the scheme types and what each
-    covers): text to read, no answers. The replica shows it; nothing looks for it, so a real
-    file whose guidance differs is recognised, populated and checked all the same."""
-
-    columns: List[str]
-    rows: List[List[Union[int, str]]]
-
-    def __post_init__(self) -> None:
-        if not self.columns or not self.rows:
-            raise ValueError("a guidance table needs columns and rows")
-        for i, row in enumerate(self.rows):
-            if len(row) != len(self.columns):
-                raise ValueError(f"row {i + 1} has {len(row)} cells for {len(self.columns)} columns")
-
-
-@described
-class Heading(Strict):
-    kind: Literal["heading"] = "heading"
-    text: str
-    style: Literal["title", "subtitle", "section", "note", "link"] = "section"
-    target: str | None = None        # for links: a sheet name or a URL
-    table: GuidanceTable | None = None   # a guidance table under a section heading
-
-    def __post_init__(self) -> None:
-        if self.table is not None and self.style != "section":
-            raise ValueError(f"heading '{self.text}': a guidance table stands under a section heading")
-
-
-Item = Annotated[Union[Field, Table, Heading], _Tagged("kind")]
-
-
-@described
-class SheetDescription(Strict):
-    name: str
-    aliases: List[str] = _list()          # other years' names of the same sheet
-    items: List[Item] = _list()
-    hidden: bool = False
-    protected: bool = True
-    complete_cell: bool = True       # a 'Complete:' Yes/No for the sheet (shown on the cover)
-
-
-@described
-class FundingSource(Strict):
-    """A funding source of the running balances: its label, and where its income stands."""
-
-    source: str                      # the template's own label ("NHS Minimum Contribution")
-    # Where its income stands, never a formula cell: field ids, table.row.column cells or
-    # table.column sums (all of a pre-populated or input column); several are added up.
-    income: List[str]
-    aliases: List[str] = _list()          # scheme-line values that also mean this source (older names)
-    grant: bool = False              # grant money: spend above 100% of the allocation is not allowed
-    no_underspend: bool = False      # grant conditions allow no underspend (the 2024-25 Discharge Fund)
-
-
-@described
-class LineFilter(Strict):
-    """Which scheme lines count towards a minimum spend."""
-
-    source: str
-    area: str | None = None
-    area_not: str | None = None
-    # Commissioner value -> the share counted: funding.IN_FULL, or the id of the column holding the share.
-    commissioner_share: dict[str, str] | None = None
-
-# The published templates' money cells accept up to this, where a description sets no money_max.
-MONEY_MAX = Decimal("999999999")
-
-
-@described
-class MinimumSpend(Strict):
-    name: str                        # stable name in reports: asc_from_nhs_minimum, nhs_out_of_hospital
-    label: str
-    minimum: str                     # where the published minimum stands (a pre-populated cell)
-    template_spend: str | None = None  # the template's own computed figure, to compare
-    lines: LineFilter
-    uplifted: bool = False           # must rise on last year's by at least finance.uplift
-
-
-@described
-class Finance(Strict):
-    """What the money checks need to know about this template: all of it data, none of it code."""
-
-    schemes: str                     # the scheme table
-    source: str                      # its columns: funding source, spend, area, commissioner, NHS share
-    spend: str
-    area: str | None = None
-    commissioner: str | None = None
-    joint_shares: List[str] = _list()               # the % NHS and % LA columns of a joint line
-    joint: str | None = None                   # the commissioner value of a joint line ('Joint')
-    discontinued: str | None = None            # a column marking a stopped scheme ('discontinue'): no spend
-    discontinued_marks: List[str] = _list()         # the words in that column that mark a scheme as stopped
-    sources: List[FundingSource]
-    running_balances: str | None = None        # the template's own running-balance table
-    balance_column: str = "balance"
-    reason_column: str | None = None           # 'If underspent, please provide reasons'
-    percent_spent: bool = False                # reporting templates show % spent
-    to_date: bool = False                      # an in-year report: spend so far, not the year's
-    unallocated_is_error: bool = False         # plans must allocate every pound
-    minimum_spend: List[MinimumSpend] = _list()
-    uplift: str | None = None                  # parameter naming the year's uplift of the `uplifted` minimum
-    dfg_breakdown: str | None = None           # table of district DFG amounts, summing to...
-    dfg_total: str | None = None               # ...this field
 
 
 @described
@@ -490,73 +55,10 @@ class Carry(Strict):
     """
 
     from_family: Literal["planning", "quarterly", "eoy", "cd"]
-    columns: dict[str, str] = _dict()     # this template's column id -> the earlier return's column id
-    skip: List[str] = _list()             # this template's columns not carried
-    fields: dict[str, str] = _dict()      # this template's field id -> the earlier return's field id
+    columns: dict[str, str] = empty_dict()     # this template's column id -> the earlier return's column id
+    skip: List[str] = empty_list()        # this template's columns not carried
+    fields: dict[str, str] = empty_dict()  # this template's field id -> the earlier return's field id
     amounts: str | None = None       # what carried amounts are, for the officer to update
-
-
-@described
-class MetricRate(Strict):
-    """A metric a plan sets, computed from its inputs column by column (`bcf balances`).
-
-    `rate`: of / by x per (admissions per 100,000 people aged 65+); `delay`: (1 - of) x by
-    (the share not discharged on the discharge ready date times their average days of delay).
-    """
-
-    name: str
-    label: str
-    table: str
-    row: str                         # the row holding the template's own figure (its formula columns)
-    calculation: Literal["rate", "delay"] = "rate"
-    of: str                          # row ids of the inputs
-    by: str
-    per: Decimal = Decimal(1)
-    decimals: int = 1                # as the template shows it
-
-    def problems(self, desc: "TemplateDescription") -> list[str]:
-        try:
-            _, table = desc.item(self.table)
-        except KeyError:
-            return [f"metric {self.name}: names no table '{self.table}'"]
-        ids = {r.id for r in (table.rows or []) if isinstance(table, Table)}
-        return [f"metric {self.name}: table {self.table} has no row '{rid}'"
-                for rid in (self.row, self.of, self.by) if rid not in ids]
-
-
-@described
-class CdMonth(Strict):
-    """One month of a capacity & demand comparison: the column holding it in each table."""
-
-    month: str                       # as reports name it ("Apr-25")
-    capacity: str                    # column of the capacity table
-    demand: str                      # column of the demand table
-    spot: str | None = None          # column of the capacity table: spot-purchased capacity
-    surplus: str | None = None       # column of the template's own surplus table
-    spot_surplus: str | None = None  # ...and of its surplus including spot purchasing
-
-
-@described
-class CdService(Strict):
-    """A service or pathway: its row in each table (a demand row that totals others counts those)."""
-
-    service: str                     # as reports name it
-    capacity: str                    # row id of the capacity table
-    demand: str                      # row id of the demand table
-    surplus: str | None = None       # row id of the template's own surplus table
-
-
-@described
-class CapacityDemand(Strict):
-    """Capacity set against demand, service by service and month by month (a C&D template)."""
-
-    name: str                        # stable name in reports: step_down, step_up
-    label: str
-    capacity: str                    # the tables, by id
-    demand: str
-    surplus: str | None = None
-    months: List[CdMonth]
-    services: List[CdService]
 
 
 def _not_negative(v: int) -> int:
@@ -572,7 +74,7 @@ class Period(Strict):
     before the 2024-25 year end, before the 2025-26 plan)."""
 
     name: str                        # as messages name it: plan, Q1, Q2, Q3, year end
-    order: Annotated[int, _Checked(_not_negative)]   # within the year: the plan 0, the quarters 1 to 3, the year end 4
+    order: Annotated[int, Checked(_not_negative)]   # within the year: the plan 0, the quarters 1 to 3, the year end 4
 
     def of(self, year: str) -> str:
         """'Q3 2024-25', 'the year end 2024-25'."""
@@ -586,7 +88,7 @@ class Identity(Strict):
     sheet: str
     title: str
     version: str
-    aliases: List[str] = _list()          # other spellings of the title the same template is known by
+    aliases: List[str] = empty_list()     # other spellings of the title the same template is known by
 
 
 @described
@@ -605,11 +107,11 @@ def _kind_name(v: str) -> str:
 
 @described
 class TemplateDescription(Strict):
-    kind: Annotated[str, _Checked(_kind_name)]
+    kind: Annotated[str, Checked(_kind_name)]
     family: Literal["planning", "quarterly", "eoy", "cd"]
     name: str
     year: str
-    previous_year: List[str] = _list()    # kinds of return that are this one's previous year (check --previous)
+    previous_year: List[str] = empty_list()    # kinds of return that are this one's previous year (check --previous)
     period: Period | None = None     # where it falls in the year (rollforward goes forward only)
     version: str
     identity: Identity
@@ -617,14 +119,14 @@ class TemplateDescription(Strict):
     # Where the description comes from: which parts follow a published return and which are
     # inferred (from another template of the year), so nobody mistakes one for the other.
     provenance: str = ""
-    lists: dict[str, ListSource] = _dict()
-    parameters: dict[str, Decimal] = _dict()
+    lists: dict[str, ListSource] = empty_dict()
+    parameters: dict[str, Decimal] = empty_dict()
     finance: Finance | None = None
-    carry: List[Carry] = _list()
-    metrics: List[MetricRate] = _list()
+    carry: List[Carry] = empty_list()
+    metrics: List[MetricRate] = empty_list()
     sheets: List[SheetDescription]
-    to_confirm: List[ToConfirm] = _list()   # left by `bcf learn`; `bcf validate` lists them until removed
-    capacity_demand: List[CapacityDemand] = _list()
+    to_confirm: List[ToConfirm] = empty_list()   # left by `bcf learn`; `bcf validate` lists them until removed
+    capacity_demand: List[CapacityDemand] = empty_list()
 
     @property
     def money_max(self) -> Decimal:
@@ -640,6 +142,7 @@ class TemplateDescription(Strict):
     def __post_init__(self) -> None:
         """A period's year says where it starts; then every id, list, condition, placeholder,
         source and parameter it names exists, all of them reported at once, each at its YAML path."""
+        # Validation alone needs pydantic and the reference checks: `bcf check` reads validated copies.
         from pydantic import ValidationError
         from pydantic_core import InitErrorDetails, PydanticCustomError
 

@@ -27,6 +27,12 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d(?: (?:20)?\d\d)?\b")
 def carry(desc: dict, known: TemplateDescription, confirm: list[tuple[str, str]]) -> None:
     desc["family"] = known.family
     desc["submission_name"] = known.submission_name
+    # The same kind of return as the known one: the same place in the year, and the same earlier
+    # returns to start from (what cannot be found again in this file is taken out and marked).
+    if known.period is not None:
+        desc["period"] = known.period.model_dump()
+    if known.carry:
+        desc["carry"] = [c.model_dump(exclude_defaults=True) for c in known.carry]
     if known.parameters:
         desc["parameters"] = {k: str(v) for k, v in known.parameters.items()}
     _lists(desc, known)

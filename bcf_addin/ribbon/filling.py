@@ -10,9 +10,9 @@ from ..checks.report import CheckReport
 from ..errors import UnmatchedHeadings
 from ..excelbook import with_writes, write_cells
 from ..located import OpenTemplate
-from ..populate import TablePlan
 from ..present import verdict
 from ..present.reports import count, heading
+from ..table_plan import TablePlan
 from .dialogs import ExcelUi
 from .running import button, read_return
 

@@ -16,7 +16,6 @@ from ..errors import BcfError, NotAWorkbook
 from . import safexml
 from .cellvalues import SharedStrings, builtin_date_format, date_format
 from .screening import DAMAGED, OLE_MAGIC, TOO_LARGE, WONT_OPEN, check_entries, check_head, refuse_other_formats
-from .screening import OTHER_FORMATS  # noqa: F401  (where register.py looks)
 
 # Tags and attributes in one XML part. A parsed node costs ~150 bytes, so this bounds the
 # memory of one parse; a large real sheet has a few hundred thousand.
