@@ -48,6 +48,13 @@ class Vector(list):
     def __lt__(self, o): return self._zip(o, lambda a, b: _num(a) < _num(b))
     __hash__ = None
 
+    def folded(self) -> list[str]:
+        """Each value folded: worked out once for a column that several SUMIFS test (the scheme
+        lines' funding sources, in every running balance)."""
+        if getattr(self, "_folded", None) is None:
+            self._folded = [fold(v) for v in self]
+        return self._folded
+
 
 def _num(v) -> Decimal:
     if isinstance(v, bool):
@@ -97,7 +104,8 @@ def _sumifs(total, *pairs):
         if isinstance(crit, str):
             # Text criteria compare folded, whatever the cell holds (as _eq): fold the criterion once.
             want = fold(crit)
-            keep = [k and fold(v) == want for k, v in zip(keep, rng)]
+            folded = rng.folded() if isinstance(rng, Vector) else [fold(v) for v in rng]
+            keep = [k and text == want for k, text in zip(keep, folded)]
         else:
             keep = [k and _eq(v, crit) for k, v in zip(keep, rng)]
     return sum((v for v, k in zip(total, keep) if k and isinstance(v, Decimal)), Decimal(0))
@@ -197,8 +205,9 @@ class Evaluator:
                 values = self.tpl.values(table_id, column)
             else:
                 values = [self.cell(table_id, i, column) for i in range(len(at.rows))]
-            self.memo[key] = values
-        return Vector(values)
+            # One Vector for the column, whichever formulas read it: no formula changes a range.
+            values = self.memo[key] = Vector(values)
+        return values
 
     def total(self, table_id: str, column: str):
         table, _ = self.tpl.table(table_id)
