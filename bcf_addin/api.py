@@ -178,15 +178,6 @@ def _populate(src: Path, registers, previous_returns, progress: Progress, first_
     return PopulateResult(tpl.description.kind, tpl.hwb, str(src), "", None, plans, written)
 
 
-def stale_caches(path: str | Path, data: bytes | None = None) -> bool:
-    """Whether the file (or `data`, its bytes) asks to be recalculated on open: its cached formula
-    results are then old. A workbook already read says so itself (Workbook.recalculate_on_open)."""
-    from .xlsx.package import open_package      # ~20 ms: not for the ribbon, which reads the open workbook
-
-    with open_package(str(path), data) as pkg:
-        return pkg.recalculates_on_open()
-
-
 def check(workbook: str | Path, *, previous: str | Path | None = None, progress: Progress = _quiet,
           kind: str | None = None):
     """Every rule over the return (and last year's, for the year-on-year rules): a CheckReport."""
