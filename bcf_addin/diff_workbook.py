@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from .diff import ReturnDiff
 from .errors import BcfError
 from .files import claimed, save_atomically, xlsx_target
-from .report_workbook import HEADER, MONEY, _link
+from .report_workbook import MONEY, cell_link, header_row
 
 from .report_rows import CHANGE_HEADERS as HEADERS, cell_value as _cell_value, change_rows
 
@@ -25,9 +25,7 @@ def write_diff_report(d: ReturnDiff, out: str | Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "What changed"
-    for j, h in enumerate(HEADERS, start=1):
-        c = ws.cell(1, j, h)
-        c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
+    header_row(ws, HEADERS)
     rows = [(*values, Path(path)) for *values, path in change_rows(d)]
     for i, (*values, target) in enumerate(rows, start=2):
         for j, v in enumerate(values, start=1):
@@ -36,16 +34,14 @@ def write_diff_report(d: ReturnDiff, out: str | Path) -> Path:
             if j >= 6 and isinstance(v, Decimal):
                 c.number_format = MONEY
         link = ws.cell(i, 3)
-        link.hyperlink = _link(out, target, values[1], values[2])
+        link.hyperlink = cell_link(out, target, values[1], values[2])
         link.font = Font(color="0563C1", underline="single")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(2, len(rows) + 1)}"
     for col, width in zip("ABCDEFGH", (10, 22, 8, 48, 30, 18, 18, 14)):
         ws.column_dimensions[col].width = width
     moved = wb.create_sheet("Figures that moved")
-    for j, h in enumerate(("Funding source or minimum", "Figure", "Old", "New", "Change"), start=1):
-        c = moved.cell(1, j, h)
-        c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
+    header_row(moved, ("Funding source or minimum", "Figure", "Old", "New", "Change"))
     for i, m in enumerate(d.moved(), start=2):
         delta = m.new - m.old if m.old is not None and m.new is not None else None
         for j, v in enumerate((m.name, m.figure, m.old, m.new, delta), start=1):

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from .files import claimed, save_atomically, xlsx_target
 from .inspection import Inspection, summary
 from .inspection_items import FOUND, MISSING, NO_INPUT, NOTE, TWICE
-from .report_workbook import HEADER, _link
+from .report_workbook import cell_link, header_row
 
 FILLS = {MISSING: PatternFill("solid", fgColor="FFC7CE"), NO_INPUT: PatternFill("solid", fgColor="FFC7CE"),
          TWICE: PatternFill("solid", fgColor="FFEB9C"), NOTE: PatternFill("solid", fgColor="DDEBF7")}
@@ -65,7 +65,7 @@ def _summary(ws, ins: Inspection, learned: Path | None, marks: int) -> None:
 
 
 def _items(ws, ins: Inspection, out: Path) -> None:
-    _header(ws, HEADERS)
+    header_row(ws, HEADERS)
     outcomes = sorted(ins.outcomes, key=lambda o: ORDER.get(o.status, len(ORDER)))
     for i, o in enumerate(outcomes, start=2):
         values = (o.status, o.what, o.id, o.sheet, o.at, o.text, o.why, o.nearest, o.nearest_at)
@@ -76,25 +76,19 @@ def _items(ws, ins: Inspection, out: Path) -> None:
         for col, at in ((5, o.at), (9, o.nearest_at)):
             if at and o.sheet:
                 cell = ws.cell(i, col)
-                cell.hyperlink = _link(out, Path(ins.file), o.sheet, at)
+                cell.hyperlink = cell_link(out, Path(ins.file), o.sheet, at)
                 cell.font = Font(color="0563C1", underline="single")
     _finish(ws, len(HEADERS), len(outcomes))
 
 
 def _to_confirm(ws, marks) -> None:
-    _header(ws, ("Where in the description", "What to look at"))
+    header_row(ws, ("Where in the description", "What to look at"))
     for i, mark in enumerate(marks, start=2):
         ws.cell(i, 1, mark.at).alignment = Alignment(vertical="top")
         ws.cell(i, 2, mark.why).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 110
     ws.freeze_panes = "A2"
-
-
-def _header(ws, headers) -> None:
-    for j, h in enumerate(headers, start=1):
-        c = ws.cell(1, j, h)
-        c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
 
 
 def _finish(ws, columns: int, rows: int) -> None:

@@ -25,7 +25,7 @@ HEADER = PatternFill("solid", fgColor="1F4E78")
 MONEY = '"£"#,##0;-"£"#,##0'
 
 
-def _link(report_path: Path, checked: Path, sheet: str, cell: str) -> str:
+def cell_link(report_path: Path, checked: Path, sheet: str, cell: str) -> str:
     """A hyperlink that opens the checked workbook at the cell (relative when they share a folder)."""
     try:
         target = os.path.relpath(checked.resolve(), report_path.resolve().parent)
@@ -79,7 +79,7 @@ def build_report(report: CheckReport, out: Path, balances: Balances | None = Non
     for col in "BCD":
         summary.column_dimensions[col].width = 20
 
-    _findings_sheet(wb, report.findings, lambda f: _link(out, Path(report.path), f.sheet, f.cell))
+    _findings_sheet(wb, report.findings, lambda f: cell_link(out, Path(report.path), f.sheet, f.cell))
     return wb
 
 
@@ -102,13 +102,18 @@ def _capacity_demand(summary, comparisons, r: int) -> int:
     return r
 
 
+def header_row(ws, headers) -> None:
+    """The first row of a report sheet: its column names, white on dark blue."""
+    for j, h in enumerate(headers, start=1):
+        c = ws.cell(1, j, h)
+        c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
+
+
 def _findings_sheet(wb: Workbook, findings, link=None, where=("Sheet", "Cell")) -> None:
     """One row per finding; `link(finding)`, when given, makes the place a hyperlink to it."""
     ws = wb.create_sheet("Findings")
     headers = ("Severity", "Code", *where, "Message", "How to fix")
-    for j, h in enumerate(headers, start=1):
-        c = ws.cell(1, j, h)
-        c.font, c.fill = Font(bold=True, color="FFFFFF"), HEADER
+    header_row(ws, headers)
     for i, f in enumerate(findings, start=2):
         values = finding_values(f)
         for j, v in enumerate(values, start=1):

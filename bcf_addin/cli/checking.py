@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from ..errors import BcfError
-from .common import command, description_option, echo_json, one_line, progress, show, silent, use_description
+from .common import (command, description_option, echo_json, one_line, progress, report_option, show, silent,
+                     use_description)
 
 
 @command("check")
@@ -19,9 +20,7 @@ from .common import command, description_option, echo_json, one_line, progress, 
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="Last year's return, for the year-on-year rules.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the findings to a workbook (.xlsx) to work from; a report already there "
-                   "is kept as a backup copy beside it.")
+@report_option("the findings, to work from,")
 @description_option
 def check_cmd(workbooks, previous, as_json, report, description):
     """Check a return: completeness, values, money, minimum spend, arithmetic, year on year.
@@ -147,9 +146,7 @@ def balances_cmd(workbook, as_json, description):
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the changes to a workbook (.xlsx), each linked to its cell; a report already "
-                   "there is kept as a backup copy beside it.")
+@report_option("the changes, each linked to its cell,")
 @description_option
 def diff_cmd(old, new, as_json, report, description):
     """What changed between two versions of the same return.
@@ -183,9 +180,7 @@ def diff_cmd(old, new, as_json, report, description):
 @click.option("--kind", help="Inspect it as this template (see `bcf kinds`), whatever its title says.")
 @description_option
 @click.option("--json", "as_json", is_flag=True, help="Print everything found and not found as JSON.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write it to a workbook (.xlsx), each item linked to its cell, as the ribbon's Inspect "
-                   "template opens it; a report already there is kept as a backup copy beside it.")
+@report_option("the list, each item linked to its cell as the ribbon's Inspect template opens it,")
 def inspect_cmd(workbook, kind, description, as_json, report):
     """What the tool finds in a workbook, and where: the first thing to run when a file does not work.
 

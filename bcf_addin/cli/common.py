@@ -46,6 +46,13 @@ def description_option(command):
              "(`bcf learn` writes one).")(command)
 
 
+def report_option(what: str):
+    """--report FILE.xlsx: `what` also written to a workbook, an earlier one kept as a backup copy."""
+    return click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+                        help=f"Also write {what} to a workbook (.xlsx); a report already there is kept as a "
+                             "backup copy beside it.")
+
+
 def use_description(description: Path | None) -> str | None:
     """Use the named description for the rest of the command; its kind, to hold the workbook to it."""
     from ..descriptions.sources import named    # YAML and the schema, ~200 ms: not for `--help`
