@@ -11,11 +11,16 @@ from . import learn
 from .output import dump
 
 
+def kind_name(stem: str) -> str:
+    """The kind a description takes from a file name: 'BCF Plan 2026-27' -> 'bcf-plan-2026-27'."""
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "learned"
+
+
 def learn_to_file(template: Path, out: Path, like: str | None) -> int:
     """Learn `template` into the YAML file `out` (never replacing one); the number of marks to confirm."""
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise BcfError("is not a .yaml name; the description is written as YAML", file=str(out))
-    kind = re.sub(r"[^a-z0-9]+", "-", out.stem.lower()).strip("-") or "learned"
+    kind = kind_name(out.stem)
     known = None
     if like:
         known = load_file(Path(like)) if Path(like).suffix.lower() in (".yaml", ".yml") else load(like)

@@ -6,7 +6,6 @@ drop-down lists and defined names are what they look at, and Excel gives those o
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..api import inspect
@@ -15,7 +14,7 @@ from ..descriptions.sources import user_folder
 from ..errors import BcfError
 from ..inspection import Inspection, summary
 from ..inspection_workbook import write_inspection_report
-from ..learn.cli import learn_to_file
+from ..learn.cli import kind_name, learn_to_file
 from ..present.reports import count
 from .dialogs import ExcelUi
 from .running import button, report_path
@@ -102,7 +101,7 @@ def _saved_file(ui: ExcelUi, what: str, command_line: str) -> Path:
 
 def _new_name(folder: Path, template: Path) -> Path:
     """A description file named after the template, never one already there."""
-    stem = re.sub(r"[^a-z0-9]+", "-", template.stem.lower()).strip("-") or "learned"
+    stem = kind_name(template.stem)
     out, n = folder / f"{stem}.yaml", 2
     while out.exists():
         out, n = folder / f"{stem}-{n}.yaml", n + 1
