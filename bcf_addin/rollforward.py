@@ -11,18 +11,17 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
-
-from .descriptions.loader import list_values, previous_values
 from pathlib import Path
 
+from .descriptions.loader import list_values, previous_values
 from .descriptions.schema import Carry, Column, Field, Table, TemplateDescription
 from .errors import WrongTemplate
 from .folding import best_choice, fold
-from .workbook import CellWrite, Value
 from .notes import Note
 from .populate import plan
 from .register import Register, as_text
 from .table_plan import TablePlan
+from .workbook import CellWrite, Value
 from .located import OpenTemplate
 
 # Earlier names in the guidance's table are spelt a little differently from the lists officers
